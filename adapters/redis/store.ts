@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto'
+import { Redis, type RedisOptions } from 'ioredis'
+import { slidingCount, waitFor, windowStart } from '../../src/store/sliding-window'
+import { storeKeys } from '../../src/store/keys'
+import {
+  StoreUnavailableError,
+  type AuthenticatedSession,
+  type SessionPrincipal,
+  type SessionRecord,
+  type Store,
+} from '../../src/store/types'
+import * as scripts from './scripts'
+
+export type RedisStoreOptions = {
+  url: string
+  keyPrefix: string
+  /** Milliseconds before a command fails: the bridge answers 503 rather than hang. */
+  commandTimeoutMs?: number
+  /** Extra ioredis options (tests use them to point at a closed port). */
+  redis?: RedisOptions
+}
+
+/** The immutable part of a session, stored as one JSON field. */
+type SessionData = Pick<SessionRecord, 'id' | 'userKey' | 'createdAt' | 'userAgent' | 'ip'> & {
+  principal: SessionPrincipal
+}
+
+/**
+ * The shared store for several bridge instances. Commands fail fast when Redis is down (no
+ * offline queue), and the client reconnects by itself when it comes back.
+ */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const client = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 1500,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
+    lazyConnect: false,
+    ...options.redis,
+  })
+  // Connection errors surface on commands as StoreUnavailableError; don't crash on 'error'.
+  client.on('error', () => {})
+  const keys = storeKeys(options.keyPrefix)
+  const prefixes = {
+    session: keys.session(''),
+    secret: keys.secret(''),
+    user: keys.userSessions(''),
+  }
+  const shas = new Map<string, string>()
+
+  async function run(script: string, keyList: string[], args: (string | number)[]): Promise<unknown> {
+    let sha = shas.get(script)
+    if (!sha) {
+      sha = createHash('sha1').update(script).digest('hex')
+      shas.set(script, sha)
+    }
+    try {
+      return await client.evalsha(sha, keyList.length, ...keyList, ...args)
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return guard(() => client.eval(script, keyList.length, ...keyList, ...args))
+      }
+      throw unavailable(error)
+    }
+  }
+
+  async function guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation()
+    } catch (error) {
+      throw unavailable(error)
+    }
+  }
+
+  const toRecord = (fields: (string | null)[], current?: string): SessionRecord | null => {
+    const [data, secretHash, lastActiveAt, idleExpiresAt, absoluteExpiresAt] = fields
+    if (!data || !secretHash) return null
+    const parsed = JSON.parse(data) as SessionData
+    // JSON drops undefined members; restore them so every store returns the same shape.
+    return {
+      ...parsed,
+      userAgent: parsed.userAgent ?? undefined,
+      ip: parsed.ip ?? undefined,
+      principal: { ...parsed.principal, email: parsed.principal.email ?? undefined, orgId: parsed.principal.orgId ?? undefined },
+      secretHash: current ?? secretHash,
+      lastActiveAt: Number(lastActiveAt),
+      idleExpiresAt: Number(idleExpiresAt),
+      absoluteExpiresAt: Number(absoluteExpiresAt),
+    }
+  }
+
+  const READ_FIELDS = ['data', 'secretHash', 'lastActiveAt', 'idleExpiresAt', 'absoluteExpiresAt'] as const
+  const live = (record: SessionRecord | null, now: number) =>
+    record && now < Math.min(record.idleExpiresAt, record.absoluteExpiresAt) ? record : null
+
+  return {
+    kind: 'redis',
+    async ping() {
+      await guard(() => client.ping())
+    },
+    async close() {
+      client.disconnect()
+    },
+
+    sessions: {
+      async create(record, { maxPerUser }) {
+        const data: SessionData = {
+          id: record.id,
+          userKey: record.userKey,
+          createdAt: record.createdAt,
+          userAgent: record.userAgent,
+          ip: record.ip,
+          principal: record.principal,
+        }
+        const evicted = await run(
+          scripts.CREATE,
+          [keys.session(record.id), keys.secret(record.secretHash), keys.userSessions(record.userKey)],
+          [
+            record.id,
+            JSON.stringify(data),
+            record.secretHash,
+            record.lastActiveAt,
+            record.idleExpiresAt,
+            record.absoluteExpiresAt,
+            record.createdAt,
+            maxPerUser,
+            prefixes.session,
+            prefixes.secret,
+            prefixes.user,
+            record.userKey,
+          ],
+        )
+        return { evicted: Array.isArray(evicted) ? evicted.map(String) : [] }
+      },
+
+      async authenticate(secretHash, now, idleMs): Promise<AuthenticatedSession | null> {
+        const reply = await run(scripts.AUTHENTICATE, [keys.secret(secretHash)], [
+          now,
+          idleMs,
+          prefixes.session,
+          secretHash,
+          prefixes.secret,
+          prefixes.user,
+        ])
+        if (!Array.isArray(reply)) return null
+        const fields = reply.map((value) => (value === null ? null : String(value)))
+        const record = toRecord(fields)
+        return record ? { record, viaPreviousSecret: fields[5] !== '1' } : null
+      },
+
+      async rotate(id, currentHash, nextHash, now, graceMs) {
+        const reply = await run(
+          scripts.ROTATE,
+          [keys.session(id), keys.secret(currentHash), keys.secret(nextHash)],
+          [id, currentHash, nextHash, now, graceMs, prefixes.secret],
+        )
+        if (!Array.isArray(reply)) return null
+        const [data, secret, lastActiveAt, idle, absolute] = reply.map((v) => (v === null ? null : String(v)))
+        return toRecord([data ?? null, secret ?? null, lastActiveAt ?? null, idle ?? null, absolute ?? null])
+      },
+
+      async get(id, now) {
+        const fields = await guard(() => client.hmget(keys.session(id), ...READ_FIELDS))
+        return live(toRecord(fields), now)
+      },
+
+      async list(userKey, now) {
+        const ids = await guard(() => client.zrange(keys.userSessions(userKey), '0', '-1'))
+        if (ids.length === 0) return []
+        const pipeline = client.pipeline()
+        for (const id of ids) pipeline.hmget(keys.session(id), ...READ_FIELDS)
+        const replies = await guard(() => pipeline.exec())
+        const records: SessionRecord[] = []
+        for (const [error, fields] of replies ?? []) {
+          if (error) throw unavailable(error)
+          const record = live(toRecord(fields as (string | null)[]), now)
+          if (record) records.push(record)
+        }
+        return records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      },
+
+      async revoke(id) {
+        const reply = await run(scripts.REVOKE, [keys.session(id)], [id, prefixes.secret, prefixes.user])
+        if (!Array.isArray(reply)) return null
+        return toRecord(reply.map((v) => (v === null ? null : String(v))))
+      },
+
+      async revokeUser(userKey) {
+        const count = await run(scripts.REVOKE_USER, [keys.userSessions(userKey)], [
+          prefixes.session,
+          prefixes.secret,
+          prefixes.user,
+        ])
+        return Number(count)
+      },
+    },
+
+    limits: {
+      async hit(key, windowMs, now) {
+        const start = windowStart(now, windowMs)
+        const reply = await run(
+          scripts.HIT,
+          [keys.limit(`${key}:${start}`), keys.limit(`${key}:${start - windowMs}`)],
+          [windowMs],
+        )
+        const [current, previous] = Array.isArray(reply) ? reply.map(Number) : [0, 0]
+        return slidingCount(now, windowMs, current ?? 0, previous ?? 0)
+      },
+      async peek(key, windowMs, now) {
+        const start = windowStart(now, windowMs)
+        const [current, previous] = await guard(() =>
+          client.mget(keys.limit(`${key}:${start}`), keys.limit(`${key}:${start - windowMs}`)),
+        )
+        return slidingCount(now, windowMs, Number(current ?? 0), Number(previous ?? 0))
+      },
+      async take(key, capacity, intervalMs, now, cost = 1) {
+        const reply = await run(scripts.TAKE, [keys.limit(key)], [capacity, intervalMs, now, cost])
+        const [allowed, tokens] = Array.isArray(reply) ? reply : [0, 0]
+        const left = Number(tokens)
+        const ok = Number(allowed) === 1
+        return {
+          allowed: ok,
+          remaining: Math.floor(left),
+          retryAfterMs: ok ? 0 : waitFor(left, cost, capacity, intervalMs),
+        }
+      },
+    },
+
+    kv: {
+      async get(key) {
+        return guard(() => client.get(keys.kv(key)))
+      },
+      async compareAndSet(key, expected, value) {
+        const reply = await run(scripts.COMPARE_AND_SET, [keys.kv(key)], [
+          expected ?? '',
+          value,
+          expected === null ? '1' : '0',
+        ])
+        return Number(reply) === 1
+      },
+    },
+  }
+}
+
+function unavailable(error: unknown): StoreUnavailableError {
+  if (error instanceof StoreUnavailableError) return error
+  return new StoreUnavailableError('redis command failed', { cause: error })
+}

@@ -1,0 +1,155 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { Scalar } from '@scalar/hono-api-reference'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import type { AppEnv } from './app-env'
+import type { Clock } from './clock'
+import type { Config } from './config/config'
+import { AppError } from './errors/app-error'
+import { problemResponse } from './errors/problem'
+import { adminRoutes } from './admin/routes'
+import { healthRoutes } from './health/routes'
+import { createAuthenticator } from './identity/authenticator'
+import { createDevIssuer } from './identity/dev-issuer'
+import { createLockout } from './identity/lockout'
+import { devRoutes, identityRoutes } from './identity/routes'
+import { createUpstreamVerifier, type TokenVerifier } from './identity/upstream/upstream-verifier'
+import type { FetchLike } from './http/bounded-fetch'
+import { sessionRoutes } from './sessions/routes'
+import { createSessionService } from './sessions/session-service'
+import { onError, onNotFound } from './http/error-handler'
+import { jsonOnly } from './http/json-only'
+import { originAllowed } from './http/origins'
+import { requestContext, type SocketAddress } from './http/request-context'
+import { securityHeaders } from './http/security-headers'
+import { validationHook } from './http/validation'
+import type { SigningKey } from './keys/signing-key'
+import type { Logger } from './log/logger'
+import type { Store } from './store/types'
+
+/** Everything the app needs from its runtime. The Node and Workers entries build this. */
+export type AppDeps = {
+  config: Config
+  store: Store
+  clock: Clock
+  logger: Logger
+  /** Private keys, imported once. The first one signs; all are published. */
+  signingKeys: SigningKey[]
+  /** The peer address of the connection, as the runtime knows it. */
+  socketAddress?: SocketAddress
+  runtime: 'node' | 'workers'
+  /** Outbound fetch for JWKS and discovery; defaults to the global fetch. */
+  fetch?: FetchLike
+}
+
+export const VERSION = '0.1.0'
+
+/** Builds the bridge. Pure: no I/O happens until a request arrives. */
+export function createApp(deps: AppDeps) {
+  const { config, store, clock, logger } = deps
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+  app.use(
+    requestContext({
+      logger,
+      clock,
+      trustProxy: config.trustProxy,
+      socketAddress: deps.socketAddress ?? (() => undefined),
+    }),
+  )
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          new AppError('method_not_allowed', { headers: { Allow: methods.join(', ') } }),
+          c.var.requestId,
+        ),
+    }),
+  )
+  app.use(securityHeaders({ hsts: true }))
+  app.use(
+    cors({
+      origin: (origin) => (originAllowed(config, origin) ? origin : null),
+      credentials: true,
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'ETag'],
+      maxAge: 600,
+    }),
+  )
+  app.use(
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', {
+          detail: `The body may be at most ${config.bodyLimitBytes} bytes.`,
+        })
+      },
+    }),
+  )
+  app.use(jsonOnly())
+
+  const sessions = createSessionService({ store, clock, config: config.sessions })
+  const lockout = createLockout({ store, clock, ...config.authFailures })
+  const verifiers: TokenVerifier[] = [
+    createUpstreamVerifier({
+      issuers: config.upstream.issuers,
+      timeoutMs: config.upstream.jwksTimeoutMs,
+      cooldownMs: config.upstream.jwksCooldownMs,
+      maxTokenBytes: config.upstream.maxTokenBytes,
+      clock,
+      logger,
+      fetch: deps.fetch,
+    }),
+  ]
+  const devIssuer = config.mode === 'development' ? createDevIssuer(config.publicUrl, clock) : undefined
+  if (devIssuer) verifiers.push(devIssuer)
+  const auth = createAuthenticator({ config, sessions, lockout, verifiers })
+
+  app.route('/', healthRoutes(store))
+  app.route('/', identityRoutes(auth))
+  app.route('/', sessionRoutes({ config, clock, sessions, auth }))
+  app.route('/', adminRoutes({ config, sessions, auth }))
+  if (devIssuer) app.route('/', devRoutes(devIssuer))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An upstream identity-provider JWT, or a Bridgekeeper session secret (bks_…)',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-bk_session',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'upstreamCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: config.upstream.cookieName,
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', { type: 'http', scheme: 'bearer' })
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Bridgekeeper',
+      version: VERSION,
+      description:
+        'Provider tokens (Hasura, Firebase, JWT templates) and per-row data policies for signed-in users.',
+    },
+    servers: [{ url: config.publicUrl }],
+  })
+  app.get('/docs', async (c, next) => {
+    await next()
+    // The reference page loads its script from a CDN; it is the only non-API page.
+    c.res.headers.set('Cache-Control', 'public, max-age=300')
+  }, Scalar({ url: '/openapi.json', pageTitle: 'Bridgekeeper API' }))
+
+  app.onError(onError)
+  app.notFound(onNotFound)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

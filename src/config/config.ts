@@ -1,0 +1,148 @@
+import type { z } from 'zod'
+import { envSchema, type IssuerConfig, type ParsedEnv } from './env-schema'
+
+export type Mode = 'development' | 'production'
+export type TrustProxy = 'none' | 'x-forwarded-for' | 'cf-connecting-ip'
+
+/** The bridge's configuration, parsed once at start-up. */
+export type Config = {
+  mode: Mode
+  host: string
+  port: number
+  /** Origin the bridge is reached at; the issuer of the tokens it mints. No trailing slash. */
+  publicUrl: string
+  allowedOrigins: string[]
+  /** Development only: any http://localhost:PORT or http://127.0.0.1:PORT origin is allowed too. */
+  allowLocalhostOrigins: boolean
+  trustProxy: TrustProxy
+  bodyLimitBytes: number
+  logLevel: ParsedEnv['LOG_LEVEL']
+  store: { redisUrl: string | undefined; keyPrefix: string }
+  signingKeys: ParsedEnv['SIGNING_KEYS']
+  adminApiKey: string | undefined
+  upstream: {
+    issuers: IssuerConfig[]
+    cookieName: string
+    jwksTimeoutMs: number
+    jwksCooldownMs: number
+    maxTokenBytes: number
+  }
+  sessions: {
+    idleSeconds: number
+    absoluteSeconds: number
+    rotationGraceSeconds: number
+    maxPerUser: number
+    createPerUser: number
+    createPerIp: number
+    createWindowSeconds: number
+  }
+  authFailures: { limit: number; windowSeconds: number }
+}
+
+export type ConfigOptions = {
+  /** Mode when neither BRIDGE_MODE nor NODE_ENV says: Node defaults to development, Workers to production. */
+  defaultMode: Mode
+  /** The runtime provides a shared store of its own (a Durable Object on Workers). */
+  platformStore?: boolean
+  /** The runtime sets the client address itself (Workers: CF-Connecting-IP). */
+  defaultTrustProxy?: TrustProxy
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
+
+/**
+ * Parses the environment into a Config. Never throws and never includes a value in a
+ * problem message, because several variables are secrets.
+ */
+export function parseConfig(env: Record<string, unknown>, options: ConfigOptions): ConfigResult {
+  const strings: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value === 'string' && value !== '') strings[name] = value
+  }
+  const parsed = envSchema.safeParse(strings)
+  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error.issues) }
+  const e = parsed.data
+  const mode: Mode =
+    e.BRIDGE_MODE ?? (e.NODE_ENV === 'production' ? 'production' : e.NODE_ENV === 'development' ? 'development' : options.defaultMode)
+  const publicUrl = (e.PUBLIC_URL ?? `http://${formatHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
+
+  const problems: string[] = []
+  if (mode === 'production') {
+    if (!e.SIGNING_KEYS) problems.push('SIGNING_KEYS: required in production (a JWK set with private keys)')
+    if (!e.REDIS_URL && !options.platformStore)
+      problems.push('REDIS_URL: required in production (the in-memory store loses sessions and is per-process)')
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the issuer and JWKS URL)')
+    else if (!e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must use https in production')
+    if (new URL(publicUrl).pathname !== '/') problems.push('PUBLIC_URL: must be an origin without a path')
+  }
+  for (const issuer of e.UPSTREAM_ISSUERS ?? []) {
+    // Tokens the bridge mints must never log anyone in (SECURITY.md 5).
+    if (issuer.issuer.replace(/\/+$/, '').startsWith(publicUrl))
+      problems.push('UPSTREAM_ISSUERS: an upstream issuer cannot be the bridge itself')
+  }
+  if (e.SESSION_IDLE_TIMEOUT > e.SESSION_ABSOLUTE_TIMEOUT)
+    problems.push('SESSION_IDLE_TIMEOUT: must not exceed SESSION_ABSOLUTE_TIMEOUT')
+  if (problems.length > 0) return { ok: false, problems }
+
+  const allowedOrigins = e.ALLOWED_ORIGINS ?? (mode === 'development' ? [publicUrl] : [])
+  return {
+    ok: true,
+    config: {
+      mode,
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl,
+      allowedOrigins,
+      allowLocalhostOrigins: mode === 'development' && !e.ALLOWED_ORIGINS,
+      trustProxy: e.TRUST_PROXY ?? options.defaultTrustProxy ?? 'none',
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      logLevel: e.LOG_LEVEL,
+      store: { redisUrl: e.REDIS_URL, keyPrefix: e.STORE_KEY_PREFIX },
+      signingKeys: e.SIGNING_KEYS,
+      adminApiKey: e.ADMIN_API_KEY,
+      upstream: {
+        issuers: e.UPSTREAM_ISSUERS ?? [],
+        cookieName: e.UPSTREAM_COOKIE_NAME,
+        jwksTimeoutMs: e.JWKS_TIMEOUT_MS,
+        jwksCooldownMs: e.JWKS_COOLDOWN_SECONDS * 1000,
+        maxTokenBytes: e.MAX_TOKEN_BYTES,
+      },
+      sessions: {
+        idleSeconds: e.SESSION_IDLE_TIMEOUT,
+        absoluteSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
+        rotationGraceSeconds: e.SESSION_ROTATION_GRACE,
+        maxPerUser: e.SESSION_MAX_PER_USER,
+        createPerUser: e.SESSION_CREATE_PER_USER,
+        createPerIp: e.SESSION_CREATE_PER_IP,
+        createWindowSeconds: e.SESSION_CREATE_WINDOW,
+      },
+      authFailures: { limit: e.AUTH_FAILURE_LIMIT, windowSeconds: e.AUTH_FAILURE_WINDOW },
+    },
+  }
+}
+
+/** Parses or throws one error whose message lists every problem (safe to print). */
+export function loadConfig(env: Record<string, unknown>, options: ConfigOptions): Config {
+  const result = parseConfig(env, options)
+  if (!result.ok) throw new ConfigError(result.problems)
+  return result.config
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function formatIssues(issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const [variable, ...rest] = issue.path.map(String)
+    const where = rest.length > 0 ? `${variable} (at ${rest.join('.')})` : variable
+    return `${where ?? 'environment'}: ${issue.message}`
+  })
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod'
+
+/**
+ * Every environment variable (or Workers binding) the bridge reads, with its default.
+ * Messages never include the value: some of these are secrets.
+ */
+const seconds = (fallback: number, max = 31_536_000) =>
+  z.coerce.number().int().min(1).max(max).default(fallback)
+const count = (fallback: number, max = 1_000_000) => z.coerce.number().int().min(1).max(max).default(fallback)
+
+const origin = z.string().refine(
+  (value) => {
+    if (value === 'null' || value.includes('*')) return false
+    try {
+      const url = new URL(value)
+      return url.origin === value && (url.protocol === 'https:' || url.protocol === 'http:')
+    } catch {
+      return false
+    }
+  },
+  { message: 'each origin must be exact, like https://app.example.com (no path, no wildcard, not "null")' },
+)
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item))
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' })
+        return z.NEVER
+      }
+    })
+    .pipe(schema)
+
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const
+
+export const issuerSchema = z
+  .object({
+    issuer: z.url({ protocol: /^https?$/ }),
+    jwksUri: z.url({ protocol: /^https?$/ }).optional(),
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
+    clockSkewSeconds: z.number().int().min(0).max(60).default(5),
+    authorizedParties: z.array(z.string().min(1)).optional(),
+    claims: z
+      .object({
+        email: z.string().default('email'),
+        emailVerified: z.string().default('email_verified'),
+        roles: z.string().default('roles'),
+        org: z.string().default('org_id'),
+      })
+      .prefault({}),
+  })
+  .strict()
+export type IssuerConfig = z.output<typeof issuerSchema>
+
+export const envSchema = z.object({
+  BRIDGE_MODE: z.enum(['development', 'production']).optional(),
+  NODE_ENV: z.string().optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ALLOWED_ORIGINS: csv(origin).optional(),
+  TRUST_PROXY: z.enum(['none', 'x-forwarded-for', 'cf-connecting-ip']).optional(),
+  BODY_LIMIT_BYTES: count(64 * 1024, 10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
+  STORE_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'use 1-32 letters, digits, ":", "_" or "-"')
+    .default('bk:'),
+
+  SIGNING_KEYS: json(
+    z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }, {
+      message: 'must be a JWK set: {"keys":[…]} with private keys',
+    }),
+  ).optional(),
+  ADMIN_API_KEY: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters of random data' })
+    .optional(),
+
+  UPSTREAM_ISSUERS: json(z.array(issuerSchema)).optional(),
+  UPSTREAM_COOKIE_NAME: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('__session'),
+  JWKS_TIMEOUT_MS: count(3000, 30_000),
+  JWKS_COOLDOWN_SECONDS: seconds(30, 3600),
+  MAX_TOKEN_BYTES: count(8192, 65_536),
+
+  SESSION_IDLE_TIMEOUT: seconds(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT: seconds(12 * 60 * 60),
+  SESSION_ROTATION_GRACE: z.coerce.number().int().min(0).max(300).default(30),
+  SESSION_MAX_PER_USER: count(10, 1000),
+  SESSION_CREATE_PER_USER: count(10),
+  SESSION_CREATE_PER_IP: count(30),
+  SESSION_CREATE_WINDOW: seconds(60, 86_400),
+  AUTH_FAILURE_LIMIT: count(20),
+  AUTH_FAILURE_WINDOW: seconds(300, 86_400),
+})
+
+export type RawEnv = z.input<typeof envSchema>
+export type ParsedEnv = z.output<typeof envSchema>
+
+/** Variables whose values are secrets: never printed, even in error messages. */
+export const SECRET_VARIABLES = ['SIGNING_KEYS', 'ADMIN_API_KEY', 'REDIS_URL'] as const

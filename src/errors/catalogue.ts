@@ -1,0 +1,29 @@
+/**
+ * Every problem the bridge can answer with, keyed by its stable `code`.
+ * Clients match on `code`; `title` is for humans and may be reworded.
+ * See RFC 9457 (Problem Details for HTTP APIs).
+ */
+export const problemCatalogue = {
+  bad_request: { status: 400, title: 'Bad request' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  invalid_token: { status: 401, title: 'The credentials are invalid or expired' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  origin_not_allowed: { status: 403, title: 'The request origin is not allowed' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  validation_failed: { status: 422, title: 'The request is not valid' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal error' },
+  misconfigured: { status: 500, title: 'The bridge is not configured correctly' },
+  not_configured: { status: 501, title: 'This integration is not configured' },
+  bad_gateway: { status: 502, title: 'The backend answered with an error' },
+  store_unavailable: { status: 503, title: 'The session store is unavailable' },
+  backend_unavailable: { status: 503, title: 'The backend is unavailable' },
+  gateway_timeout: { status: 504, title: 'The backend did not answer in time' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ProblemCode = keyof typeof problemCatalogue

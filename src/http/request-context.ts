@@ -1,0 +1,46 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { routePath } from 'hono/route'
+import type { AppEnv } from '../app-env'
+import type { Clock } from '../clock'
+import type { TrustProxy } from '../config/config'
+import { newId } from '../ids/prefixed-id'
+import type { Logger } from '../log/logger'
+import { clientIp, isHttps } from './client-ip'
+
+export type SocketAddress = (c: Context) => string | undefined
+
+/**
+ * Gives every request a fresh `req_…` id (never one the client sent), a request logger, the
+ * client address, and one access-log line when it ends.
+ */
+export function requestContext(options: {
+  logger: Logger
+  clock: Clock
+  trustProxy: TrustProxy
+  socketAddress: SocketAddress
+}): MiddlewareHandler<AppEnv> {
+  return async function requestContext(c, next) {
+    const started = options.clock.now()
+    const requestId = newId('req', started)
+    const ip = clientIp(c.req.raw.headers, options.socketAddress(c), options.trustProxy)
+    c.set('requestId', requestId)
+    c.set('clientIp', ip)
+    c.set('https', isHttps(c.req.url, c.req.raw.headers, options.trustProxy))
+    c.set('principal', undefined)
+    c.set('credential', undefined)
+    c.set('session', undefined)
+    c.set('log', options.logger.child({ requestId }))
+    await next()
+    c.res.headers.set('X-Request-Id', requestId)
+    c.var.log.info('http.request', {
+      method: c.req.method,
+      // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
+      route: c.res.status === 404 ? '(unmatched)' : routePath(c, -1),
+      status: c.res.status,
+      durationMs: options.clock.now() - started,
+      ip,
+      userId: c.var.principal?.userId,
+      sessionId: c.var.principal?.sessionId,
+    })
+  }
+}

@@ -1,0 +1,27 @@
+import { decodeKsuid, encodeKsuid, ksuidBytes, parseKsuid } from './ksuid'
+
+/** Prefixes in use, in the Stripe style: the prefix says what the id names. */
+export const ID_PREFIXES = ['req', 'sess', 'key', 'evt', 'tok'] as const
+export type IdPrefix = (typeof ID_PREFIXES)[number]
+
+/** A new prefixed KSUID such as `req_2Ht0Y6…`. */
+export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+  return `${prefix}_${encodeKsuid(ksuidBytes(now))}`
+}
+
+/** True when `value` is a well-formed id with this prefix (the KSUID must decode). */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  if (!value.startsWith(`${prefix}_`)) return false
+  try {
+    decodeKsuid(value.slice(prefix.length + 1))
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Unix time (seconds) at which an id was made. */
+export function idTimestamp(value: string): number {
+  const separator = value.indexOf('_')
+  return parseKsuid(decodeKsuid(value.slice(separator + 1))).timestamp
+}

@@ -1,0 +1,73 @@
+/**
+ * Node entry: `npm start`. The only place (with its siblings) that knows it runs on Node.
+ * With no configuration it serves a development bridge on 127.0.0.1:8787 with an in-memory store
+ * and a signing key generated under `.data/`.
+ */
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
+import { createApp } from '../../app'
+import { systemClock } from '../../clock'
+import { parseConfig } from '../../config/config'
+import { importSigningKey } from '../../keys/signing-key'
+import { createLogger } from '../../log/logger'
+import { createNodeStore } from './store'
+import { loadOrCreateDevKeys } from './dev-keys'
+
+const DATA_DIR = process.env.BRIDGE_DATA_DIR ?? '.data'
+
+async function main(): Promise<void> {
+  const result = parseConfig(process.env, { defaultMode: 'development' })
+  if (!result.ok) {
+    process.stderr.write(`bridgekeeper: invalid configuration\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.exit(1)
+  }
+  const config = result.config
+  const logger = createLogger({ level: config.logLevel, clock: systemClock })
+  const keySet = config.signingKeys ?? (await loadOrCreateDevKeys(DATA_DIR))
+  const signingKeys = await Promise.all(keySet.keys.map((jwk) => importSigningKey(jwk)))
+  const store = createNodeStore(config)
+
+  const app = createApp({
+    config,
+    store,
+    clock: systemClock,
+    logger,
+    signingKeys,
+    runtime: 'node',
+    socketAddress: (c: Context) => {
+      try {
+        return getConnInfo(c).remote.address
+      } catch {
+        return undefined
+      }
+    },
+  })
+
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+    const base = config.publicUrl
+    const lines = [
+      `Bridgekeeper ${config.mode === 'development' ? '(development mode)' : ''} listening on ${info.address}:${info.port}`,
+      `  health   ${base}/healthz`,
+      `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
+      `  store    ${store.kind}`,
+    ]
+    if (config.mode === 'development') lines.push(`  keys     ${DATA_DIR}/signing-keys.json (development key, git-ignored)`)
+    process.stdout.write(`${lines.join('\n')}\n`)
+  })
+
+  const shutdown = (signal: string) => {
+    logger.info('process.shutdown', { signal })
+    server.close(() => {
+      void store.close().finally(() => process.exit(0))
+    })
+    setTimeout(() => process.exit(0), 5000).unref()
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bridgekeeper: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,52 @@
+/**
+ * Cloudflare Workers entry. Builds the same app as Node from the Worker's bindings, once per
+ * isolate. Only this folder knows it runs on Workers.
+ */
+import type { ExecutionContext } from 'hono'
+import { createApp, type App } from '../../app'
+import { systemClock } from '../../clock'
+import { ConfigError, loadConfig } from '../../config/config'
+import { AppError } from '../../errors/app-error'
+import { problemResponse } from '../../errors/problem'
+import { newId } from '../../ids/prefixed-id'
+import { generateSigningJwk, importSigningKey } from '../../keys/signing-key'
+import { createLogger } from '../../log/logger'
+import { createMemoryStore } from '../../store/memory-store'
+
+type WorkerEnv = Record<string, unknown>
+
+
+let built: Promise<App> | undefined
+
+async function build(env: WorkerEnv): Promise<App> {
+  const config = loadConfig(env, { defaultMode: 'production', defaultTrustProxy: 'cf-connecting-ip' })
+  const logger = createLogger({ level: config.logLevel, clock: systemClock })
+  // Development on Workers: a key per isolate. Production requires SIGNING_KEYS (checked by config).
+  const keySet = config.signingKeys ?? { keys: [await generateSigningJwk('RS256')] }
+  const signingKeys = await Promise.all(keySet.keys.map((jwk) => importSigningKey(jwk)))
+  return createApp({
+    config,
+    store: createMemoryStore(),
+    clock: systemClock,
+    logger,
+    signingKeys,
+    runtime: 'workers',
+    // On Cloudflare the edge sets CF-Connecting-IP itself; clients cannot forge it.
+    socketAddress: (c) => c.req.header('cf-connecting-ip'),
+  })
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    let app: App
+    try {
+      app = await (built ??= build(env))
+    } catch (error) {
+      built = undefined
+      const problems = error instanceof ConfigError ? error.problems : ['start-up failed']
+      console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', event: 'config.invalid', problems }))
+      return problemResponse(new AppError('misconfigured'), newId('req'))
+    }
+    return app.fetch(request, env, ctx)
+  },
+}

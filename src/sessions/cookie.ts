@@ -1,0 +1,34 @@
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { AppEnv } from '../app-env'
+
+/**
+ * The session cookie (SECURITY.md 17): `__Host-` prefixed over HTTPS, always HttpOnly, Secure,
+ * SameSite=Lax, Path=/ and no Domain. Over plain HTTP (local development only) the prefix can't
+ * be used, so the name drops it; browsers still accept Secure cookies from localhost.
+ */
+export const HOST_COOKIE = '__Host-bk_session'
+export const DEV_COOKIE = 'bk_session'
+
+export function sessionCookieName(c: Context<AppEnv>): string {
+  return c.var.https ? HOST_COOKIE : DEV_COOKIE
+}
+
+/** Reads the session cookie. Over HTTPS only the `__Host-` one counts, so a sibling domain can't plant one. */
+export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, sessionCookieName(c))
+}
+
+export function writeSessionCookie(c: Context<AppEnv>, secret: string, maxAgeSeconds: number): void {
+  setCookie(c, sessionCookieName(c), secret, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: maxAgeSeconds,
+  })
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, sessionCookieName(c), { httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
+}

@@ -1,0 +1,167 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../app-env'
+import type { Clock } from '../clock'
+import type { Config } from '../config/config'
+import { AppError, invalidCredentials } from '../errors/app-error'
+import { principalOf, type Authenticator } from '../identity/authenticator'
+import { userKey } from '../identity/principal'
+import { readOptionalJson } from '../http/optional-json'
+import { jsonContent, problem, userSecurity } from '../openapi/schemas'
+import type { SessionPrincipal } from '../store/types'
+import { clearSessionCookie, writeSessionCookie } from './cookie'
+import { CreateSessionBody, SessionCreatedSchema, SessionSchema, sessionView } from './schemas'
+import { secretsEqual } from './secret'
+import { logSessionEvent, type SessionService } from './session-service'
+
+const authProblems = {
+  401: problem('Not signed in, or the credential is invalid'),
+  403: problem('A cookie-authenticated write from an origin that is not allowed'),
+  429: problem('Too many attempts'),
+  503: problem('The session store is unavailable'),
+}
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/sessions',
+  tags: ['Sessions'],
+  summary: 'Exchange a verified upstream token (or, for a trusted backend, the admin API key) for a new session',
+  security: [{ bearer: [] }, { upstreamCookie: [] }],
+  request: { body: { content: { 'application/json': { schema: CreateSessionBody } }, required: false } },
+  responses: { 201: jsonContent(SessionCreatedSchema, 'A new session'), 422: problem('Invalid body'), ...authProblems },
+})
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/sessions',
+  tags: ['Sessions'],
+  summary: "The caller's sessions",
+  security: userSecurity,
+  responses: { 200: jsonContent(z.object({ data: z.array(SessionSchema) }), 'Sessions, oldest first'), ...authProblems },
+})
+
+const revokeOne = createRoute({
+  method: 'delete',
+  path: '/v1/sessions/{id}',
+  tags: ['Sessions'],
+  summary: "Revoke one of the caller's sessions",
+  security: userSecurity,
+  request: { params: z.object({ id: z.string().max(64) }) },
+  responses: { 204: { description: 'Revoked' }, 404: problem('No such session of the caller'), ...authProblems },
+})
+
+const revokeAll = createRoute({
+  method: 'delete',
+  path: '/v1/sessions',
+  tags: ['Sessions'],
+  summary: 'Sign out everywhere: revoke all of the caller\'s sessions',
+  security: userSecurity,
+  responses: { 200: jsonContent(z.object({ revoked: z.number().int() }), 'How many were revoked'), ...authProblems },
+})
+
+const refresh = createRoute({
+  method: 'post',
+  path: '/v1/sessions/refresh',
+  tags: ['Sessions'],
+  summary: 'Rotate the session secret; the old one keeps working for a short grace',
+  security: userSecurity,
+  responses: {
+    200: jsonContent(SessionCreatedSchema, 'The session with its new secret'),
+    409: problem('The secret was already rotated'),
+    ...authProblems,
+  },
+})
+
+export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: SessionService; auth: Authenticator }) {
+  const { config, clock, sessions, auth } = deps
+  const app = new OpenAPIHono<AppEnv>()
+  app.use('/v1/sessions/*', auth.requireUser())
+  app.on(['GET', 'DELETE'], '/v1/sessions', auth.requireUser())
+
+  const issue = async (
+    c: Context<AppEnv>,
+    principal: SessionPrincipal,
+    transport: 'cookie' | 'bearer',
+  ) => {
+    await sessions.checkCreateRate(userKey(principal), c.var.clientIp)
+    const { record, secret, evicted } = await sessions.create(principal, {
+      userAgent: c.req.header('user-agent'),
+      ip: c.var.clientIp,
+    })
+    logSessionEvent(c.var.log, 'session.created', record, { transport, ip: c.var.clientIp })
+    for (const id of evicted) c.var.log.info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
+    if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
+    return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
+  }
+
+  return app
+    .openapi(create, async (c) => {
+      const body = await readOptionalJson(c, CreateSessionBody)
+      const credential = await auth.credentialOf(c)
+      if (credential.kind === 'jwt' && config.adminApiKey && credential.via === 'header') {
+        if (await secretsEqual(credential.value, config.adminApiKey)) {
+          if (!body.userId) throw new AppError('validation_failed', { detail: 'userId is required', extensions: { errors: [{ path: 'userId', message: 'required' }] } })
+          const principal: SessionPrincipal = {
+            userId: body.userId,
+            issuer: body.issuer ?? config.publicUrl,
+            email: body.email,
+            emailVerified: body.emailVerified ?? false,
+            roles: body.roles ?? [],
+            orgId: body.orgId,
+            claims: {},
+          }
+          c.var.log.info('admin.session_created', { userId: principal.userId, issuer: principal.issuer })
+          return c.json(await issue(c, principal, 'bearer'), 201)
+        }
+      }
+      if (credential.kind === 'session') throw invalidCredentials('session_cannot_create_session')
+      const adminOnly = (['userId', 'issuer', 'email', 'emailVerified', 'roles', 'orgId'] as const).filter((k) => body[k] !== undefined)
+      if (adminOnly.length > 0) {
+        throw new AppError('validation_failed', {
+          detail: 'Identity fields come from the verified token; only the admin API key may set them.',
+          extensions: { errors: adminOnly.map((path) => ({ path, message: 'not allowed' })) },
+        })
+      }
+      const principal = await auth.principalFromJwt(c, credential.value)
+      const { sessionId: _, expiresAt: __, method: ___, ...sessionPrincipal } = principal
+      return c.json(await issue(c, sessionPrincipal, body.transport ?? 'cookie'), 201)
+    })
+    .openapi(list, async (c) => {
+      const principal = principalOf(c)
+      const records = await sessions.list(userKey(principal))
+      return c.json({ data: records.map((r) => sessionView(r, principal.sessionId)) }, 200)
+    })
+    .openapi(revokeOne, async (c) => {
+      const principal = principalOf(c)
+      const { id } = c.req.valid('param')
+      const record = await sessions.get(id)
+      // Another user's session answers exactly like a missing one.
+      if (!record || record.userKey !== userKey(principal)) throw new AppError('not_found', { reason: 'session_not_owned' })
+      await sessions.revoke(id)
+      logSessionEvent(c.var.log, 'session.revoked', record, { by: 'user' })
+      if (id === principal.sessionId && c.var.credential?.via === 'cookie') clearSessionCookie(c)
+      return c.body(null, 204)
+    })
+    .openapi(revokeAll, async (c) => {
+      const principal = principalOf(c)
+      const revoked = await sessions.revokeUser(userKey(principal))
+      c.var.log.info('session.revoked_all', { userId: principal.userId, issuer: principal.issuer, revoked, by: 'user' })
+      if (c.var.credential?.via === 'cookie') clearSessionCookie(c)
+      return c.json({ revoked }, 200)
+    })
+    .openapi(refresh, async (c) => {
+      const current = c.var.session
+      const credential = c.var.credential
+      if (!current || credential?.kind !== 'session') throw invalidCredentials('session_required')
+      if (current.viaPreviousSecret) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
+      const rotated = await sessions.rotate(current.record, credential.value)
+      if (!rotated) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
+      logSessionEvent(c.var.log, 'session.rotated', rotated.record)
+      const view = sessionView(rotated.record, rotated.record.id)
+      if (credential.via === 'cookie') {
+        writeSessionCookie(c, rotated.secret, Math.ceil((rotated.record.absoluteExpiresAt - clock.now()) / 1000))
+        return c.json({ session: view }, 200)
+      }
+      return c.json({ session: view, secret: rotated.secret }, 200)
+    })
+}

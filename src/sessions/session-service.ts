@@ -1,0 +1,116 @@
+import type { Clock } from '../clock'
+import type { Config } from '../config/config'
+import { AppError } from '../errors/app-error'
+import type { Principal } from '../identity/principal'
+import { userKey } from '../identity/principal'
+import { newId } from '../ids/prefixed-id'
+import type { Logger } from '../log/logger'
+import { StoreUnavailableError, type SessionPrincipal, type SessionRecord, type Store } from '../store/types'
+import { hashSecret, newSessionSecret } from './secret'
+
+export type SessionService = ReturnType<typeof createSessionService>
+
+/**
+ * Sessions: opaque 256-bit secrets whose SHA-256 alone is stored, with sliding idle and absolute
+ * expiry enforced here and by the store's own TTLs (SECURITY.md 11-14).
+ */
+export function createSessionService(deps: { store: Store; clock: Clock; config: Config['sessions'] }) {
+  const { store, clock, config } = deps
+  const idleMs = config.idleSeconds * 1000
+  const absoluteMs = config.absoluteSeconds * 1000
+  const windowMs = config.createWindowSeconds * 1000
+
+  return {
+    /** Refuses with 429 when a user or an address creates sessions too fast. */
+    async checkCreateRate(key: string, ip: string): Promise<void> {
+      const now = clock.now()
+      const [byUser, byIp] = await storeCall(() =>
+        Promise.all([
+          store.limits.take(`sess-user:${key}`, config.createPerUser, windowMs, now),
+          store.limits.take(`sess-ip:${ip}`, config.createPerIp, windowMs, now),
+        ]),
+      )
+      const refused = [byUser, byIp].filter((r) => !r.allowed)
+      if (refused.length > 0) {
+        const wait = Math.max(...refused.map((r) => r.retryAfterMs))
+        throw new AppError('rate_limited', {
+          detail: 'Too many sign-ins; try again later.',
+          headers: { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
+          reason: byUser.allowed ? 'session_create_ip' : 'session_create_user',
+        })
+      }
+    },
+
+    /** A brand-new session: new id, new secret, whatever the client sent (no fixation). */
+    async create(principal: SessionPrincipal, meta: { userAgent: string | undefined; ip: string }) {
+      const now = clock.now()
+      const secret = newSessionSecret()
+      const record: SessionRecord = {
+        id: newId('sess', now),
+        userKey: userKey(principal),
+        secretHash: await hashSecret(secret),
+        principal,
+        createdAt: now,
+        lastActiveAt: now,
+        idleExpiresAt: Math.min(now + idleMs, now + absoluteMs),
+        absoluteExpiresAt: now + absoluteMs,
+        userAgent: meta.userAgent?.slice(0, 256),
+        ip: meta.ip,
+      }
+      const { evicted } = await storeCall(() => store.sessions.create(record, { maxPerUser: config.maxPerUser }))
+      return { record, secret, evicted }
+    },
+
+    async authenticate(secret: string) {
+      const hash = await hashSecret(secret)
+      return storeCall(() => store.sessions.authenticate(hash, clock.now(), idleMs))
+    },
+
+    /** New secret for the same session; the old one works for the configured grace only. */
+    async rotate(record: SessionRecord, currentSecret: string) {
+      const secret = newSessionSecret()
+      const [currentHash, nextHash] = await Promise.all([hashSecret(currentSecret), hashSecret(secret)])
+      const rotated = await storeCall(() =>
+        store.sessions.rotate(record.id, currentHash, nextHash, clock.now(), config.rotationGraceSeconds * 1000),
+      )
+      return rotated ? { record: rotated, secret } : null
+    },
+
+    list: (key: string) => storeCall(() => store.sessions.list(key, clock.now())),
+    get: (id: string) => storeCall(() => store.sessions.get(id, clock.now())),
+    revoke: (id: string) => storeCall(() => store.sessions.revoke(id)),
+    revokeUser: (key: string) => storeCall(() => store.sessions.revokeUser(key)),
+  }
+}
+
+/** The principal of a request authenticated by a session. */
+export function principalOfSession(record: SessionRecord): Principal {
+  return {
+    ...record.principal,
+    sessionId: record.id,
+    expiresAt: Math.min(record.idleExpiresAt, record.absoluteExpiresAt),
+    method: 'session',
+  }
+}
+
+/** Store failures become 503 `store_unavailable`: fail closed, never 200, never a crash. */
+export async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      throw new AppError('store_unavailable', { reason: 'store unreachable', cause: error, headers: { 'Retry-After': '1' } })
+    }
+    throw error
+  }
+}
+
+export function logSessionEvent(logger: Logger, event: string, record: SessionRecord, fields: Record<string, unknown> = {}) {
+  logger.info(event, {
+    eventId: newId('evt'),
+    sessionId: record.id,
+    userId: record.principal.userId,
+    issuer: record.principal.issuer,
+    ...fields,
+  })
+}

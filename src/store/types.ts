@@ -1,0 +1,99 @@
+/**
+ * The storage contract the engine needs. Every implementation (memory, Redis, Durable Object)
+ * passes the same conformance suite in test/store/. Operations that must be atomic are single
+ * methods here, so each backend can make them atomic its own way (a Lua script in Redis).
+ * All times are Unix milliseconds from the caller's clock.
+ */
+export interface Store {
+  readonly kind: string
+  /** Resolves when the store answers; rejects (or times out) when it doesn't. */
+  ping(): Promise<void>
+  close(): Promise<void>
+  readonly sessions: SessionStore
+  readonly limits: LimitStore
+  readonly kv: KvStore
+}
+
+/** What a session remembers about its user, captured at sign-in. */
+export type SessionPrincipal = {
+  userId: string
+  issuer: string
+  email: string | undefined
+  emailVerified: boolean
+  roles: string[]
+  orgId: string | undefined
+  claims: Record<string, unknown>
+}
+
+export type SessionRecord = {
+  id: string
+  userKey: string
+  /** SHA-256 (base64url) of the current secret. The secret itself is never stored. */
+  secretHash: string
+  principal: SessionPrincipal
+  createdAt: number
+  lastActiveAt: number
+  idleExpiresAt: number
+  absoluteExpiresAt: number
+  userAgent: string | undefined
+  ip: string | undefined
+}
+
+export type AuthenticatedSession = {
+  record: SessionRecord
+  /** The secret used was the previous one, still inside its rotation grace. */
+  viaPreviousSecret: boolean
+}
+
+export interface SessionStore {
+  /** Stores a new session, then evicts the user's oldest sessions beyond `maxPerUser`. */
+  create(record: SessionRecord, options: { maxPerUser: number }): Promise<{ evicted: string[] }>
+  /**
+   * Finds the session of a secret hash and, in the same atomic step, slides its idle expiry
+   * (never past the absolute one). Expired or unknown: null.
+   */
+  authenticate(secretHash: string, now: number, idleMs: number): Promise<AuthenticatedSession | null>
+  /**
+   * Replaces the secret when `currentHash` is still the current one; the old secret keeps
+   * working for `graceMs`. Null when the session is gone or was already rotated.
+   */
+  rotate(id: string, currentHash: string, nextHash: string, now: number, graceMs: number): Promise<SessionRecord | null>
+  get(id: string, now: number): Promise<SessionRecord | null>
+  /** The user's live sessions, oldest first. */
+  list(userKey: string, now: number): Promise<SessionRecord[]>
+  /** Deletes a session and every secret that leads to it. Returns the deleted record. */
+  revoke(id: string): Promise<SessionRecord | null>
+  /** Deletes all of a user's sessions; returns how many there were. */
+  revokeUser(userKey: string): Promise<number>
+}
+
+export type BucketResult = { allowed: boolean; remaining: number; retryAfterMs: number }
+
+export interface LimitStore {
+  /**
+   * Counts one event in a sliding window (two fixed windows, the earlier one weighted by its
+   * overlap) and returns the count including this one.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<number>
+  /** The current sliding-window count without adding to it. */
+  peek(key: string, windowMs: number, now: number): Promise<number>
+  /**
+   * Token bucket: takes `cost` tokens if there are enough. The bucket holds `capacity` tokens and
+   * refills `capacity` tokens every `intervalMs`.
+   */
+  take(key: string, capacity: number, intervalMs: number, now: number, cost?: number): Promise<BucketResult>
+}
+
+export interface KvStore {
+  get(key: string): Promise<string | null>
+  /** Sets the value when the stored one equals `expected` (null: absent). Returns success. */
+  compareAndSet(key: string, expected: string | null, value: string): Promise<boolean>
+}
+
+/** Raised by a store that can't be reached. The HTTP layer answers 503 store_unavailable. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StoreUnavailableError'
+  }
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { parseConfig } from '../../src/config/config'
+
+const run = promisify(execFile)
+const node = { defaultMode: 'development' as const }
+
+describe('configuration', () => {
+  it('has working defaults with no variables at all', () => {
+    const result = parseConfig({}, node)
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.config).toMatchObject({
+      mode: 'development',
+      host: '127.0.0.1',
+      port: 8787,
+      publicUrl: 'http://127.0.0.1:8787',
+      trustProxy: 'none',
+      bodyLimitBytes: 65536,
+      sessions: { idleSeconds: 1800, absoluteSeconds: 43200 },
+    })
+  })
+
+  it('names every bad variable and why', () => {
+    const result = parseConfig({ PORT: 'eighty', TRUST_PROXY: 'everyone', ALLOWED_ORIGINS: 'https://a.example, null' }, node)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems.join('\n')).toMatch(/^PORT: /m)
+    expect(result.problems.join('\n')).toMatch(/^TRUST_PROXY: /m)
+    expect(result.problems.join('\n')).toMatch(/^ALLOWED_ORIGINS \(at 1\): .*not "null"/m)
+  })
+
+  it('never repeats a secret value in its messages', () => {
+    const secret = 'short-admin-secret-value'
+    const keys = '{"keys": [ {"kty":"RSA","d":"super-private-material"'
+    const result = parseConfig({ ADMIN_API_KEY: secret, SIGNING_KEYS: keys, REDIS_URL: 'http://user:hunter2@redis' }, node)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    const text = result.problems.join('\n')
+    expect(text).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
+    expect(text).toMatch(/SIGNING_KEYS: is not valid JSON/)
+    expect(text).toMatch(/REDIS_URL: /)
+    for (const leaked of [secret, 'super-private-material', 'hunter2']) expect(text).not.toContain(leaked)
+  })
+
+  it('refuses to run production without real keys, a real store and an https URL', () => {
+    const result = parseConfig({ NODE_ENV: 'production' }, node)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems.join('\n')).toMatch(/SIGNING_KEYS: required in production/)
+    expect(result.problems.join('\n')).toMatch(/REDIS_URL: required in production/)
+    expect(result.problems.join('\n')).toMatch(/PUBLIC_URL: required in production/)
+    const http = parseConfig({ BRIDGE_MODE: 'production', PUBLIC_URL: 'http://bridge.example' }, node)
+    expect(http.ok || http.problems.join()).toMatch(/must use https/)
+  })
+
+  it('defaults Workers to production, and never lets localhost origins into production', () => {
+    const result = parseConfig({}, { defaultMode: 'production', platformStore: true })
+    expect(result.ok).toBe(false)
+    const dev = parseConfig({}, node)
+    expect(dev.ok && dev.config.allowLocalhostOrigins).toBe(true)
+    const configured = parseConfig({ ALLOWED_ORIGINS: 'https://app.example' }, node)
+    expect(configured.ok && configured.config.allowLocalhostOrigins).toBe(false)
+  })
+
+  it('stops `npm start` with a message that names the variable and hides the secret', async () => {
+    const secret = 'not-long-enough-secret'
+    const failure = await run('npx', ['tsx', 'src/runtime/node/main.ts'], {
+      env: { ...process.env, ADMIN_API_KEY: secret, PORT: '0x', BRIDGE_DATA_DIR: '/nonexistent' },
+      timeout: 30_000,
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string; stdout: string }) => error,
+    )
+    expect(failure).not.toBeNull()
+    expect(failure?.code).toBe(1)
+    expect(failure?.stderr).toMatch(/invalid configuration/)
+    expect(failure?.stderr).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
+    expect(failure?.stderr).toMatch(/PORT: /)
+    expect(`${failure?.stderr}${failure?.stdout}`).not.toContain(secret)
+  })
+})

@@ -1,0 +1,187 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { newId } from '../../src/ids/prefixed-id'
+import type { SessionRecord, Store } from '../../src/store/types'
+
+const MINUTE = 60_000
+const IDLE = 30 * MINUTE
+const ABSOLUTE = 12 * 60 * MINUTE
+
+export function sessionRecord(now: number, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  const userKey = overrides.userKey ?? `iss|user-${Math.random().toString(36).slice(2)}`
+  return {
+    id: newId('sess', now),
+    userKey,
+    secretHash: `h-${crypto.randomUUID()}`,
+    principal: {
+      userId: userKey.split('|')[1] ?? 'u',
+      issuer: 'https://issuer.test',
+      email: 'a@example.com',
+      emailVerified: true,
+      roles: [],
+      orgId: undefined,
+      claims: { sub: 'u', nested: { roles: [] } },
+    },
+    createdAt: now,
+    lastActiveAt: now,
+    idleExpiresAt: now + IDLE,
+    absoluteExpiresAt: now + ABSOLUTE,
+    userAgent: 'vitest',
+    ip: '127.0.0.1',
+    ...overrides,
+  }
+}
+
+/**
+ * One suite every Store must pass: memory, Redis (real server) and, in workerd, the Durable
+ * Object store. It pins the semantics the session and limit code relies on.
+ */
+export function defineStoreConformance(name: string, makeStore: () => Promise<Store>) {
+  describe(`store conformance: ${name}`, () => {
+    let store: Store
+    let now: number
+    beforeEach(async () => {
+      store = await makeStore()
+      now = Date.now()
+    })
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined()
+    })
+
+    it('creates a session and finds it by its secret hash only', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      const found = await store.sessions.authenticate(record.secretHash, now + 1000, IDLE)
+      expect(found?.viaPreviousSecret).toBe(false)
+      expect(found?.record).toMatchObject({ id: record.id, userKey: record.userKey, principal: record.principal })
+      expect(found?.record.principal.roles).toEqual([])
+      expect(await store.sessions.authenticate('h-unknown', now, IDLE)).toBeNull()
+      expect(await store.sessions.authenticate(record.id, now, IDLE)).toBeNull()
+    })
+
+    it('slides the idle expiry on use, never past the absolute one', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      const touched = await store.sessions.authenticate(record.secretHash, now + 20 * MINUTE, IDLE)
+      expect(touched?.record.lastActiveAt).toBe(now + 20 * MINUTE)
+      expect(touched?.record.idleExpiresAt).toBe(now + 50 * MINUTE)
+      const late = now + ABSOLUTE - 5 * MINUTE
+      // keep it alive up to near the absolute limit
+      let t = now + 20 * MINUTE
+      while (t + 25 * MINUTE < late) {
+        t += 25 * MINUTE
+        expect(await store.sessions.authenticate(record.secretHash, t, IDLE)).not.toBeNull()
+      }
+      const final = await store.sessions.authenticate(record.secretHash, late, IDLE)
+      expect(final?.record.idleExpiresAt).toBe(now + ABSOLUTE)
+      expect(await store.sessions.authenticate(record.secretHash, now + ABSOLUTE, IDLE)).toBeNull()
+    })
+
+    it('expires an idle session', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      expect(await store.sessions.authenticate(record.secretHash, now + IDLE, IDLE)).toBeNull()
+      expect(await store.sessions.get(record.id, now + IDLE)).toBeNull()
+      expect(await store.sessions.list(record.userKey, now + IDLE)).toEqual([])
+    })
+
+    it('rotates the secret: the old one works only during the grace', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      const rotated = await store.sessions.rotate(record.id, record.secretHash, 'h-next', now, 30_000)
+      expect(rotated?.secretHash).toBe('h-next')
+      expect((await store.sessions.authenticate('h-next', now + 1000, IDLE))?.viaPreviousSecret).toBe(false)
+      expect((await store.sessions.authenticate(record.secretHash, now + 1000, IDLE))?.viaPreviousSecret).toBe(true)
+      expect(await store.sessions.authenticate(record.secretHash, now + 30_000, IDLE)).toBeNull()
+      expect(await store.sessions.authenticate('h-next', now + 31_000, IDLE)).not.toBeNull()
+    })
+
+    it('refuses to rotate from a secret that is no longer current', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      expect(await store.sessions.rotate(record.id, record.secretHash, 'h-a', now, 30_000)).not.toBeNull()
+      expect(await store.sessions.rotate(record.id, record.secretHash, 'h-b', now, 30_000)).toBeNull()
+      expect(await store.sessions.authenticate('h-b', now, IDLE)).toBeNull()
+    })
+
+    it('lets exactly one of two concurrent rotations win', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      const results = await Promise.all(
+        ['h-1', 'h-2', 'h-3', 'h-4'].map((next) => store.sessions.rotate(record.id, record.secretHash, next, now, 0)),
+      )
+      expect(results.filter((r) => r !== null)).toHaveLength(1)
+      expect(await store.sessions.authenticate(record.secretHash, now, IDLE)).toBeNull()
+    })
+
+    it('revokes a session: every secret that led to it stops working', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      await store.sessions.rotate(record.id, record.secretHash, 'h-next', now, 60_000)
+      const revoked = await store.sessions.revoke(record.id)
+      expect(revoked?.id).toBe(record.id)
+      expect(await store.sessions.authenticate('h-next', now, IDLE)).toBeNull()
+      expect(await store.sessions.authenticate(record.secretHash, now, IDLE)).toBeNull()
+      expect(await store.sessions.revoke(record.id)).toBeNull()
+    })
+
+    it('lists and revokes all sessions of one user only', async () => {
+      const a1 = sessionRecord(now, { userKey: `iss|a-${now}` })
+      const a2 = sessionRecord(now + 1, { userKey: a1.userKey })
+      const b = sessionRecord(now, { userKey: `iss|b-${now}` })
+      for (const r of [a1, a2, b]) await store.sessions.create(r, { maxPerUser: 10 })
+      expect((await store.sessions.list(a1.userKey, now)).map((r) => r.id)).toEqual([a1.id, a2.id])
+      expect(await store.sessions.revokeUser(a1.userKey)).toBe(2)
+      expect(await store.sessions.list(a1.userKey, now)).toEqual([])
+      expect(await store.sessions.authenticate(a2.secretHash, now, IDLE)).toBeNull()
+      expect(await store.sessions.authenticate(b.secretHash, now, IDLE)).not.toBeNull()
+    })
+
+    it('caps sessions per user by evicting the oldest', async () => {
+      const userKey = `iss|cap-${now}`
+      const records = [0, 1, 2, 3].map((i) => sessionRecord(now + i, { userKey }))
+      const evictions: string[][] = []
+      for (const r of records) evictions.push((await store.sessions.create(r, { maxPerUser: 3 })).evicted)
+      expect(evictions.flat()).toEqual([records[0]?.id])
+      expect(await store.sessions.authenticate(records[0]?.secretHash ?? '', now + 10, IDLE)).toBeNull()
+      expect((await store.sessions.list(userKey, now + 10)).map((r) => r.id)).toEqual(records.slice(1).map((r) => r.id))
+    })
+
+    it('counts events in a sliding window', async () => {
+      const key = `hits-${now}-${Math.random()}`
+      const window = 60_000
+      const start = now - (now % window)
+      for (let i = 1; i <= 5; i++) expect(await store.limits.hit(key, window, start + i)).toBe(i)
+      expect(await store.limits.peek(key, window, start + 10)).toBe(5)
+      // Half-way through the next window, half of the previous one still counts.
+      expect(await store.limits.peek(key, window, start + window + window / 2)).toBe(2)
+      expect(await store.limits.peek(key, window, start + 3 * window)).toBe(0)
+    })
+
+    it('runs a token bucket that refills over time', async () => {
+      const key = `bucket-${now}-${Math.random()}`
+      for (let i = 0; i < 5; i++) expect((await store.limits.take(key, 5, 1000, now)).allowed).toBe(true)
+      const refused = await store.limits.take(key, 5, 1000, now)
+      expect(refused).toMatchObject({ allowed: false, remaining: 0 })
+      expect(refused.retryAfterMs).toBe(200)
+      expect((await store.limits.take(key, 5, 1000, now + 200)).allowed).toBe(true)
+      expect((await store.limits.take(key, 5, 1000, now + 200)).allowed).toBe(false)
+      expect((await store.limits.take(key, 5, 1000, now + 5000)).remaining).toBe(4)
+    })
+
+    it('never lets concurrent takers overdraw a bucket', async () => {
+      const key = `race-${now}-${Math.random()}`
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.limits.take(key, 5, 60_000, now)))
+      expect(results.filter((r) => r.allowed)).toHaveLength(5)
+    })
+
+    it('compares and sets values', async () => {
+      const key = `kv-${now}-${Math.random()}`
+      expect(await store.kv.get(key)).toBeNull()
+      expect(await store.kv.compareAndSet(key, null, 'one')).toBe(true)
+      expect(await store.kv.compareAndSet(key, null, 'two')).toBe(false)
+      expect(await store.kv.compareAndSet(key, 'one', 'two')).toBe(true)
+      expect(await store.kv.get(key)).toBe('two')
+    })
+  })
+}
