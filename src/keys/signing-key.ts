@@ -36,7 +36,8 @@ export async function importSigningKey(jwk: JWK): Promise<SigningKey> {
 
 /** Generates a new private JWK (extractable, so it can be kept) with a fresh `key_…` kid. */
 export async function generateSigningJwk(alg: SigningAlgorithm = 'RS256', modulusLength = 2048): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength, crv: 'Ed25519' })
+  const options = alg === 'RS256' ? { extractable: true, modulusLength } : alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true }
+  const { privateKey } = await generateKeyPair(alg, options)
   const jwk = await exportJWK(privateKey)
   return { ...jwk, kid: newId('key'), alg, use: 'sig' }
 }

@@ -75,8 +75,11 @@ const refresh = createRoute({
 export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: SessionService; auth: Authenticator }) {
   const { config, clock, sessions, auth } = deps
   const app = new OpenAPIHono<AppEnv>()
-  app.use('/v1/sessions/*', auth.requireUser())
-  app.on(['GET', 'DELETE'], '/v1/sessions', auth.requireUser())
+  // Explicit methods and paths: a `/v1/sessions/*` pattern would also match the sign-in route.
+  const user = auth.requireUser()
+  app.on(['GET', 'DELETE'], '/v1/sessions', user)
+  app.on('DELETE', '/v1/sessions/:id', user)
+  app.on('POST', '/v1/sessions/refresh', user)
 
   const issue = async (
     c: Context<AppEnv>,

@@ -1,0 +1,347 @@
+import { Redis } from 'ioredis'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Store } from '../../src/store/types'
+import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { dropPrefix, REDIS_URL, redisStore, uniquePrefix } from '../helpers/redis'
+
+const prefix = uniquePrefix('sessions')
+const stores: Store[] = []
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()))
+  await dropPrefix(prefix)
+})
+
+async function redisApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const store = await redisStore(prefix)
+  stores.push(store)
+  return makeTestApp({ ALLOWED_ORIGINS: 'https://app.example', TRUST_PROXY: 'x-forwarded-for', ...env }, { store })
+}
+
+const MINUTE = 60_000
+let ipCounter = 0
+/** Each test signs in from its own address so the per-IP limits of one test don't touch another. */
+const freshIp = () => `198.51.100.${++ipCounter}`
+
+async function devToken(t: TestApp, sub: string, email = `${sub}@example.com`) {
+  const response = await t.app.request('/dev/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sub, email }),
+  })
+  expect(response.status).toBe(200)
+  return ((await response.json()) as { token: string }).token
+}
+
+async function signIn(t: TestApp, sub: string, transport: 'bearer' | 'cookie' = 'bearer', ip = freshIp(), url = 'http://bridge.test') {
+  const token = await devToken(t, sub)
+  const response = await t.app.request(`${url}/v1/sessions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': ip, 'User-Agent': 'vitest' },
+    body: JSON.stringify({ transport }),
+  })
+  return response
+}
+
+async function bearerSession(t: TestApp, sub: string, ip?: string) {
+  t.clock.advance(1) // sessions made in the same millisecond have no defined order
+  const response = await signIn(t, sub, 'bearer', ip)
+  expect(response.status).toBe(201)
+  const body = (await response.json()) as { session: { id: string }; secret: string }
+  return { id: body.session.id, secret: body.secret }
+}
+
+const asSession = (t: TestApp, secret: string, path = '/v1/me', init: RequestInit = {}) =>
+  t.app.request(path, { ...init, headers: { Authorization: `Bearer ${secret}`, 'X-Forwarded-For': '192.0.2.250', ...(init.headers ?? {}) } })
+
+describe('sessions on the real Redis', () => {
+  let t: TestApp
+  beforeEach(async () => {
+    t = await redisApp()
+  })
+
+  it('exchanges a verified token for a session whose secret is 256 random bits', async () => {
+    const response = await signIn(t, 'alice')
+    expect(response.status).toBe(201)
+    const body = (await response.json()) as { session: Record<string, unknown>; secret: string }
+    expect(body.secret).toMatch(/^bks_[A-Za-z0-9_-]{43}$/)
+    expect(body.session).toMatchObject({ current: true, userAgent: 'vitest' })
+    expect(String(body.session.id)).toMatch(/^sess_/)
+    const who = await asSession(t, body.secret)
+    expect(who.status).toBe(200)
+    expect(await who.json()).toMatchObject({ userId: 'alice', method: 'session', sessionId: body.session.id, email: 'alice@example.com' })
+  })
+
+  it('stores only the SHA-256 of the secret', async () => {
+    const { secret } = await bearerSession(t, 'hash-only')
+    const raw = new Redis(REDIS_URL)
+    try {
+      const keys = await raw.keys(`${prefix}*`)
+      expect(keys.some((k) => k.includes(secret))).toBe(false)
+      for (const key of keys) {
+        const type = await raw.type(key)
+        const dump = type === 'hash' ? JSON.stringify(await raw.hgetall(key)) : type === 'string' ? await raw.get(key) : ''
+        expect(dump ?? '').not.toContain(secret)
+        expect(dump ?? '').not.toContain(secret.slice(4))
+      }
+    } finally {
+      raw.disconnect()
+    }
+  })
+
+  it('sets a hardened cookie: __Host- over HTTPS, HttpOnly, Secure, SameSite=Lax, Path=/, no Domain', async () => {
+    const response = await signIn(t, 'cookie-user', 'cookie', freshIp(), 'https://bridge.test')
+    expect(response.status).toBe(201)
+    const cookie = response.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/^__Host-bk_session=bks_[A-Za-z0-9_-]{43};/)
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/Secure/)
+    expect(cookie).toMatch(/SameSite=Lax/)
+    expect(cookie).toMatch(/Path=\//)
+    expect(cookie).not.toMatch(/Domain=/i)
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body.secret).toBeUndefined()
+    const secret = /__Host-bk_session=([^;]+)/.exec(cookie)?.[1] ?? ''
+    const who = await t.app.request('https://bridge.test/v1/me', { headers: { Cookie: `__Host-bk_session=${secret}` } })
+    expect(who.status).toBe(200)
+    // Over HTTPS a cookie without the __Host- prefix (plantable from a sibling domain) is ignored.
+    const planted = await t.app.request('https://bridge.test/v1/me', { headers: { Cookie: `bk_session=${secret}` } })
+    expect(planted.status).toBe(401)
+  })
+
+  it('lists the caller sessions with the current one marked, and nobody else\'s', async () => {
+    const first = await bearerSession(t, 'lister')
+    const second = await bearerSession(t, 'lister')
+    await bearerSession(t, 'someone-else')
+    const response = await asSession(t, second.secret, '/v1/sessions')
+    const { data } = (await response.json()) as { data: { id: string; current: boolean; ip: string }[] }
+    expect(data.map((s) => s.id)).toEqual([first.id, second.id])
+    expect(data.map((s) => s.current)).toEqual([false, true])
+  })
+
+  it('rotates the secret on refresh; the old one works only during the grace', async () => {
+    const { secret } = await bearerSession(t, 'rotor')
+    const response = await asSession(t, secret, '/v1/sessions/refresh', { method: 'POST' })
+    expect(response.status).toBe(200)
+    const { secret: next } = (await response.json()) as { secret: string }
+    expect(next).not.toBe(secret)
+    expect((await asSession(t, next)).status).toBe(200)
+    expect((await asSession(t, secret)).status).toBe(200)
+    // Refreshing again from the superseded secret is refused.
+    expect((await asSession(t, secret, '/v1/sessions/refresh', { method: 'POST' })).status).toBe(409)
+    t.clock.advance(31_000)
+    expect((await asSession(t, secret)).status).toBe(401)
+    expect((await asSession(t, next)).status).toBe(200)
+  })
+
+  it('revokes one session; its secret is refused at once', async () => {
+    const a = await bearerSession(t, 'revoker')
+    const b = await bearerSession(t, 'revoker')
+    const response = await asSession(t, a.secret, `/v1/sessions/${b.id}`, { method: 'DELETE' })
+    expect(response.status).toBe(204)
+    expect((await asSession(t, b.secret)).status).toBe(401)
+    expect((await asSession(t, a.secret)).status).toBe(200)
+  })
+
+  it("answers 404 for another user's session and leaves it alone", async () => {
+    const mine = await bearerSession(t, 'mallory')
+    const theirs = await bearerSession(t, 'victim')
+    const response = await asSession(t, mine.secret, `/v1/sessions/${theirs.id}`, { method: 'DELETE' })
+    expect(response.status).toBe(404)
+    const missing = await asSession(t, mine.secret, '/v1/sessions/sess_2Ht0Y6TWdtJqtB0pS1Im0Yjq9a3', { method: 'DELETE' })
+    expect(missing.status).toBe(404)
+    expect(await response.json()).toMatchObject({ code: 'not_found' })
+    expect((await asSession(t, theirs.secret)).status).toBe(200)
+  })
+
+  it('signs out everywhere', async () => {
+    const sessions = [await bearerSession(t, 'everywhere'), await bearerSession(t, 'everywhere')]
+    const response = await asSession(t, sessions[0]?.secret ?? '', '/v1/sessions', { method: 'DELETE' })
+    expect(await response.json()).toEqual({ revoked: 2 })
+    for (const s of sessions) expect((await asSession(t, s.secret)).status).toBe(401)
+  })
+
+  it('clears the cookie on sign-out and refuses the replayed cookie', async () => {
+    const response = await signIn(t, 'cookie-out', 'cookie')
+    const secret = /bk_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? ''
+    const out = await t.app.request('/v1/sessions', {
+      method: 'DELETE',
+      headers: { Cookie: `bk_session=${secret}`, Origin: 'https://app.example' },
+    })
+    expect(out.status).toBe(200)
+    expect(out.headers.get('set-cookie')).toMatch(/bk_session=;.*Max-Age=0/)
+    expect((await t.app.request('/v1/me', { headers: { Cookie: `bk_session=${secret}` } })).status).toBe(401)
+    expect((await asSession(t, secret)).status).toBe(401)
+  })
+
+  it('expires an idle session (30 min by default)', async () => {
+    const { secret } = await bearerSession(t, 'idler')
+    t.clock.advance(29 * MINUTE)
+    expect((await asSession(t, secret)).status).toBe(200)
+    t.clock.advance(29 * MINUTE)
+    expect((await asSession(t, secret)).status).toBe(200)
+    t.clock.advance(30 * MINUTE)
+    expect((await asSession(t, secret)).status).toBe(401)
+  })
+
+  it('ends an active session at its absolute lifetime (12 h by default)', async () => {
+    const { secret } = await bearerSession(t, 'marathon')
+    for (let elapsed = 0; elapsed < 12 * 60 * MINUTE - 25 * MINUTE; elapsed += 25 * MINUTE) {
+      t.clock.advance(25 * MINUTE)
+      expect((await asSession(t, secret)).status).toBe(200)
+    }
+    t.clock.advance(25 * MINUTE)
+    expect((await asSession(t, secret)).status).toBe(401)
+  })
+
+  it('never adopts a session value the client chose (fixation)', async () => {
+    const chosen = `bks_${'A'.repeat(43)}`
+    const token = await devToken(t, 'fixated')
+    const response = await t.app.request('/v1/sessions', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Cookie: `bk_session=${chosen}`,
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': freshIp(),
+      },
+      body: JSON.stringify({ transport: 'cookie' }),
+    })
+    expect(response.status).toBe(201)
+    expect(response.headers.get('set-cookie')).not.toContain(chosen)
+    expect((await asSession(t, chosen)).status).toBe(401)
+    const withId = await t.app.request('/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      body: JSON.stringify({ id: 'sess_mine', secret: chosen }),
+    })
+    expect(withId.status).toBe(422)
+  })
+
+  it('refuses identity fields in the body of a token exchange', async () => {
+    const token = await devToken(t, 'honest')
+    const response = await t.app.request('/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      body: JSON.stringify({ userId: 'admin', roles: ['admin'] }),
+    })
+    expect(response.status).toBe(422)
+  })
+
+  it('does not let a session create another session', async () => {
+    const { secret } = await bearerSession(t, 'chain')
+    const response = await asSession(t, secret, '/v1/sessions', { method: 'POST' })
+    expect(response.status).toBe(401)
+  })
+
+  it('caps sessions per user by evicting the oldest', async () => {
+    const capped = await redisApp({ SESSION_MAX_PER_USER: '2' })
+    const s1 = await bearerSession(capped, 'capped')
+    const s2 = await bearerSession(capped, 'capped')
+    const s3 = await bearerSession(capped, 'capped')
+    expect((await asSession(capped, s1.secret)).status).toBe(401)
+    expect((await asSession(capped, s2.secret)).status).toBe(200)
+    expect((await asSession(capped, s3.secret)).status).toBe(200)
+    expect(capped.logs.some((l) => l.includes('session.evicted'))).toBe(true)
+  })
+
+  it('rate-limits session creation per user and per address', async () => {
+    const limited = await redisApp({ SESSION_CREATE_PER_USER: '2', SESSION_CREATE_PER_IP: '3' })
+    expect((await signIn(limited, 'hasty')).status).toBe(201)
+    expect((await signIn(limited, 'hasty')).status).toBe(201)
+    const refused = await signIn(limited, 'hasty')
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    const ip = freshIp()
+    for (const sub of ['p1', 'p2', 'p3']) expect((await signIn(limited, sub, 'bearer', ip)).status).toBe(201)
+    expect((await signIn(limited, 'p4', 'bearer', ip)).status).toBe(429)
+  })
+})
+
+describe('CSRF on cookie-authenticated writes', () => {
+  it('refuses a write without an allowed Origin, allows it with one, and never checks bearer calls', async () => {
+    const t = await redisApp()
+    const response = await signIn(t, 'csrf', 'cookie')
+    const secret = /bk_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? ''
+    const cookie = `bk_session=${secret}`
+    const refresh = (headers: Record<string, string>) =>
+      t.app.request('/v1/sessions/refresh', { method: 'POST', headers: { Cookie: cookie, ...headers } })
+    const attempts: Record<string, string>[] = [{}, { Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]
+    for (const headers of attempts) {
+      const refused = await refresh(headers)
+      expect(refused.status).toBe(403)
+      expect(await refused.json()).toMatchObject({ code: 'origin_not_allowed' })
+    }
+    expect((await t.app.request('/v1/me', { headers: { Cookie: cookie } })).status).toBe(200)
+    expect((await refresh({ Origin: 'https://app.example' })).status).toBe(200)
+    const { secret: bearer } = await bearerSession(t, 'csrf-bearer')
+    expect((await asSession(t, bearer, '/v1/sessions/refresh', { method: 'POST' })).status).toBe(200)
+  })
+
+  it('checks the upstream cookie on sign-in too', async () => {
+    const t = await redisApp()
+    const token = await devToken(t, 'clerk-cookie')
+    const post = (headers: Record<string, string>) =>
+      t.app.request('/v1/sessions', { method: 'POST', headers: { Cookie: `__session=${token}`, 'X-Forwarded-For': freshIp(), ...headers } })
+    expect((await post({ Origin: 'https://evil.example' })).status).toBe(403)
+    expect((await post({ Origin: 'https://app.example' })).status).toBe(201)
+  })
+})
+
+describe('guessing detection', () => {
+  it('locks out an address after repeated failures, logs a security event, and spares other addresses', async () => {
+    const t = await redisApp({ AUTH_FAILURE_LIMIT: '5' })
+    const { secret } = await bearerSession(t, 'victim-of-noise')
+    const guess = (ip: string, value: string) =>
+      t.app.request('/v1/me', { headers: { Authorization: `Bearer ${value}`, 'X-Forwarded-For': ip } })
+    const attacker = freshIp()
+    for (let i = 0; i < 5; i++) {
+      const wrong = `bks_${crypto.randomUUID().replaceAll('-', '').padEnd(43, 'x')}`
+      expect((await guess(attacker, wrong)).status).toBe(401)
+    }
+    const locked = await guess(attacker, secret)
+    expect(locked.status).toBe(429)
+    expect(locked.headers.get('retry-after')).toBe('300')
+    expect((await guess(freshIp(), secret)).status).toBe(200)
+    const event = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'security.auth_lockout')
+    expect(event).toMatchObject({ ip: attacker, failures: 5 })
+    expect(event.eventId).toMatch(/^evt_/)
+    expect(t.logs.join('\n')).not.toContain(secret)
+    t.clock.advance(10 * MINUTE)
+    expect((await guess(attacker, secret)).status).toBe(200)
+  })
+})
+
+describe('admin API key', () => {
+  const ADMIN = 'a'.repeat(16) + crypto.randomUUID()
+
+  it('lets a trusted backend create a session and revoke all of a user\'s sessions', async () => {
+    const t = await redisApp({ ADMIN_API_KEY: ADMIN })
+    const created = await t.app.request('/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      body: JSON.stringify({ userId: 'backend-user', email: 'b@example.com', roles: ['member'] }),
+    })
+    expect(created.status).toBe(201)
+    const { secret } = (await created.json()) as { secret: string }
+    expect(await (await asSession(t, secret)).json()).toMatchObject({ userId: 'backend-user', roles: ['member'] })
+
+    const wrong = await t.app.request('/v1/admin/sessions/revoke', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN}x`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 'backend-user' }),
+    })
+    expect(wrong.status).toBe(401)
+    const revoked = await t.app.request('/v1/admin/sessions/revoke', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 'backend-user' }),
+    })
+    expect(await revoked.json()).toEqual({ revoked: 1 })
+    expect((await asSession(t, secret)).status).toBe(401)
+  })
+
+  it('does not treat the admin key as a user credential', async () => {
+    const t = await redisApp({ ADMIN_API_KEY: ADMIN })
+    expect((await t.app.request('/v1/me', { headers: { Authorization: `Bearer ${ADMIN}` } })).status).toBe(401)
+  })
+})

@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { createRedisStore } from '../../adapters/redis/store'
+import type { Store } from '../../src/store/types'
+import { issuerEnv, startOidcIssuer } from '../helpers/oidc-issuer'
+import { dropPrefix, redisStore, uniquePrefix, waitUntil } from '../helpers/redis'
+import { startTcpProxy } from '../helpers/tcp-proxy'
+import { makeTestApp, type TestApp } from '../helpers/test-app'
+
+const prefix = uniquePrefix('shared')
+const stores: Store[] = []
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()))
+  await dropPrefix(prefix)
+})
+
+async function signIn(t: TestApp, sub: string): Promise<string> {
+  const tokenResponse = await t.app.request('/dev/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sub }),
+  })
+  const { token } = (await tokenResponse.json()) as { token: string }
+  const response = await t.app.request('/v1/sessions', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ transport: 'bearer' }),
+  })
+  expect(response.status).toBe(201)
+  return ((await response.json()) as { secret: string }).secret
+}
+
+const me = (t: TestApp, credential: string) => t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
+
+describe('two bridge instances on one Redis', () => {
+  it('share sessions, and a revocation on one is refused by the other on its next request', async () => {
+    const [storeA, storeB] = [await redisStore(prefix), await redisStore(prefix)]
+    stores.push(storeA, storeB)
+    const a = await makeTestApp({}, { store: storeA })
+    const b = await makeTestApp({}, { store: storeB })
+    // Dev tokens are per-instance; a session is what travels between instances.
+    const secret = await signIn(a, 'roamer')
+    expect((await me(b, secret)).status).toBe(200)
+    const sessionId = ((await (await me(b, secret)).json()) as { sessionId: string }).sessionId
+    const revoke = await a.app.request(`/v1/sessions/${sessionId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${secret}` } })
+    expect(revoke.status).toBe(204)
+    expect((await me(b, secret)).status).toBe(401)
+  })
+
+  it('share the failed-authentication count of an address', async () => {
+    const [storeA, storeB] = [await redisStore(prefix), await redisStore(prefix)]
+    stores.push(storeA, storeB)
+    const env = { AUTH_FAILURE_LIMIT: '4', TRUST_PROXY: 'x-forwarded-for' }
+    const a = await makeTestApp(env, { store: storeA })
+    const b = await makeTestApp(env, { store: storeB })
+    const ip = '203.0.113.77'
+    const guess = (t: TestApp) =>
+      t.app.request('/v1/me', { headers: { Authorization: `Bearer bks_${'x'.repeat(43)}`, 'X-Forwarded-For': ip } })
+    expect((await guess(a)).status).toBe(401)
+    expect((await guess(b)).status).toBe(401)
+    expect((await guess(a)).status).toBe(401)
+    expect((await guess(b)).status).toBe(401)
+    expect((await guess(a)).status).toBe(429)
+    expect((await guess(b)).status).toBe(429)
+  })
+})
+
+describe('Redis going down and coming back', () => {
+  it('fails closed for sessions with 503, keeps upstream JWTs working, and recovers by itself', async () => {
+    const proxy = await startTcpProxy(6379)
+    const issuer = await startOidcIssuer()
+    await issuer.addKey('ES256')
+    const store = createRedisStore({ url: proxy.url, keyPrefix: prefix, commandTimeoutMs: 500 })
+    stores.push(store)
+    await waitUntil(() => store.ping())
+    const t = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(issuer) }, { store })
+    try {
+      const secret = await signIn(t, 'weathered')
+      const jwt = await issuer.sign({ sub: 'upstream-user' })
+      expect((await me(t, secret)).status).toBe(200)
+
+      await proxy.cut()
+      const down = await me(t, secret)
+      expect(down.status).toBe(503)
+      expect(await down.json()).toMatchObject({ code: 'store_unavailable', status: 503 })
+      expect((await t.app.request('/readyz')).status).toBe(503)
+      const upstream = await me(t, jwt)
+      expect(upstream.status).toBe(200)
+      expect(await upstream.json()).toMatchObject({ userId: 'upstream-user', method: 'upstream_jwt' })
+      // Writing a session needs the store: that fails closed too.
+      const create = await t.app.request('/v1/sessions', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${jwt}`, 'Content-Type': 'application/json' },
+        body: '{"transport":"bearer"}',
+      })
+      expect(create.status).toBe(503)
+
+      await proxy.restore()
+      await waitUntil(async () => {
+        if ((await me(t, secret)).status !== 200) throw new Error('not yet')
+      }, 10_000)
+      expect((await t.app.request('/readyz')).status).toBe(200)
+    } finally {
+      await proxy.close()
+      await issuer.close()
+    }
+  })
+})
