@@ -1,0 +1,63 @@
+/**
+ * bench/sessions.ts: requests/s for a session-authenticated `GET /v1/me` against the same
+ * server's unauthenticated `/healthz`, in one run, as a ratio. The server is the real Node entry
+ * path (createApp + @hono/node-server) on loopback, over the real Redis store.
+ *
+ *   npx tsx bench/sessions.ts            # REDIS_URL defaults to redis://127.0.0.1:6379
+ */
+import { serve } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import { createRedisStore } from '../adapters/redis/store'
+import { createApp } from '../src/app'
+import { systemClock } from '../src/clock'
+import { loadConfig } from '../src/config/config'
+import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
+import { createLogger } from '../src/log/logger'
+import { measureRps } from './http-load'
+
+const DURATION_MS = Number(process.env.BENCH_MS ?? 4000)
+const CONNECTIONS = 16
+
+const config = loadConfig(
+  { PUBLIC_URL: 'http://127.0.0.1:8799', SESSION_CREATE_PER_IP: '1000', AUTH_FAILURE_LIMIT: '100000' },
+  { defaultMode: 'development' },
+)
+const store = createRedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `bench:${Date.now()}:` })
+await new Promise((r) => setTimeout(r, 200))
+const app = createApp({
+  config,
+  store,
+  clock: systemClock,
+  logger: createLogger({ level: 'error', clock: systemClock }),
+  signingKeys: [await importSigningKey(await generateSigningJwk('ES256'))],
+  runtime: 'node',
+})
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })
+await new Promise((resolve) => server.once('listening', resolve))
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+const token = (await (await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"bench"}' })).json()) as { token: string }
+const created = (await (
+  await fetch(`${base}/v1/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
+    body: '{"transport":"bearer"}',
+  })
+).json()) as { secret: string }
+
+await measureRps({ url: `${base}/healthz`, durationMs: 500, connections: CONNECTIONS }) // warm-up
+const health = await measureRps({ url: `${base}/healthz`, durationMs: DURATION_MS, connections: CONNECTIONS })
+const me = await measureRps({
+  url: `${base}/v1/me`,
+  headers: { authorization: `Bearer ${created.secret}` },
+  durationMs: DURATION_MS,
+  connections: CONNECTIONS,
+})
+if (Object.keys(me.statuses).some((s) => s !== '200')) throw new Error(`unexpected statuses ${JSON.stringify(me.statuses)}`)
+
+console.log(`GET /healthz (baseline)      ${health.rps.toFixed(0)} req/s  median ${health.medianMs.toFixed(2)} ms`)
+console.log(`GET /v1/me (session, Redis)  ${me.rps.toFixed(0)} req/s  median ${me.medianMs.toFixed(2)} ms`)
+console.log(`ratio /v1/me : /healthz      ${(me.rps / health.rps).toFixed(2)}`)
+server.close()
+await store.close()
+process.exit(0)
