@@ -151,7 +151,7 @@ describe('upstream identity-provider JWTs', () => {
     const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/jwks.json`
     try {
       const token = await new SignJWT({ iss: issuer.url, aud: issuer.audience, sub: 'admin' })
-        .setProtectedHeader({ alg: 'RS256', kid: 'evil', jwk: attackerJwk, jku: evilUrl, x5u: evilUrl })
+        .setProtectedHeader({ alg: 'RS256', kid: 'evil', jwk: attackerJwk, jku: evilUrl, x5u: evilUrl, x5c: ['MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'] })
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(attacker.privateKey)
@@ -237,6 +237,38 @@ describe('upstream identity-provider JWTs', () => {
     }
   })
 
+  it('follows no redirect and reads no oversized key set', async () => {
+    const target = await startOidcIssuer()
+    await target.addKey('RS256')
+    let hits = 0
+    const tricky = createServer((req, res) => {
+      hits++
+      if (req.url === '/redirect.json') res.writeHead(302, { location: `${target.url}/jwks.json` }).end()
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: target.keys.map((k) => k.publicJwk), pad: 'x'.repeat(300 * 1024) }))
+    })
+    await new Promise<void>((resolve) => tricky.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(tricky.address() as AddressInfo).port}`
+    try {
+      for (const jwksUri of [`${base}/redirect.json`, `${base}/huge.json`]) {
+        const app = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(target, { jwksUri }) })
+        const token = await target.sign()
+        const response = await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${token}` } })
+        expect(response.status).toBe(401)
+      }
+      expect(hits).toBeGreaterThan(0)
+      expect(target.jwksFetches).toBe(0)
+    } finally {
+      tricky.close()
+      await target.close()
+    }
+  })
+
+  it('never trusts identity headers the client sends', async () => {
+    const token = await issuer.sign({ sub: 'user_1' })
+    const response = await me(token, { 'X-User-Id': 'admin', 'x-hasura-user-id': 'admin', 'x-hasura-role': 'admin', 'X-Forwarded-User': 'admin' })
+    expect(await response.json()).toMatchObject({ userId: 'user_1', roles: [] })
+  })
+
   it('will not pin an HMAC algorithm or the bridge itself as an issuer', () => {
     const hmac = parseConfig(
       { UPSTREAM_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'a', algorithms: ['HS256'] }]) },
@@ -248,5 +280,10 @@ describe('upstream identity-provider JWTs', () => {
       { defaultMode: 'development' },
     )
     expect(self.ok).toBe(false)
+    const skew = parseConfig(
+      { UPSTREAM_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'a', clockSkewSeconds: 120 }]) },
+      { defaultMode: 'development' },
+    )
+    expect(skew.ok).toBe(false)
   })
 })

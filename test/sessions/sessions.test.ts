@@ -227,6 +227,23 @@ describe('sessions on the real Redis', () => {
     expect(response.status).toBe(422)
   })
 
+  it('never reads a session secret from the URL or the body', async () => {
+    const { secret } = await bearerSession(t, 'in-the-body')
+    expect((await t.app.request(`/v1/me?session=${secret}&secret=${secret}`)).status).toBe(401)
+    const inBody = await t.app.request('/v1/sessions/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ secret, session: secret }),
+    })
+    expect(inBody.status).toBe(401)
+  })
+
+  it('changes no state on GET', async () => {
+    const { secret } = await bearerSession(t, 'getter')
+    expect((await asSession(t, secret, '/v1/sessions/refresh')).status).toBe(405)
+    expect((await asSession(t, secret)).status).toBe(200)
+  })
+
   it('does not let a session create another session', async () => {
     const { secret } = await bearerSession(t, 'chain')
     const response = await asSession(t, secret, '/v1/sessions', { method: 'POST' })
