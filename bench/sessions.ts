@@ -11,6 +11,7 @@ import { createRedisStore } from '../adapters/redis/store'
 import { createApp } from '../src/app'
 import { systemClock } from '../src/clock'
 import { loadConfig } from '../src/config/config'
+import { staticKeys } from '../src/keys/key-provider'
 import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
 import { createLogger } from '../src/log/logger'
 import { measureRps } from './http-load'
@@ -29,7 +30,8 @@ const app = createApp({
   store,
   clock: systemClock,
   logger: createLogger({ level: 'error', clock: systemClock }),
-  signingKeys: [await importSigningKey(await generateSigningJwk('ES256'))],
+  keys: staticKeys([await importSigningKey(await generateSigningJwk('ES256'))]),
+  templates: [],
   runtime: 'node',
 })
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })

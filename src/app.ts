@@ -5,7 +5,7 @@ import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { AppEnv } from './app-env'
 import type { Clock } from './clock'
-import type { Config } from './config/config'
+import { ConfigError, type Config } from './config/config'
 import { AppError } from './errors/app-error'
 import { problemResponse } from './errors/problem'
 import { adminRoutes } from './admin/routes'
@@ -24,7 +24,10 @@ import { originAllowed } from './http/origins'
 import { requestContext, type SocketAddress } from './http/request-context'
 import { securityHeaders } from './http/security-headers'
 import { validationHook } from './http/validation'
-import type { SigningKey } from './keys/signing-key'
+import type { KeyProvider } from './keys/key-provider'
+import { keyRoutes } from './keys/routes'
+import { checkTemplates, type TokenTemplate } from './tokens/template'
+import { tokenRoutes } from './tokens/routes'
 import type { Logger } from './log/logger'
 import type { Store } from './store/types'
 
@@ -34,8 +37,10 @@ export type AppDeps = {
   store: Store
   clock: Clock
   logger: Logger
-  /** Private keys, imported once. The first one signs; all are published. */
-  signingKeys: SigningKey[]
+  /** Signing keys for minted tokens (see keys/key-source.ts). */
+  keys: KeyProvider
+  /** Token templates declared in adapter modules (Hasura, Firebase, JWT templates). */
+  templates: TokenTemplate[]
   /** The peer address of the connection, as the runtime knows it. */
   socketAddress?: SocketAddress
   runtime: 'node' | 'workers'
@@ -48,6 +53,8 @@ export const VERSION = '0.1.0'
 /** Builds the bridge. Pure: no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps) {
   const { config, store, clock, logger } = deps
+  const templateProblems = checkTemplates(deps.templates, config.keys.maxTokenLifetimeSeconds)
+  if (templateProblems.length > 0) throw new ConfigError(templateProblems)
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use(
@@ -112,6 +119,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', identityRoutes(auth))
   app.route('/', sessionRoutes({ config, clock, sessions, auth }))
   app.route('/', adminRoutes({ config, sessions, auth }))
+  app.route('/', keyRoutes({ config, keys: deps.keys, auth }))
+  app.route('/', tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Config } from '../config/config'
 import { userKey } from '../identity/principal'
 import type { Authenticator } from '../identity/authenticator'
 import { jsonContent, problem } from '../openapi/schemas'
-import { secretsEqual } from '../sessions/secret'
+import { requireAdmin } from './require-admin'
 import type { SessionService } from '../sessions/session-service'
 
 const RevokeUserBody = z
@@ -30,20 +29,11 @@ const revokeUser = createRoute({
   },
 })
 
-/** Admin routes: the admin API key as bearer, compared in constant time; failures count toward lockout. */
+/** Admin routes over sessions. */
 export function adminRoutes(deps: { config: Config; sessions: SessionService; auth: Authenticator }) {
   const { config, sessions, auth } = deps
-  const requireAdmin: MiddlewareHandler<AppEnv> = async function requireAdmin(c, next) {
-    const credential = await auth.credentialOf(c)
-    const ok =
-      config.adminApiKey !== undefined &&
-      credential.via === 'header' &&
-      (await secretsEqual(credential.value, config.adminApiKey))
-    if (!ok) await auth.fail(c, 'admin_key_invalid')
-    await next()
-  }
   const app = new OpenAPIHono<AppEnv>()
-  app.use('/v1/admin/*', requireAdmin)
+  app.use('/v1/admin/sessions/*', requireAdmin(config, auth))
   return app.openapi(revokeUser, async (c) => {
     const body = c.req.valid('json')
     const issuer = body.issuer ?? config.publicUrl

@@ -19,6 +19,16 @@ export type Config = {
   logLevel: ParsedEnv['LOG_LEVEL']
   store: { redisUrl: string | undefined; keyPrefix: string }
   signingKeys: ParsedEnv['SIGNING_KEYS']
+  keys: {
+    /** When set (and SIGNING_KEYS is not), keys are generated, rotated and kept encrypted in the store. */
+    encryptionKey: string | undefined
+    alg: ParsedEnv['SIGNING_ALG']
+    rsaBits: number
+    rotationDays: number
+    jwksMaxAgeSeconds: number
+    maxTokenLifetimeSeconds: number
+  }
+  minting: { perUser: number; windowSeconds: number }
   adminApiKey: string | undefined
   upstream: {
     issuers: IssuerConfig[]
@@ -68,7 +78,8 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
 
   const problems: string[] = []
   if (mode === 'production') {
-    if (!e.SIGNING_KEYS) problems.push('SIGNING_KEYS: required in production (a JWK set with private keys)')
+    if (!e.SIGNING_KEYS && !e.KEY_ENCRYPTION_KEY)
+      problems.push('SIGNING_KEYS: required in production (a JWK set with private keys), unless KEY_ENCRYPTION_KEY lets the bridge manage its keys in the store')
     if (!e.REDIS_URL && !options.platformStore)
       problems.push('REDIS_URL: required in production (the in-memory store loses sessions and is per-process)')
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the issuer and JWKS URL)')
@@ -99,6 +110,15 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
       logLevel: e.LOG_LEVEL,
       store: { redisUrl: e.REDIS_URL, keyPrefix: e.STORE_KEY_PREFIX },
       signingKeys: e.SIGNING_KEYS,
+      keys: {
+        encryptionKey: e.KEY_ENCRYPTION_KEY,
+        alg: e.SIGNING_ALG,
+        rsaBits: e.SIGNING_RSA_BITS,
+        rotationDays: e.KEY_ROTATION_DAYS,
+        jwksMaxAgeSeconds: e.JWKS_MAX_AGE,
+        maxTokenLifetimeSeconds: e.TOKEN_MAX_LIFETIME,
+      },
+      minting: { perUser: e.MINT_PER_USER, windowSeconds: e.MINT_WINDOW },
       adminApiKey: e.ADMIN_API_KEY,
       upstream: {
         issuers: e.UPSTREAM_ISSUERS ?? [],

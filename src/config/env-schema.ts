@@ -101,6 +101,17 @@ export const envSchema = z.object({
       message: 'must be a JWK set: {"keys":[…]} with private keys',
     }),
   ).optional(),
+  KEY_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'must be 32 random bytes, base64url-encoded (43 characters)' })
+    .optional(),
+  SIGNING_ALG: z.enum(['RS256', 'ES256', 'EdDSA']).default('RS256'),
+  SIGNING_RSA_BITS: z.coerce.number().pipe(z.union([z.literal(2048), z.literal(3072), z.literal(4096)])).default(2048),
+  KEY_ROTATION_DAYS: z.coerce.number().min(0).max(365).default(30),
+  JWKS_MAX_AGE: seconds(300, 86_400),
+  TOKEN_MAX_LIFETIME: seconds(3600, 86_400),
+  MINT_PER_USER: count(60),
+  MINT_WINDOW: seconds(60, 86_400),
   ADMIN_API_KEY: z
     .string()
     .min(32, { message: 'must be at least 32 characters of random data' })
@@ -127,4 +138,4 @@ export type RawEnv = z.input<typeof envSchema>
 export type ParsedEnv = z.output<typeof envSchema>
 
 /** Variables whose values are secrets: never printed, even in error messages. */
-export const SECRET_VARIABLES = ['SIGNING_KEYS', 'ADMIN_API_KEY', 'REDIS_URL'] as const
+export const SECRET_VARIABLES = ['SIGNING_KEYS', 'KEY_ENCRYPTION_KEY', 'ADMIN_API_KEY', 'REDIS_URL', 'FIREBASE_SERVICE_ACCOUNT'] as const

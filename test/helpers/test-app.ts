@@ -1,6 +1,9 @@
 import { createApp, type AppDeps } from '../../src/app'
 import { manualClock } from '../../src/clock'
 import { loadConfig } from '../../src/config/config'
+import { loadTemplates } from '../../adapters/templates'
+import { staticKeys } from '../../src/keys/key-provider'
+import { createKeyProvider } from '../../src/keys/key-source'
 import { generateSigningJwk, importSigningKey, type SigningKey } from '../../src/keys/signing-key'
 import { createLogger } from '../../src/log/logger'
 import { createMemoryStore } from '../../src/store/memory-store'
@@ -19,13 +22,23 @@ export type TestApp = Awaited<ReturnType<typeof makeTestApp>>
 export async function makeTestApp(env: Record<string, string> = {}, overrides: Partial<AppDeps> = {}) {
   const logs: string[] = []
   const clock = manualClock(Date.now())
-  const config = loadConfig({ PUBLIC_URL: 'http://bridge.test', ...env }, { defaultMode: 'development' })
+  const fullEnv = { PUBLIC_URL: 'http://bridge.test', ...env }
+  const config = loadConfig(fullEnv, { defaultMode: 'development' })
+  const templates = loadTemplates(fullEnv, config.mode)
+  if (!templates.ok) throw new Error(templates.problems.join('\n'))
+  const store = overrides.store ?? createMemoryStore()
+  const logger = createLogger({ level: 'debug', clock, sink: (line) => logs.push(line) })
+  const keys =
+    config.signingKeys || config.keys.encryptionKey
+      ? await createKeyProvider({ config, store, clock, logger })
+      : staticKeys([await testSigningKey()])
   const deps: AppDeps = {
     config,
-    store: createMemoryStore(),
+    store,
     clock,
-    logger: createLogger({ level: 'debug', clock, sink: (line) => logs.push(line) }),
-    signingKeys: [await testSigningKey()],
+    logger,
+    keys,
+    templates: templates.templates,
     runtime: 'node',
     ...overrides,
   }

@@ -9,7 +9,8 @@ import type { Context } from 'hono'
 import { createApp } from '../../app'
 import { systemClock } from '../../clock'
 import { parseConfig } from '../../config/config'
-import { importSigningKey } from '../../keys/signing-key'
+import { loadTemplates } from '../../../adapters/templates'
+import { createKeyProvider } from '../../keys/key-source'
 import { createLogger } from '../../log/logger'
 import { createNodeStore } from './store'
 import { loadOrCreateDevKeys } from './dev-keys'
@@ -24,16 +25,27 @@ async function main(): Promise<void> {
   }
   const config = result.config
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
-  const keySet = config.signingKeys ?? (await loadOrCreateDevKeys(DATA_DIR))
-  const signingKeys = await Promise.all(keySet.keys.map((jwk) => importSigningKey(jwk)))
+  const templates = loadTemplates(process.env, config.mode)
+  if (!templates.ok) {
+    process.stderr.write(`bridgekeeper: invalid configuration\n${templates.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.exit(1)
+  }
   const store = createNodeStore(config)
+  const keys = await createKeyProvider({
+    config,
+    store,
+    clock: systemClock,
+    logger,
+    developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
+  })
 
   const app = createApp({
     config,
     store,
     clock: systemClock,
     logger,
-    signingKeys,
+    keys,
+    templates: templates.templates,
     runtime: 'node',
     socketAddress: (c: Context) => {
       try {
@@ -52,7 +64,9 @@ async function main(): Promise<void> {
       `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  store    ${store.kind}`,
     ]
-    if (config.mode === 'development') lines.push(`  keys     ${DATA_DIR}/signing-keys.json (development key, git-ignored)`)
+    lines.push(`  JWKS     ${base}/.well-known/jwks.json (${keys.kind} keys)`)
+    if (config.mode === 'development' && keys.kind === 'static' && !config.signingKeys)
+      lines.push(`  keys     ${DATA_DIR}/signing-keys.json (development key, git-ignored)`)
     process.stdout.write(`${lines.join('\n')}\n`)
   })
 

@@ -9,7 +9,9 @@ import { ConfigError, loadConfig } from '../../config/config'
 import { AppError } from '../../errors/app-error'
 import { problemResponse } from '../../errors/problem'
 import { newId } from '../../ids/prefixed-id'
-import { generateSigningJwk, importSigningKey } from '../../keys/signing-key'
+import { loadTemplates } from '../../../adapters/templates'
+import { createKeyProvider } from '../../keys/key-source'
+import { generateSigningJwk } from '../../keys/signing-key'
 import { createLogger } from '../../log/logger'
 import { createMemoryStore } from '../../store/memory-store'
 
@@ -21,15 +23,24 @@ let built: Promise<App> | undefined
 async function build(env: WorkerEnv): Promise<App> {
   const config = loadConfig(env, { defaultMode: 'production', defaultTrustProxy: 'cf-connecting-ip' })
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
-  // Development on Workers: a key per isolate. Production requires SIGNING_KEYS (checked by config).
-  const keySet = config.signingKeys ?? { keys: [await generateSigningJwk('RS256')] }
-  const signingKeys = await Promise.all(keySet.keys.map((jwk) => importSigningKey(jwk)))
-  return createApp({
+  const templates = loadTemplates(env, config.mode)
+  if (!templates.ok) throw new ConfigError(templates.problems)
+  const store = createMemoryStore()
+  const keys = await createKeyProvider({
     config,
-    store: createMemoryStore(),
+    store,
     clock: systemClock,
     logger,
-    signingKeys,
+    // Development on Workers: a key per isolate. Production requires SIGNING_KEYS or KEY_ENCRYPTION_KEY.
+    developmentKeys: async () => ({ keys: [await generateSigningJwk('RS256')] }),
+  })
+  return createApp({
+    config,
+    store,
+    clock: systemClock,
+    logger,
+    keys,
+    templates: templates.templates,
     runtime: 'workers',
     // On Cloudflare the edge sets CF-Connecting-IP itself; clients cannot forge it.
     socketAddress: (c) => c.req.header('cf-connecting-ip'),

@@ -1,0 +1,16 @@
+import { defineHasuraTemplate } from './hasura-template'
+
+/**
+ * The Hasura token template. Edit it to match your permissions: roles a user may assume, the
+ * default role, and extra session variables. Put the output of
+ * GET /v1/integrations/hasura/config in HASURA_GRAPHQL_JWT_SECRET.
+ */
+export const hasura = defineHasuraTemplate({
+  audience: 'hasura',
+  lifetimeSeconds: 60,
+  defaultRole: 'user',
+  allowedRoles: (principal) => ['user', ...principal.roles],
+  sessionVariables: (principal) => ({ 'org-id': principal.orgId, email: principal.email }),
+})
+
+export { defineHasuraTemplate } from './hasura-template'

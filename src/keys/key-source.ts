@@ -1,0 +1,44 @@
+import type { JWK } from 'jose'
+import type { Clock } from '../clock'
+import type { Config } from '../config/config'
+import type { Logger } from '../log/logger'
+import type { Store } from '../store/types'
+import { parseKeyEncryptionKey } from './key-encryption'
+import { staticKeys, type KeyProvider } from './key-provider'
+import { managedKeys } from './managed-keys'
+import { importSigningKey } from './signing-key'
+
+/**
+ * Chooses where signing keys come from: SIGNING_KEYS (static), else KEY_ENCRYPTION_KEY (generated,
+ * rotated and kept encrypted in the store), else the development keys the runtime provides.
+ */
+export async function createKeyProvider(deps: {
+  config: Config
+  store: Store
+  clock: Clock
+  logger: Logger
+  developmentKeys?: () => Promise<{ keys: JWK[] }>
+}): Promise<KeyProvider> {
+  const { config } = deps
+  if (config.signingKeys) {
+    return staticKeys(await Promise.all(config.signingKeys.keys.map((jwk) => importSigningKey(jwk as JWK))))
+  }
+  if (config.keys.encryptionKey) {
+    return managedKeys({
+      store: deps.store,
+      clock: deps.clock,
+      logger: deps.logger,
+      kek: parseKeyEncryptionKey(config.keys.encryptionKey),
+      alg: config.keys.alg,
+      rsaBits: config.keys.rsaBits,
+      rotationIntervalMs: config.keys.rotationDays * 86_400_000,
+      jwksMaxAgeMs: config.keys.jwksMaxAgeSeconds * 1000,
+      maxTokenLifetimeMs: config.keys.maxTokenLifetimeSeconds * 1000,
+    })
+  }
+  if (config.mode === 'development' && deps.developmentKeys) {
+    const set = await deps.developmentKeys()
+    return staticKeys(await Promise.all(set.keys.map((jwk) => importSigningKey(jwk))))
+  }
+  throw new Error('no signing keys: set SIGNING_KEYS or KEY_ENCRYPTION_KEY')
+}

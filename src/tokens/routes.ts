@@ -1,0 +1,95 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env'
+import type { Clock } from '../clock'
+import type { Config } from '../config/config'
+import { AppError } from '../errors/app-error'
+import { principalOf, type Authenticator } from '../identity/authenticator'
+import { userKey } from '../identity/principal'
+import type { KeyProvider } from '../keys/key-provider'
+import { jsonContent, problem, userSecurity } from '../openapi/schemas'
+import { storeCall } from '../sessions/session-service'
+import type { Store } from '../store/types'
+import type { TokenTemplate } from './template'
+
+const TokenSchema = z
+  .object({ token: z.string(), expiresAt: z.string().openapi({ format: 'date-time' }) })
+  .openapi('MintedToken')
+
+const mint = createRoute({
+  method: 'post',
+  path: '/v1/tokens/{template}',
+  tags: ['Tokens'],
+  summary: 'Mint a provider token (hasura, firebase, or a JWT template) for the signed-in caller',
+  description: 'Claims come from the server-side principal only: nothing in the request body or headers changes them.',
+  security: userSecurity,
+  request: { params: z.object({ template: z.string().max(64) }) },
+  responses: {
+    200: jsonContent(TokenSchema, 'A token; never cache it'),
+    401: problem('Not signed in'),
+    403: problem('This template is not for this caller, or a cross-site cookie write'),
+    404: problem('No such template'),
+    422: problem('The principal cannot be expressed in this token (e.g. a Firebase uid over 128 characters)'),
+    429: problem('Minting too fast'),
+    501: problem('The provider is not configured'),
+    503: problem('The store is unavailable'),
+  },
+})
+
+const integration = createRoute({
+  method: 'get',
+  path: '/v1/integrations/{template}/config',
+  tags: ['Tokens'],
+  summary: 'What a provider needs to trust these tokens (for Hasura: the HASURA_GRAPHQL_JWT_SECRET value)',
+  request: { params: z.object({ template: z.string().max(64) }) },
+  responses: {
+    200: jsonContent(z.record(z.string(), z.unknown()), 'Provider settings (no secrets)'),
+    404: problem('No such template, or it needs no settings'),
+  },
+})
+
+/** POST /v1/tokens/{template}: per-user rate limit, then the template mints. */
+export function tokenRoutes(deps: {
+  config: Config
+  clock: Clock
+  store: Store
+  keys: KeyProvider
+  templates: TokenTemplate[]
+  auth: Authenticator
+}) {
+  const { config, clock, store, keys, auth } = deps
+  const templates = new Map(deps.templates.map((t) => [t.name, t]))
+  const windowMs = config.minting.windowSeconds * 1000
+  const app = new OpenAPIHono<AppEnv>()
+  app.use('/v1/tokens/:template', auth.requireUser())
+
+  return app
+    .openapi(mint, async (c) => {
+      const principal = principalOf(c)
+      const template = templates.get(c.req.valid('param').template)
+      if (!template) throw new AppError('not_found', { detail: 'No token template has this name.' })
+      if (template.allow && !template.allow(principal)) {
+        throw new AppError('forbidden', { detail: 'This token template is not available to you.', reason: 'template_not_allowed' })
+      }
+      const bucket = await storeCall(() =>
+        store.limits.take(`mint:${userKey(principal)}`, config.minting.perUser, windowMs, clock.now()),
+      )
+      if (!bucket.allowed) {
+        throw new AppError('rate_limited', {
+          headers: { 'Retry-After': String(Math.max(1, Math.ceil(bucket.retryAfterMs / 1000))) },
+          reason: 'mint_rate',
+        })
+      }
+      const minted = await template.mint({ principal, now: clock.now(), issuer: config.publicUrl, keys })
+      c.var.log.info('token.minted', { template: template.name, ...minted.audit, sessionId: principal.sessionId })
+      return c.json({ token: minted.token, expiresAt: new Date(minted.expiresAt).toISOString() }, 200)
+    })
+    .openapi(integration, (c) => {
+      const template = templates.get(c.req.valid('param').template)
+      const settings = template?.integrationConfig?.({
+        issuer: config.publicUrl,
+        jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
+      })
+      if (!settings) throw new AppError('not_found', { detail: 'This template has no provider settings.' })
+      return c.json(settings, 200)
+    })
+}
