@@ -99,6 +99,8 @@ export function applyPlan(
       case 'create':
         if (!created) throw new Error('a create step needs a new key')
         keys.push({ ...created, state: step.state, publishedAt: now, activatedAt: step.state === 'active' ? now : null })
+        // A bootstrap key is already the rotation a pending request asked for.
+        if (step.state === 'active') rotateRequestedAt = null
         break
     }
   }
