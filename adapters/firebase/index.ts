@@ -10,8 +10,8 @@ export function firebase(env: FirebaseEnv) {
     serviceAccount: env.serviceAccount,
     tenantId: env.tenantId,
     lifetimeSeconds: env.lifetimeSeconds,
+    // `email` is not used: Firebase fills the ID token's email from the user record itself.
     claims: {
-      email: '{{user.email}}',
       roles: '{{user.roles}}',
       org: '{{org.id}}',
     },

@@ -20,6 +20,8 @@ export type Config = {
   store: { redisUrl: string | undefined; keyPrefix: string }
   signingKeys: ParsedEnv['SIGNING_KEYS']
   keys: {
+    /** PKCS#8 PEM private keys (alternative to SIGNING_KEYS); the first one signs. */
+    pem: string | undefined
     /** When set (and SIGNING_KEYS is not), keys are generated, rotated and kept encrypted in the store. */
     encryptionKey: string | undefined
     alg: ParsedEnv['SIGNING_ALG']
@@ -78,7 +80,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
 
   const problems: string[] = []
   if (mode === 'production') {
-    if (!e.SIGNING_KEYS && !e.KEY_ENCRYPTION_KEY)
+    if (!e.SIGNING_KEYS && !e.SIGNING_KEYS_PEM && !e.KEY_ENCRYPTION_KEY)
       problems.push('SIGNING_KEYS: required in production (a JWK set with private keys), unless KEY_ENCRYPTION_KEY lets the bridge manage its keys in the store')
     if (!e.REDIS_URL && !options.platformStore)
       problems.push('REDIS_URL: required in production (the in-memory store loses sessions and is per-process)')
@@ -91,6 +93,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
     if (issuer.issuer.replace(/\/+$/, '').startsWith(publicUrl))
       problems.push('UPSTREAM_ISSUERS: an upstream issuer cannot be the bridge itself')
   }
+  if (e.SIGNING_KEYS && e.SIGNING_KEYS_PEM) problems.push('SIGNING_KEYS_PEM: set SIGNING_KEYS or SIGNING_KEYS_PEM, not both')
   if (e.SESSION_IDLE_TIMEOUT > e.SESSION_ABSOLUTE_TIMEOUT)
     problems.push('SESSION_IDLE_TIMEOUT: must not exceed SESSION_ABSOLUTE_TIMEOUT')
   if (problems.length > 0) return { ok: false, problems }
@@ -111,6 +114,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
       store: { redisUrl: e.REDIS_URL, keyPrefix: e.STORE_KEY_PREFIX },
       signingKeys: e.SIGNING_KEYS,
       keys: {
+        pem: e.SIGNING_KEYS_PEM,
         encryptionKey: e.KEY_ENCRYPTION_KEY,
         alg: e.SIGNING_ALG,
         rsaBits: e.SIGNING_RSA_BITS,

@@ -101,6 +101,12 @@ export const envSchema = z.object({
       message: 'must be a JWK set: {"keys":[…]} with private keys',
     }),
   ).optional(),
+  SIGNING_KEYS_PEM: z
+    .string()
+    .refine((value) => value.includes('-----BEGIN PRIVATE KEY-----'), {
+      message: 'must hold one or more PKCS#8 PEM blocks (-----BEGIN PRIVATE KEY-----)',
+    })
+    .optional(),
   KEY_ENCRYPTION_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'must be 32 random bytes, base64url-encoded (43 characters)' })
@@ -138,4 +144,4 @@ export type RawEnv = z.input<typeof envSchema>
 export type ParsedEnv = z.output<typeof envSchema>
 
 /** Variables whose values are secrets: never printed, even in error messages. */
-export const SECRET_VARIABLES = ['SIGNING_KEYS', 'KEY_ENCRYPTION_KEY', 'ADMIN_API_KEY', 'REDIS_URL', 'FIREBASE_SERVICE_ACCOUNT'] as const
+export const SECRET_VARIABLES = ['SIGNING_KEYS', 'SIGNING_KEYS_PEM', 'KEY_ENCRYPTION_KEY', 'ADMIN_API_KEY', 'REDIS_URL', 'FIREBASE_SERVICE_ACCOUNT'] as const

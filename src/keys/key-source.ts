@@ -1,4 +1,4 @@
-import type { JWK } from 'jose'
+import { calculateJwkThumbprint, exportJWK, importPKCS8, type JWK } from 'jose'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import type { Logger } from '../log/logger'
@@ -23,6 +23,11 @@ export async function createKeyProvider(deps: {
   if (config.signingKeys) {
     return staticKeys(await Promise.all(config.signingKeys.keys.map((jwk) => importSigningKey(jwk as JWK))))
   }
+  if (config.keys.pem) {
+    const blocks = config.keys.pem.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g) ?? []
+    const jwks = await Promise.all(blocks.map((pem) => pemToJwk(pem, config.keys.alg)))
+    return staticKeys(await Promise.all(jwks.map((jwk) => importSigningKey(jwk))))
+  }
   if (config.keys.encryptionKey) {
     return managedKeys({
       store: deps.store,
@@ -41,4 +46,11 @@ export async function createKeyProvider(deps: {
     return staticKeys(await Promise.all(set.keys.map((jwk) => importSigningKey(jwk))))
   }
   throw new Error('no signing keys: set SIGNING_KEYS or KEY_ENCRYPTION_KEY')
+}
+
+/** A PEM key as a JWK whose kid is its RFC 7638 thumbprint, so every instance derives the same kid. */
+async function pemToJwk(pem: string, alg: Config['keys']['alg']): Promise<JWK> {
+  const key = await importPKCS8(pem, alg, { extractable: true })
+  const jwk = await exportJWK(key)
+  return { ...jwk, alg, kid: await calculateJwkThumbprint(jwk), use: 'sig' }
 }

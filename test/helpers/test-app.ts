@@ -29,7 +29,7 @@ export async function makeTestApp(env: Record<string, string> = {}, overrides: P
   const store = overrides.store ?? createMemoryStore()
   const logger = createLogger({ level: 'debug', clock, sink: (line) => logs.push(line) })
   const keys =
-    config.signingKeys || config.keys.encryptionKey
+    config.signingKeys || config.keys.pem || config.keys.encryptionKey
       ? await createKeyProvider({ config, store, clock, logger })
       : staticKeys([await testSigningKey()])
   const deps: AppDeps = {

@@ -41,6 +41,19 @@ describe('JWKS', () => {
     })
   })
 
+  it('takes PEM keys from SIGNING_KEYS_PEM with a stable thumbprint kid', async () => {
+    const { generateKeyPairSync } = await import('node:crypto')
+    const pem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const both = `${pem(2048)}\n${pem(3072)}`
+    const a = await makeTestApp({ SIGNING_KEYS_PEM: both })
+    const b = await makeTestApp({ SIGNING_KEYS_PEM: both })
+    const jwksA = (await (await a.app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string; n: string }[] }
+    const jwksB = (await (await b.app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
+    expect(jwksA.keys).toHaveLength(2)
+    expect(jwksA.keys.map((k) => k.kid)).toEqual(jwksB.keys.map((k) => k.kid))
+    expect(jwksA.keys[0]?.kid).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+
   it('refuses a weak RSA key or a key without kid', async () => {
     const { generateKeyPairSync } = await import('node:crypto')
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'jwk' })
