@@ -28,6 +28,8 @@ import type { KeyProvider } from './keys/key-provider'
 import { keyRoutes } from './keys/routes'
 import { checkTemplates, type TokenTemplate } from './tokens/template'
 import { tokenRoutes } from './tokens/routes'
+import { bindResource, resourceProblems, type ResourceDefinition } from './data/resource'
+import { dataRoutes } from './data/routes'
 import type { Logger } from './log/logger'
 import type { Store } from './store/types'
 
@@ -41,6 +43,8 @@ export type AppDeps = {
   keys: KeyProvider
   /** Token templates declared in adapter modules (Hasura, Firebase, JWT templates). */
   templates: TokenTemplate[]
+  /** Data resources and their policies, declared in adapter modules. */
+  resources?: ResourceDefinition[]
   /** The peer address of the connection, as the runtime knows it. */
   socketAddress?: SocketAddress
   runtime: 'node' | 'workers'
@@ -53,8 +57,15 @@ export const VERSION = '0.1.0'
 /** Builds the bridge. Pure: no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps) {
   const { config, store, clock, logger } = deps
-  const templateProblems = checkTemplates(deps.templates, config.keys.maxTokenLifetimeSeconds)
-  if (templateProblems.length > 0) throw new ConfigError(templateProblems)
+  const definitions = deps.resources ?? []
+  const problems = [
+    ...checkTemplates(deps.templates, config.keys.maxTokenLifetimeSeconds),
+    ...definitions.flatMap(resourceProblems),
+  ]
+  const names = definitions.map((d) => d.name)
+  for (const name of new Set(names)) if (names.filter((n) => n === name).length > 1) problems.push(`resource "${name}": defined twice`)
+  if (problems.length > 0) throw new ConfigError(problems)
+  const resources = definitions.map((definition) => bindResource(definition, { store, clock, logger }))
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use(
@@ -121,6 +132,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes({ config, sessions, auth }))
   app.route('/', keyRoutes({ config, keys: deps.keys, auth }))
   app.route('/', tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }))
+  app.route('/', dataRoutes({ config, clock, store, resources, auth }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

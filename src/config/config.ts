@@ -31,6 +31,7 @@ export type Config = {
     maxTokenLifetimeSeconds: number
   }
   minting: { perUser: number; windowSeconds: number }
+  data: { perUser: number; windowSeconds: number }
   adminApiKey: string | undefined
   upstream: {
     issuers: IssuerConfig[]
@@ -123,6 +124,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
         maxTokenLifetimeSeconds: e.TOKEN_MAX_LIFETIME,
       },
       minting: { perUser: e.MINT_PER_USER, windowSeconds: e.MINT_WINDOW },
+      data: { perUser: e.DATA_PER_USER, windowSeconds: e.DATA_WINDOW },
       adminApiKey: e.ADMIN_API_KEY,
       upstream: {
         issuers: e.UPSTREAM_ISSUERS ?? [],

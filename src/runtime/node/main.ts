@@ -9,6 +9,7 @@ import type { Context } from 'hono'
 import { createApp } from '../../app'
 import { systemClock } from '../../clock'
 import { parseConfig } from '../../config/config'
+import { loadResources } from '../../../adapters/resources'
 import { loadTemplates } from '../../../adapters/templates'
 import { createKeyProvider } from '../../keys/key-source'
 import { createLogger } from '../../log/logger'
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
   const config = result.config
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
   const templates = loadTemplates(process.env, config.mode)
-  if (!templates.ok) {
-    process.stderr.write(`bridgekeeper: invalid configuration\n${templates.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+  const resources = loadResources(process.env)
+  const adapterProblems = [...(templates.ok ? [] : templates.problems), ...(resources.ok ? [] : resources.problems)]
+  if (!templates.ok || !resources.ok) {
+    process.stderr.write(`bridgekeeper: invalid configuration\n${adapterProblems.map((p) => `  - ${p}`).join('\n')}\n`)
     process.exit(1)
   }
   const store = createNodeStore(config)
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     logger,
     keys,
     templates: templates.templates,
+    resources: resources.resources,
     runtime: 'node',
     socketAddress: (c: Context) => {
       try {
@@ -63,6 +67,8 @@ async function main(): Promise<void> {
       `  health   ${base}/healthz`,
       `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  store    ${store.kind}`,
+      `  data     ${resources.resources.map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
+      ...resources.skipped.map((s) => `           not served: ${s}`),
     ]
     lines.push(`  JWKS     ${base}/.well-known/jwks.json (${keys.kind} keys)`)
     if (config.mode === 'development' && keys.kind === 'static' && !config.signingKeys)

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../../config/config'
 import { AppError } from '../../errors/app-error'
 import { problemResponse } from '../../errors/problem'
 import { newId } from '../../ids/prefixed-id'
+import { loadResources } from '../../../adapters/resources'
 import { loadTemplates } from '../../../adapters/templates'
 import { createKeyProvider } from '../../keys/key-source'
 import { generateSigningJwk } from '../../keys/signing-key'
@@ -25,6 +26,8 @@ async function build(env: WorkerEnv): Promise<App> {
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
   const templates = loadTemplates(env, config.mode)
   if (!templates.ok) throw new ConfigError(templates.problems)
+  const resources = loadResources(env)
+  if (!resources.ok) throw new ConfigError(resources.problems)
   const store = createMemoryStore()
   const keys = await createKeyProvider({
     config,
@@ -41,6 +44,7 @@ async function build(env: WorkerEnv): Promise<App> {
     logger,
     keys,
     templates: templates.templates,
+    resources: resources.resources,
     runtime: 'workers',
     // On Cloudflare the edge sets CF-Connecting-IP itself; clients cannot forge it.
     socketAddress: (c) => c.req.header('cf-connecting-ip'),

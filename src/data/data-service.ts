@@ -1,0 +1,99 @@
+import { AppError } from '../errors/app-error'
+import { userKey, type Principal } from '../identity/principal'
+import type { Logger } from '../log/logger'
+import { queryFingerprint, unwrapCursor, wrapCursor } from './cursor'
+import { rowMatches, scopeFor } from './policy'
+import { parseListParams } from './query-params'
+import type { Resource } from './resource'
+import type { Condition, Operation, Row } from './types'
+import { valuesForWrite } from './write-check'
+
+export type RecordView = { id: string; fields: Record<string, unknown> }
+export const MAX_BATCH = 100
+
+/**
+ * Runs one data request through the policy: scope, validation, the adapter call with the scope
+ * in it, then a second check of every returned row and a projection onto readable fields.
+ */
+export function dataService(resource: Resource, principal: Principal, log: Logger) {
+  const adapter = resource.adapter
+
+  function scope(operation: Operation): Condition[] {
+    const decision = scopeFor(resource, operation, principal)
+    if (decision.ok) return decision.where
+    log.warn('policy.denied', { resource: resource.name, operation, rule: decision.reason, userId: principal.userId })
+    throw new AppError(decision.reason, { reason: `${resource.name}.${operation}` })
+  }
+
+  function view(row: Row, fields: string[] = resource.readable): RecordView {
+    const out: Record<string, unknown> = {}
+    for (const field of fields) if (resource.readable.includes(field) && row.fields[field] !== undefined) out[field] = row.fields[field]
+    return { id: row.id, fields: out }
+  }
+
+  /** Defence in depth: a row outside the scope never leaves the bridge, and is logged as a bug. */
+  function inScope(row: Row, where: Condition[], operation: Operation): boolean {
+    if (rowMatches(row, where)) return true
+    log.error('policy.scope_violation', { resource: resource.name, operation, rowId: row.id, adapter: adapter.kind })
+    return false
+  }
+
+  const neededFields = (fields: string[], where: Condition[]) => [...new Set([...fields, ...where.map((c) => c.field)])]
+
+  return {
+    async list(params: URLSearchParams) {
+      const where = scope('list')
+      const query = parseListParams(resource, params)
+      const fingerprint = await queryFingerprint([resource.name, userKey(principal), where, query.filters, query.sort, query.limit, query.fields])
+      const page = await adapter.find({
+        where: [...where, ...query.filters],
+        sort: query.sort,
+        limit: query.limit,
+        cursor: query.cursor === undefined ? undefined : unwrapCursor(fingerprint, query.cursor),
+        fields: neededFields(query.fields, where),
+      })
+      const rows = page.rows.filter((row) => inScope(row, where, 'list')).slice(0, query.limit)
+      return {
+        data: rows.map((row) => view(row, query.fields)),
+        nextCursor: page.nextCursor === undefined ? null : wrapCursor(fingerprint, page.nextCursor),
+      }
+    },
+
+    async get(id: string) {
+      const where = scope('get')
+      const row = await adapter.get(id, where)
+      // Another user's row answers exactly like a missing one.
+      if (!row || !inScope(row, where, 'get')) throw new AppError('not_found', { reason: 'row_not_in_scope' })
+      return view(row)
+    },
+
+    async create(body: unknown) {
+      scope('create')
+      const many = Array.isArray(body)
+      const items = many ? body : [body]
+      if (items.length === 0 || items.length > MAX_BATCH) {
+        throw new AppError('validation_failed', { detail: `Send 1 to ${MAX_BATCH} records.` })
+      }
+      const records = items.map((item) => valuesForWrite(resource, item, 'create', principal))
+      const rows = await adapter.create(records)
+      log.info('data.created', { resource: resource.name, count: rows.length, userId: principal.userId })
+      const views = rows.map((row) => view(row))
+      return many ? { data: views } : views[0]
+    },
+
+    async update(id: string, body: unknown) {
+      const where = scope('update')
+      const values = valuesForWrite(resource, body, 'update', principal)
+      const row = await adapter.update(id, where, values)
+      if (!row) throw new AppError('not_found', { reason: 'row_not_in_scope' })
+      log.info('data.updated', { resource: resource.name, rowId: id, fields: Object.keys(values), userId: principal.userId })
+      return view(row)
+    },
+
+    async delete(id: string) {
+      const where = scope('delete')
+      if (!(await adapter.delete(id, where))) throw new AppError('not_found', { reason: 'row_not_in_scope' })
+      log.info('data.deleted', { resource: resource.name, rowId: id, userId: principal.userId })
+    },
+  }
+}

@@ -1,0 +1,117 @@
+import type { Principal } from '../identity/principal'
+import {
+  OPERATIONS,
+  OPERATORS,
+  type BackendContext,
+  type DataAdapter,
+  type FieldSpec,
+  type Operator,
+  type Scalar,
+  type Scope,
+  type SortKey,
+} from './types'
+
+export type ResourceDefinition = {
+  /** The name in the URL: /v1/data/{name}. */
+  name: string
+  /** Builds the adapter bound to this resource's base and table, model, or collection. */
+  backend: (context: BackendContext) => DataAdapter
+  fields: Record<string, FieldSpec>
+  /** Which field holds the owner, and which principal attribute it must equal. `email` also requires a verified email. */
+  owner: { field: string; principal: 'userId' | 'email' }
+  /** Operations not listed are not allowed. `create: true` allows create (the owner is always preset). */
+  operations: Partial<{ list: Scope; get: Scope; create: true; update: Scope; delete: Scope }>
+  readable: string[]
+  /** Fields a client may send on create and update. */
+  writable: string[]
+  /** Fields a client may send on create only. */
+  writableOnCreate?: string[]
+  /** Server-set values on create. The owner is always one of them. */
+  presets?: Record<string, (principal: Principal) => Scalar>
+  /** Fields that never change after create. The owner is always one of them. */
+  immutable?: string[]
+  filterable?: string[]
+  sortable?: string[]
+  operators?: Operator[]
+  defaultSort?: SortKey[]
+  /** Largest page (≤ 100). */
+  maxPageSize?: number
+}
+
+/** A resource after its start-up check, with defaults filled in. */
+export type Resource = Required<Omit<ResourceDefinition, 'backend' | 'operations'>> & {
+  operations: ResourceDefinition['operations']
+  adapter: DataAdapter
+}
+
+export const MAX_PAGE_SIZE = 100
+
+/** Declares a resource in an adapter module. Checked again at start-up by `checkResource`. */
+export function defineResource(definition: ResourceDefinition): ResourceDefinition {
+  return definition
+}
+
+/** Every problem with a policy, so a bad one stops start-up with a clear message. */
+export function resourceProblems(definition: ResourceDefinition): string[] {
+  const problems: string[] = []
+  const at = `resource "${definition.name}"`
+  const known = new Set(Object.keys(definition.fields))
+  const check = (list: string[] | undefined, what: string) => {
+    for (const field of list ?? []) if (!known.has(field)) problems.push(`${at}: ${what} names unknown field "${field}"`)
+  }
+  if (!/^[a-z][a-z0-9-]{0,63}$/.test(definition.name)) problems.push(`${at}: name must be lowercase letters, digits and "-"`)
+  if (!definition.owner?.field) problems.push(`${at}: the owner rule has no owner field`)
+  else if (!known.has(definition.owner.field)) problems.push(`${at}: owner field "${definition.owner.field}" is not a field`)
+  check(definition.readable, 'readable')
+  check(definition.writable, 'writable')
+  check(definition.writableOnCreate, 'writableOnCreate')
+  check(definition.immutable, 'immutable')
+  check(definition.filterable, 'filterable')
+  check(definition.sortable, 'sortable')
+  check(Object.keys(definition.presets ?? {}), 'presets')
+  const clientWritable = new Set([...definition.writable, ...(definition.writableOnCreate ?? [])])
+  for (const field of clientWritable) {
+    if (definition.fields[field]?.readOnly) problems.push(`${at}: "${field}" is read-only in the backend and can't be writable`)
+    if (field === definition.owner?.field) problems.push(`${at}: the owner field "${field}" can't be client-writable`)
+  }
+  for (const field of Object.keys(definition.presets ?? {})) {
+    if (definition.fields[field]?.readOnly) problems.push(`${at}: preset on "${field}", which the backend doesn't let anyone write`)
+    if (clientWritable.has(field)) problems.push(`${at}: preset on "${field}", which clients may also write; a preset is server-set`)
+  }
+  for (const key of Object.keys(definition.operations ?? {})) {
+    if (!(OPERATIONS as readonly string[]).includes(key)) problems.push(`${at}: unknown operation "${key}"`)
+  }
+  for (const op of definition.operators ?? []) {
+    if (!(OPERATORS as readonly string[]).includes(op)) problems.push(`${at}: unknown operator "${op}"`)
+  }
+  const size = definition.maxPageSize ?? MAX_PAGE_SIZE
+  if (size < 1 || size > MAX_PAGE_SIZE) problems.push(`${at}: maxPageSize must be 1-${MAX_PAGE_SIZE}`)
+  for (const key of definition.defaultSort ?? []) {
+    if (!known.has(key.field)) problems.push(`${at}: defaultSort names unknown field "${key.field}"`)
+  }
+  return problems
+}
+
+/** Fills in defaults and binds the backend. Call after `resourceProblems` found nothing. */
+export function bindResource(definition: ResourceDefinition, context: BackendContext): Resource {
+  const adapter = definition.backend(context)
+  const ownerPreset = (principal: Principal): Scalar =>
+    definition.owner.principal === 'email' ? (principal.email ?? null) : principal.userId
+  return {
+    name: definition.name,
+    fields: definition.fields,
+    owner: definition.owner,
+    operations: definition.operations,
+    readable: definition.readable,
+    writable: definition.writable,
+    writableOnCreate: definition.writableOnCreate ?? [],
+    presets: { ...definition.presets, [definition.owner.field]: ownerPreset },
+    immutable: [...new Set([...(definition.immutable ?? []), definition.owner.field])],
+    filterable: definition.filterable ?? definition.readable,
+    sortable: definition.sortable ?? definition.readable,
+    operators: (definition.operators ?? adapter.capabilities.operators).filter((op) => adapter.capabilities.operators.includes(op)),
+    defaultSort: definition.defaultSort ?? [],
+    maxPageSize: Math.min(definition.maxPageSize ?? MAX_PAGE_SIZE, adapter.capabilities.maxPageSize),
+    adapter,
+  }
+}

@@ -1,0 +1,64 @@
+import type { Clock } from '../clock'
+import type { Principal } from '../identity/principal'
+import type { Logger } from '../log/logger'
+import type { Store } from '../store/types'
+
+/** The normalized query language every data adapter translates. Values are plain scalars. */
+export const OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'] as const
+export type Operator = (typeof OPERATORS)[number]
+export type Scalar = string | number | boolean | null
+export type Condition = { field: string; op: Operator; value: Scalar | Scalar[] }
+export type SortKey = { field: string; direction: 'asc' | 'desc' }
+
+export type FindQuery = {
+  /** ANDed conditions; the owner scope is always among them. */
+  where: Condition[]
+  sort: SortKey[]
+  limit: number
+  /** The adapter's own cursor from a previous page. */
+  cursor: string | undefined
+  /** Fields to return (readable ones, plus what the scope check needs). */
+  fields: string[]
+}
+
+export type Row = { id: string; fields: Record<string, unknown> }
+export type Page = { rows: Row[]; nextCursor: string | undefined }
+
+/**
+ * The contract between the policy engine and a backend (Airtable, Prisma, MongoDB). Every method
+ * receives the scope conditions and must apply them in the backend query; the conformance suite
+ * in test/conformance/ proves each adapter does.
+ */
+export interface DataAdapter {
+  readonly kind: string
+  readonly capabilities: {
+    operators: readonly Operator[]
+    /** Update/delete with the scope in one statement (Prisma, Mongo) rather than read-then-write (Airtable). */
+    atomicScopedWrites: boolean
+    maxPageSize: number
+  }
+  find(query: FindQuery): Promise<Page>
+  get(id: string, where: Condition[]): Promise<Row | null>
+  create(records: Record<string, Scalar>[]): Promise<Row[]>
+  /** Null when no row matches id AND where (the caller answers 404). */
+  update(id: string, where: Condition[], values: Record<string, Scalar>): Promise<Row | null>
+  delete(id: string, where: Condition[]): Promise<boolean>
+  close?(): Promise<void>
+}
+
+/** What a backend factory gets from the runtime. */
+export type BackendContext = { store: Store; clock: Clock; logger: Logger }
+
+export type FieldType = 'string' | 'number' | 'boolean' | 'datetime'
+export type FieldSpec = {
+  type: FieldType
+  /** Set by the backend (ids, timestamps, formulas): never written, not even by presets. */
+  readOnly?: boolean
+  maxLength?: number
+  nullable?: boolean
+}
+
+/** `own`: the owner rule; `all`: every row; a function: extra conditions (null: no rows). */
+export type Scope = 'own' | 'all' | ((principal: Principal) => Condition[] | null)
+export const OPERATIONS = ['list', 'get', 'create', 'update', 'delete'] as const
+export type Operation = (typeof OPERATIONS)[number]
