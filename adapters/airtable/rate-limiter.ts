@@ -6,7 +6,7 @@ export const AIRTABLE_REQUESTS_PER_SECOND = 5
 export const AIRTABLE_BACKOFF_MS = 30_000
 
 /**
- * One request budget per base, kept in the bridge's store so every instance sharing the store
+ * One request budget per base (requests spaced evenly), kept in the bridge's store so every instance sharing the store
  * shares it. A request waits for a token up to `maxWaitMs`, then answers 503 with Retry-After.
  * Real time on purpose: the budget is Airtable's, measured by the wall clock.
  */
@@ -33,7 +33,9 @@ export function airtableLimiter(options: { store: Store; baseId: string; maxWait
           await sleep(until - now())
           continue
         }
-        const taken = await options.store.limits.take(bucket, perSecond, 1000, now())
+        // One token at a time, spaced 10% wider than 1/perSecond: no burst, and network jitter
+        // can't put a sixth request into any one-second window at Airtable.
+        const taken = await options.store.limits.take(bucket, 1, Math.ceil(1100 / perSecond), now())
         if (taken.allowed) return
         if (now() + taken.retryAfterMs > deadline) throw unavailable(taken.retryAfterMs)
         await sleep(taken.retryAfterMs)

@@ -1,0 +1,161 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, describe, expect, it } from 'vitest'
+import { airtableTable } from '../../adapters/airtable'
+import { createApp, type App } from '../../src/app'
+import type { Store } from '../../src/store/types'
+import { startLocalAirtable } from '../airtable-server/server'
+import { notesResource } from '../conformance/notes-resource'
+import { dropPrefix, redisStore, uniquePrefix } from '../helpers/redis'
+import { makeTestApp } from '../helpers/test-app'
+
+const TOKEN = 'patLocalOperation.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+const prefix = uniquePrefix('airtable')
+const stores: Store[] = []
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()))
+  await dropPrefix(prefix)
+})
+
+async function bridge(base: string, endpointUrl: string, options: { store?: Store; maxWaitMs?: number; timeoutMs?: number; token?: string; perSecond?: number } = {}) {
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, options.store ? { store: options.store } : {})
+  const backend = airtableTable({
+    baseId: base,
+    table: 'Notes',
+    connection: () => ({ token: options.token ?? TOKEN, endpointUrl, maxWaitMs: options.maxWaitMs ?? 2000, timeoutMs: options.timeoutMs, requestsPerSecond: options.perSecond }),
+  })
+  const app = createApp({ ...t.deps, resources: [notesResource(backend)] })
+  const login = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"ops-user"}' })
+  const { token } = (await login.json()) as { token: string }
+  return { app, logs: t.logs, call: (method: string, path = '', body?: unknown) => call(app, token, method, path, body) }
+}
+
+function call(app: App, token: string, method: string, path: string, body?: unknown) {
+  return app.request(`/v1/data/notes${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+}
+
+describe('Airtable rate budget', () => {
+  it('keeps two bridge instances sharing Redis within 5 requests per second per base, together', async () => {
+    const base = 'appSharedBudget001'
+    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] } })
+    try {
+      const [storeA, storeB] = [await redisStore(prefix), await redisStore(prefix)]
+      stores.push(storeA, storeB)
+      const a = await bridge(base, server.url, { store: storeA, maxWaitMs: 20_000 })
+      const b = await bridge(base, server.url, { store: storeB, maxWaitMs: 20_000 })
+      const responses = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).call('GET')))
+      const bodies = await Promise.all(responses.map((r) => r.text()))
+      expect(responses.map((r) => r.status), bodies.join('\n')).toEqual(Array(16).fill(200))
+      const times = server.requestLog.filter((r) => r.base === base).map((r) => r.at)
+      expect(times).toHaveLength(16)
+      expect(server.requestLog.filter((r) => r.status === 429)).toHaveLength(0)
+      for (const start of times) expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('answers 503 with Retry-After when the budget cannot serve a request in time', async () => {
+    const base = 'appBusyBudget00001'
+    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] } })
+    try {
+      const b = await bridge(base, server.url, { maxWaitMs: 0 })
+      const statuses = (await Promise.all(Array.from({ length: 8 }, () => b.call('GET')))).map((r) => r.status)
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1)
+      expect(statuses.filter((s) => s === 503)).toHaveLength(7)
+      const refused = await b.call('GET')
+      expect(refused.status).toBe(503)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('backs off for 30 s after a 429 from Airtable, without calling it again', async () => {
+    const base = 'appBackOff00000001'
+    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] } })
+    try {
+      const b = await bridge(base, server.url, { maxWaitMs: 1000 })
+      server.failNext(429)
+      const first = await b.call('GET')
+      expect(first.status).toBe(503)
+      expect(first.headers.get('retry-after')).toBe('30')
+      const before = server.requestLog.length
+      const second = await b.call('GET')
+      expect(second.status).toBe(503)
+      expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(25)
+      expect(server.requestLog.length).toBe(before)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('Airtable failures and protocol details', () => {
+  it('turns 5xx into 502, a hung server into 504, a bad token into 502 without revealing it', async () => {
+    const base = 'appFailures0000001'
+    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] }, ratePerSecond: 1000 })
+    const hung = createServer(() => {})
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve))
+    try {
+      const b = await bridge(base, server.url, { perSecond: 1000 })
+      server.failNext(500)
+      const failed = await b.call('GET')
+      expect(failed.status).toBe(502)
+      expect(await failed.json()).toMatchObject({ code: 'bad_gateway' })
+      const slow = await bridge(base, `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, { timeoutMs: 300, perSecond: 1000 })
+      const timedOut = await slow.call('GET')
+      expect(timedOut.status).toBe(504)
+      const wrong = await bridge(base, server.url, { token: 'patWrongWrongWron.1111', perSecond: 1000 })
+      const denied = await wrong.call('GET')
+      expect(denied.status).toBe(502)
+      const text = await denied.text()
+      expect(text).not.toContain('patWrong')
+      expect(wrong.logs.join('\n')).not.toContain('patWrong')
+      expect(b.logs.join('\n')).not.toContain(TOKEN)
+    } finally {
+      hung.closeAllConnections()
+      hung.close()
+      await server.close()
+    }
+  })
+
+  it('answers 409 cursor_expired when Airtable dropped the iterator', async () => {
+    const base = 'appCursorExpiry001'
+    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] }, ratePerSecond: 1000 })
+    try {
+      const b = await bridge(base, server.url, { perSecond: 1000 })
+      await b.call('POST', '', Array.from({ length: 5 }, (_, i) => ({ title: `n${i}`, priority: i })))
+      const page = (await (await b.call('GET', '?limit=2')).json()) as { nextCursor: string }
+      server.expireIterators()
+      const expired = await b.call('GET', `?limit=2&cursor=${encodeURIComponent(page.nextCursor)}`)
+      expect(expired.status).toBe(409)
+      expect(await expired.json()).toMatchObject({ code: 'cursor_expired' })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('switches to POST listRecords for long queries and writes at most 10 records per request', async () => {
+    const base = 'appLongQuery000001'
+    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] }, ratePerSecond: 1000 })
+    try {
+      const b = await bridge(base, server.url, { perSecond: 1000 })
+      const created = await b.call('POST', '', Array.from({ length: 25 }, (_, i) => ({ title: `t${i}`, priority: i })))
+      expect(created.status).toBe(201)
+      const writes = server.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('listRecords'))
+      expect(writes).toHaveLength(3)
+      const values = Array.from({ length: 90 }, (_, i) => `filter[title][in]=${encodeURIComponent(`a-rather-long-title-value-number-${i}-${'x'.repeat(80)}`)}`)
+      const response = await b.call('GET', `?${values.join('&')}&filter[title][in]=t3`)
+      expect(response.status).toBe(200)
+      expect(((await response.json()) as { data: { fields: { title: string } }[] }).data.map((r) => r.fields.title)).toEqual(['t3'])
+      expect(server.requestLog.some((r) => r.method === 'POST' && r.path.endsWith('/listRecords'))).toBe(true)
+    } finally {
+      await server.close()
+    }
+  })
+})
