@@ -13,6 +13,8 @@ export type LocalAirtableOptions = {
   ratePerSecond?: number
   /** How long a list cursor lives (Airtable's are short-lived). */
   iteratorTtlMs?: number
+  /** Default: a free port. */
+  port?: number
 }
 
 const MAX_PAGE = 100
@@ -197,7 +199,7 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
       return error(res, 500, 'SERVER_ERROR', 'Unexpected error')
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
   return {

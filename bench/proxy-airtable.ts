@@ -1,0 +1,69 @@
+/**
+ * bench/proxy-airtable.ts: median latency of listing one's own apartments through the bridge
+ * (HTTP, session auth, policy, official airtable client, formula) against calling the local
+ * Airtable-compatible server directly with the same formula, in one run, as a ratio.
+ *
+ *   npx tsx bench/proxy-airtable.ts
+ */
+import { apartments } from '../adapters/airtable'
+import { compileFormula } from '../adapters/airtable/formula'
+import { loadTemplates } from '../adapters/templates'
+import { createApp } from '../src/app'
+import { systemClock } from '../src/clock'
+import { loadConfig } from '../src/config/config'
+import { staticKeys } from '../src/keys/key-provider'
+import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
+import { createLogger } from '../src/log/logger'
+import { createMemoryStore } from '../src/store/memory-store'
+import { startLocalAirtable } from '../test/airtable-server/server'
+import { serveApp } from '../test/helpers/serve'
+import { medianMs } from './median'
+
+const BASE = 'appBenchmark000001'
+const TOKEN = 'patLocalBenchmark.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+const airtable = await startLocalAirtable({ token: TOKEN, bases: { [BASE]: ['Apartments'] }, ratePerSecond: 1_000_000 })
+for (let i = 0; i < 200; i++) {
+  airtable.seed(BASE, 'Apartments', { Name: `Flat ${i}`, Address: `${i} Main St`, Price: 1000 + i, Email: i % 4 === 0 ? 'ada@example.com' : `other${i}@example.com` })
+}
+
+const env = { PUBLIC_URL: 'http://127.0.0.1:8797', DATA_PER_USER: '1000000' }
+const config = loadConfig(env, { defaultMode: 'development' })
+const templates = loadTemplates(env, 'development')
+if (!templates.ok) throw new Error('templates')
+const app = createApp({
+  config,
+  store: createMemoryStore(),
+  clock: systemClock,
+  logger: createLogger({ level: 'error', clock: systemClock }),
+  keys: staticKeys([await importSigningKey(await generateSigningJwk('ES256'))]),
+  templates: templates.templates,
+  resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: airtable.url, requestsPerSecond: 1_000_000 }) })],
+  runtime: 'node',
+})
+const bridge = await serveApp(app)
+const login = (await (await fetch(`${bridge.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"ada","email":"ada@example.com"}' })).json()) as { token: string }
+const session = (await (
+  await fetch(`${bridge.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: '{"transport":"bearer"}' })
+).json()) as { secret: string }
+
+const throughBridge = async () => {
+  const response = await fetch(`${bridge.url}/v1/data/apartments?limit=50`, { headers: { authorization: `Bearer ${session.secret}` } })
+  const body = (await response.json()) as { data: unknown[] }
+  if (body.data.length !== 50) throw new Error(`expected 50 rows, got ${body.data.length}`)
+}
+const formula = compileFormula([{ field: 'Email', op: 'eq', value: 'ada@example.com' }])
+const direct = async () => {
+  const url = `${airtable.url}/v0/${BASE}/Apartments?filterByFormula=${encodeURIComponent(formula)}&pageSize=50&sort[0][field]=Name&sort[0][direction]=asc`
+  const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })
+  const body = (await response.json()) as { records: unknown[] }
+  if (body.records.length !== 50) throw new Error('direct: wrong count')
+}
+
+const directMs = await medianMs(direct)
+const bridgeMs = await medianMs(throughBridge)
+console.log(`direct to the local Airtable server   median ${directMs.toFixed(2)} ms`)
+console.log(`through the bridge (session, policy)  median ${bridgeMs.toFixed(2)} ms`)
+console.log(`ratio bridge : direct                 ${(bridgeMs / directMs).toFixed(2)}`)
+await bridge.close()
+await airtable.close()
+process.exit(0)
