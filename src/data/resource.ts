@@ -93,8 +93,8 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
 }
 
 /** Fills in defaults and binds the backend. Call after `resourceProblems` found nothing. */
-export function bindResource(definition: ResourceDefinition, context: BackendContext): Resource {
-  const adapter = definition.backend(context)
+export function bindResource(definition: ResourceDefinition, context: Omit<BackendContext, 'fields'>): Resource {
+  const adapter = definition.backend({ ...context, fields: definition.fields })
   const ownerPreset = (principal: Principal): Scalar =>
     definition.owner.principal === 'email' ? (principal.email ?? null) : principal.userId
   return {

@@ -46,8 +46,8 @@ export interface DataAdapter {
   close?(): Promise<void>
 }
 
-/** What a backend factory gets from the runtime. */
-export type BackendContext = { store: Store; clock: Clock; logger: Logger }
+/** What a backend factory gets from the runtime, and the resource's field types. */
+export type BackendContext = { store: Store; clock: Clock; logger: Logger; fields: Record<string, FieldSpec> }
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'datetime'
 export type FieldSpec = {

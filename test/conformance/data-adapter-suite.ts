@@ -198,7 +198,7 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
     })
 
     it('treats injection attempts as literal values', async () => {
-      const attacks = ["') , TRUE()", "x' OR '1'='1", "a\\' , TRUE(), '", '{ownerId}', '}', '\\', "'; DROP TABLE notes; --", '$ne', '{"$ne": null}', 'null']
+      const attacks = ["') , TRUE()", '100%', 'a_b', '.*', "x' OR '1'='1", "a\\' , TRUE(), '", '{ownerId}', '}', '\\', "'; DROP TABLE notes; --", '$ne', '{"$ne": null}', 'null']
       const bobs = await create('bob', { title: 'Bob secret', priority: 9 })
       for (const title of attacks) await create('alice', { title, priority: 1 })
       for (const title of attacks) {

@@ -1,0 +1,51 @@
+import { AppError } from '../../src/errors/app-error'
+
+type PrismaLikeError = { name?: string; code?: string; message?: string; meta?: Record<string, unknown> }
+
+/** The constraint's fields, from `meta.target` or a driver adapter's error. */
+function constraintFields(meta: Record<string, unknown> | undefined): string[] {
+  if (!meta) return []
+  if (Array.isArray(meta.target)) return meta.target.map(String)
+  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } } | undefined)?.cause
+  const fields = cause?.constraint?.fields
+  return Array.isArray(fields) ? fields.map((f) => String(f).replace(/^"|"$/g, '')) : []
+}
+
+/**
+ * Prisma errors as problems: a unique violation is 409 `conflict` with the fields named; a
+ * foreign-key or validation error is 422; a database that can't be reached is 503. Messages
+ * (which can hold SQL or values) go to the log only.
+ */
+export function translatePrismaError(error: unknown): AppError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as PrismaLikeError
+  const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`
+  switch (e.code) {
+    case 'P2002': {
+      const fields = constraintFields(e.meta)
+      return new AppError('conflict', {
+        detail: fields.length > 0 ? `Another row already has these values: ${fields.join(', ')}.` : 'Another row already has these values.',
+        extensions: { fields },
+        reason: 'unique_violation',
+      })
+    }
+    case 'P2003':
+      return new AppError('invalid_value', { detail: 'A referenced row does not exist.', reason: 'foreign_key' })
+    case 'P2000':
+    case 'P2005':
+    case 'P2006':
+    case 'P2007':
+    case 'P2011':
+    case 'P2012':
+      return new AppError('invalid_value', { detail: 'The database refused a value.', reason: e.code })
+    case 'P2025':
+      return new AppError('not_found')
+  }
+  if (e.name === 'PrismaClientValidationError') return new AppError('invalid_value', { detail: 'The database refused a value.', reason: 'prisma_validation' })
+  if (
+    e.name === 'PrismaClientInitializationError' ||
+    /P1001|P1002|P1017|ECONNREFUSED|ECONNRESET|ETIMEDOUT|DatabaseNotReachable|terminat|Connection|connect|SQLITE_BUSY|closed/i.test(text)
+  ) {
+    return new AppError('backend_unavailable', { headers: { 'Retry-After': '1' }, reason: 'database_unreachable', cause: error })
+  }
+  return new AppError('internal', { cause: error })
+}
