@@ -18,6 +18,8 @@ export type Config = {
   bodyLimitBytes: number
   logLevel: ParsedEnv['LOG_LEVEL']
   store: { redisUrl: string | undefined; keyPrefix: string }
+  /** PostgreSQL URL or SQLite file for the Prisma resources (Node); unset: SQLite under .data/. */
+  databaseUrl: string | undefined
   signingKeys: ParsedEnv['SIGNING_KEYS']
   keys: {
     /** PKCS#8 PEM private keys (alternative to SIGNING_KEYS); the first one signs. */
@@ -113,6 +115,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       logLevel: e.LOG_LEVEL,
       store: { redisUrl: e.REDIS_URL, keyPrefix: e.STORE_KEY_PREFIX },
+      databaseUrl: e.DATABASE_URL,
       signingKeys: e.SIGNING_KEYS,
       keys: {
         pem: e.SIGNING_KEYS_PEM,

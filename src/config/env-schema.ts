@@ -90,6 +90,10 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: count(64 * 1024, 10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|file:)/, { message: 'must be a postgresql:// URL or file:path.db (SQLite)' })
+    .optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
   STORE_KEY_PREFIX: z
     .string()
@@ -146,4 +150,4 @@ export type RawEnv = z.input<typeof envSchema>
 export type ParsedEnv = z.output<typeof envSchema>
 
 /** Variables whose values are secrets: never printed, even in error messages. */
-export const SECRET_VARIABLES = ['SIGNING_KEYS', 'SIGNING_KEYS_PEM', 'KEY_ENCRYPTION_KEY', 'ADMIN_API_KEY', 'REDIS_URL', 'FIREBASE_SERVICE_ACCOUNT'] as const
+export const SECRET_VARIABLES = ['DATABASE_URL', 'SIGNING_KEYS', 'SIGNING_KEYS_PEM', 'KEY_ENCRYPTION_KEY', 'ADMIN_API_KEY', 'REDIS_URL', 'FIREBASE_SERVICE_ACCOUNT'] as const

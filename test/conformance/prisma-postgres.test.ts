@@ -7,7 +7,7 @@ import { makeTestApp } from '../helpers/test-app'
 import { defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
-export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
+import { POSTGRES_URL } from '../helpers/postgres'
 const schema = `bk_notes_${Math.random().toString(36).slice(2, 8)}`
 let database: PrismaDatabase | undefined
 afterAll(async () => {

@@ -9,6 +9,8 @@ import type { Context } from 'hono'
 import { createApp } from '../../app'
 import { systemClock } from '../../clock'
 import { parseConfig } from '../../config/config'
+import { openPrismaDatabase } from '../../../adapters/prisma/node-database'
+import { seedSamplePosts } from '../../../adapters/prisma/samples'
 import { loadResources } from '../../../adapters/resources'
 import { loadTemplates } from '../../../adapters/templates'
 import { createKeyProvider } from '../../keys/key-source'
@@ -27,7 +29,13 @@ async function main(): Promise<void> {
   const config = result.config
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
   const templates = loadTemplates(process.env, config.mode)
-  const resources = loadResources(process.env)
+  // Development without DATABASE_URL: the embedded SQLite file. Production: only a configured database.
+  const database = config.databaseUrl || config.mode === 'development' ? await openPrismaDatabase({ url: config.databaseUrl, dataDir: DATA_DIR }) : undefined
+  if (database?.kind === 'sqlite' && !config.databaseUrl) await seedSamplePosts(database.client)
+  const resources = loadResources(
+    process.env,
+    database ? { prisma: { client: database.client, provider: database.kind === 'postgres' ? 'postgresql' : 'sqlite' } } : {},
+  )
   const adapterProblems = [...(templates.ok ? [] : templates.problems), ...(resources.ok ? [] : resources.problems)]
   if (!templates.ok || !resources.ok) {
     process.stderr.write(`bridgekeeper: invalid configuration\n${adapterProblems.map((p) => `  - ${p}`).join('\n')}\n`)
@@ -67,6 +75,7 @@ async function main(): Promise<void> {
       `  health   ${base}/healthz`,
       `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  store    ${store.kind}`,
+      `  database ${database?.label ?? '(none: set DATABASE_URL)'}`,
       `  data     ${resources.resources.map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
       ...resources.skipped.map((s) => `           not served: ${s}`),
     ]
@@ -79,7 +88,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info('process.shutdown', { signal })
     server.close(() => {
-      void store.close().finally(() => process.exit(0))
+      void Promise.allSettled([store.close(), database?.close()]).finally(() => process.exit(0))
     })
     setTimeout(() => process.exit(0), 5000).unref()
   }

@@ -1,0 +1,2 @@
+export { posts } from './posts'
+export { prismaModel } from './prisma-adapter'
