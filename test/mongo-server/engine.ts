@@ -47,7 +47,7 @@ export function createEngine() {
   }
 
   const match = (docs: Document[], filter: Document | undefined): Document[] => {
-    if (!filter || Object.keys(filter).length === 0) return docs
+    if (!filter || Object.keys(filter).length === 0) return [...docs]
     if (JSON.stringify(filter).includes('"$where"')) throw new CommandError(2, 'BadValue', '$where is not allowed in this context')
     const query = new Query(encode(filter) as Document)
     return docs.filter((doc) => query.test(encode(doc) as Document))

@@ -11,6 +11,7 @@ import { systemClock } from '../../clock'
 import { parseConfig } from '../../config/config'
 import { openPrismaDatabase } from '../../../adapters/prisma/node-database'
 import { seedSamplePosts } from '../../../adapters/prisma/samples'
+import { loadNodeResources } from '../../../adapters/node-resources'
 import { loadResources } from '../../../adapters/resources'
 import { loadTemplates } from '../../../adapters/templates'
 import { createKeyProvider } from '../../keys/key-source'
@@ -36,8 +37,13 @@ async function main(): Promise<void> {
     process.env,
     database ? { prisma: { client: database.client, provider: database.kind === 'postgres' ? 'postgresql' : 'sqlite' } } : {},
   )
-  const adapterProblems = [...(templates.ok ? [] : templates.problems), ...(resources.ok ? [] : resources.problems)]
-  if (!templates.ok || !resources.ok) {
+  const nodeResources = loadNodeResources(process.env)
+  const adapterProblems = [
+    ...(templates.ok ? [] : templates.problems),
+    ...(resources.ok ? [] : resources.problems),
+    ...(nodeResources.ok ? [] : nodeResources.problems),
+  ]
+  if (!templates.ok || !resources.ok || !nodeResources.ok) {
     process.stderr.write(`bridgekeeper: invalid configuration\n${adapterProblems.map((p) => `  - ${p}`).join('\n')}\n`)
     process.exit(1)
   }
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
     logger,
     keys,
     templates: templates.templates,
-    resources: resources.resources,
+    resources: [...resources.resources, ...nodeResources.resources],
     runtime: 'node',
     socketAddress: (c: Context) => {
       try {
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
       `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
       `  store    ${store.kind}`,
       `  database ${database?.label ?? '(none: set DATABASE_URL)'}`,
-      `  data     ${resources.resources.map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
+      `  data     ${[...resources.resources, ...nodeResources.resources].map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
       ...resources.skipped.map((s) => `           not served: ${s}`),
     ]
     lines.push(`  JWKS     ${base}/.well-known/jwks.json (${keys.kind} keys)`)
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info('process.shutdown', { signal })
     server.close(() => {
-      void Promise.allSettled([store.close(), database?.close()]).finally(() => process.exit(0))
+      void Promise.allSettled([store.close(), database?.close(), nodeResources.close()]).finally(() => process.exit(0))
     })
     setTimeout(() => process.exit(0), 5000).unref()
   }

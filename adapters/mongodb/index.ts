@@ -1,0 +1,2 @@
+export { mongoCollection, type MongoIndex } from './mongo-adapter'
+export { mongoPosts } from './posts'

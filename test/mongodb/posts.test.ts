@@ -1,0 +1,98 @@
+import { ObjectId } from 'mongodb'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { mongoPosts } from '../../adapters/mongodb'
+import { createApp, type App } from '../../src/app'
+import { testMongo } from '../helpers/mongo'
+import { makeTestApp } from '../helpers/test-app'
+
+let mongo: Awaited<ReturnType<typeof testMongo>>
+let app: App
+
+beforeAll(async () => {
+  mongo = await testMongo(`bk_posts_${Math.random().toString(36).slice(2, 8)}`)
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' })
+  app = createApp({ ...t.deps, resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] })
+})
+afterAll(() => mongo.close())
+beforeEach(async () => {
+  await mongo.db.collection('posts').deleteMany({})
+})
+
+async function as(user: string) {
+  const response = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub: user, email: `${user}@example.com` }) })
+  const { token } = (await response.json()) as { token: string }
+  return async (method: string, path = '', body?: unknown, raw?: string) => {
+    const r = await app.request(`/v1/data/posts${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined && raw === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    })
+    const text = await r.text()
+    return { status: r.status, body: (text ? JSON.parse(text) : null) as { id: string; fields: Record<string, unknown>; code?: string; [k: string]: unknown } }
+  }
+}
+const stored = (id: string) => mongo.db.collection('posts').findOne({ _id: new ObjectId(id) })
+
+describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local wire-protocol server'})`, () => {
+  it('sets author fields, views and createdAt on the server, and refuses them from the client', async () => {
+    const ada = await as('ada')
+    const created = await ada('POST', '', { title: 'Hello' })
+    expect(created.status).toBe(201)
+    expect(created.body.id).toMatch(/^[0-9a-f]{24}$/)
+    expect(created.body.fields).toMatchObject({ title: 'Hello', authorId: 'ada', authorEmail: 'ada@example.com', views: 0 })
+    expect((await stored(created.body.id))?.createdAt).toBeInstanceOf(Date)
+    for (const body of [{ title: 'x', authorId: 'bob' }, { title: 'x', views: 99 }, { title: 'x', createdAt: '2020-01-01T00:00:00Z' }]) {
+      expect((await ada('POST', '', body)).status).toBe(422)
+    }
+  })
+
+  it('refuses operator injection in bodies and filters', async () => {
+    const ada = await as('ada')
+    const bob = await as('bob')
+    const bobs = await bob('POST', '', { title: 'Bob' })
+    const mine = await ada('POST', '', { title: 'Mine' })
+    for (const body of [{ authorId: { $ne: null } }, { $where: 'true' }, { title: { $ne: null } }, { 'title.x': 'a' }, { $set: { authorId: 'ada' } }]) {
+      const response = await ada('PATCH', `/${mine.body.id}`, body)
+      expect(response.status, JSON.stringify(body)).toBe(422)
+    }
+    expect((await ada('PATCH', `/${bobs.body.id}`, { title: 'x' })).status).toBe(404)
+    for (const query of ['filter[authorId][$ne]=', 'filter[$where]=true', 'filter[authorId][ne]=x&filter[$or]=1', 'filter[title.x]=1']) {
+      const response = await ada('GET', `?${query}`)
+      expect(response.status, query).toBe(422)
+    }
+    expect((await stored(bobs.body.id))?.title).toBe('Bob')
+    // A JSON body whose key is "__proto__" or "constructor" is just an unknown field.
+    expect((await ada('PATCH', `/${mine.body.id}`, undefined, '{"__proto__": {"authorId": "bob"}}')).status).toBe(422)
+  })
+
+  it("lets everyone read, but not edit or delete another's post (404, unchanged)", async () => {
+    const ada = await as('ada')
+    const bob = await as('bob')
+    const post = await ada('POST', '', { title: 'Ada', body: 'original' })
+    expect((await bob('GET', `/${post.body.id}`)).status).toBe(200)
+    expect((await bob('PATCH', `/${post.body.id}`, { body: 'defaced' })).status).toBe(404)
+    expect((await bob('DELETE', `/${post.body.id}`)).status).toBe(404)
+    expect((await bob('GET', '/not-an-object-id')).status).toBe(404)
+    expect(await stored(post.body.id)).toMatchObject({ body: 'original', authorId: 'ada' })
+  })
+
+  it('answers 409 for a duplicate title by the same author (unique index)', async () => {
+    const ada = await as('ada')
+    const bob = await as('bob')
+    expect((await ada('POST', '', { title: 'Same' })).status).toBe(201)
+    const duplicate = await ada('POST', '', { title: 'Same' })
+    expect(duplicate.status).toBe(409)
+    expect(duplicate.body).toMatchObject({ code: 'conflict', fields: ['authorEmail', 'title'] })
+    expect((await bob('POST', '', { title: 'Same' })).status).toBe(201)
+  })
+
+  it("keeps only the owner's change when owner and non-owner update at once", async () => {
+    const ada = await as('ada')
+    const bob = await as('bob')
+    const post = await ada('POST', '', { title: 'Contested', body: 'v0' })
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? ada('PATCH', `/${post.body.id}`, { body: `ada-${i}` }) : bob('PATCH', `/${post.body.id}`, { body: `bob-${i}` }))))
+    expect(results.filter((_, i) => i % 2 === 0).every((r) => r.status === 404)).toBe(true)
+    expect(results.filter((_, i) => i % 2 === 1).every((r) => r.status === 200)).toBe(true)
+    expect(String((await stored(post.body.id))?.body)).toMatch(/^ada-/)
+  })
+})
