@@ -15,6 +15,9 @@ import { createKeyProvider } from '../../keys/key-source'
 import { generateSigningJwk } from '../../keys/signing-key'
 import { createLogger } from '../../log/logger'
 import { createMemoryStore } from '../../store/memory-store'
+import { durableObjectStore, type StoreNamespace } from './durable-object-store'
+
+export { StoreObject } from './store-object'
 
 type WorkerEnv = Record<string, unknown>
 
@@ -22,13 +25,18 @@ type WorkerEnv = Record<string, unknown>
 let built: Promise<App> | undefined
 
 async function build(env: WorkerEnv): Promise<App> {
-  const config = loadConfig(env, { defaultMode: 'production', defaultTrustProxy: 'cf-connecting-ip' })
+  const namespace = env.STORE as StoreNamespace | undefined
+  const config = loadConfig(env, { defaultMode: 'production', defaultTrustProxy: 'cf-connecting-ip', platformStore: namespace !== undefined })
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
   const templates = loadTemplates(env, config.mode)
   if (!templates.ok) throw new ConfigError(templates.problems)
   const resources = loadResources(env)
   if (!resources.ok) throw new ConfigError(resources.problems)
-  const store = createMemoryStore()
+  // The Durable Object store is shared by every isolate; the memory store is per isolate.
+  const store = namespace ? durableObjectStore(namespace) : createMemoryStore()
+  if (typeof env.MONGODB_URL === 'string' && env.MONGODB_URL !== '') {
+    logger.warn('workers.mongodb_not_served', { reason: 'The MongoDB adapter runs on Node only; mongo-posts is not served by this Worker.' })
+  }
   const keys = await createKeyProvider({
     config,
     store,
