@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../../config/config'
 import { AppError } from '../../errors/app-error'
 import { problemResponse } from '../../errors/problem'
 import { newId } from '../../ids/prefixed-id'
+import { openD1Database } from '../../../adapters/prisma/d1-database'
 import { loadResources } from '../../../adapters/resources'
 import { loadTemplates } from '../../../adapters/templates'
 import { createKeyProvider } from '../../keys/key-source'
@@ -30,7 +31,8 @@ async function build(env: WorkerEnv): Promise<App> {
   const logger = createLogger({ level: config.logLevel, clock: systemClock })
   const templates = loadTemplates(env, config.mode)
   if (!templates.ok) throw new ConfigError(templates.problems)
-  const resources = loadResources(env)
+  // Per isolate, not per request: a Prisma client on D1 holds no socket, unlike ioredis.
+  const resources = loadResources(env, env.DB ? { prisma: { client: openD1Database(env.DB), provider: 'sqlite' } } : {})
   if (!resources.ok) throw new ConfigError(resources.problems)
   // The Durable Object store is shared by every isolate; the memory store is per isolate.
   const store = namespace ? durableObjectStore(namespace) : createMemoryStore()
