@@ -1,0 +1,57 @@
+/**
+ * bench/edge.ts: median latency of `POST /v1/tokens/hasura` (session-authenticated) on the local
+ * Worker (wrangler dev: workerd, Durable Object store) against the same request on the Node
+ * server (@hono/node-server, memory store), in one run, as a ratio. Local workerd, not production.
+ *
+ *   npx tsx bench/edge.ts
+ */
+import { loadTemplates } from '../adapters/templates'
+import { createApp } from '../src/app'
+import { systemClock } from '../src/clock'
+import { loadConfig } from '../src/config/config'
+import { staticKeys } from '../src/keys/key-provider'
+import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
+import { createLogger } from '../src/log/logger'
+import { createMemoryStore } from '../src/store/memory-store'
+import { serveApp } from '../test/helpers/serve'
+import { startWranglerDev } from '../test/helpers/wrangler-dev'
+import { medianMs } from './median'
+
+const env = { PUBLIC_URL: 'http://127.0.0.1:8795', MINT_PER_USER: '1000000' }
+const templates = loadTemplates(env, 'development')
+if (!templates.ok) throw new Error('templates')
+const node = await serveApp(
+  createApp({
+    config: loadConfig(env, { defaultMode: 'development' }),
+    store: createMemoryStore(),
+    clock: systemClock,
+    logger: createLogger({ level: 'error', clock: systemClock }),
+    keys: staticKeys([await importSigningKey(await generateSigningJwk('RS256'))]),
+    templates: templates.templates,
+    runtime: 'node',
+  }),
+)
+const worker = await startWranglerDev({ MINT_PER_USER: '1000000', LOG_LEVEL: 'error' })
+
+async function sessionOn(base: string): Promise<string> {
+  const login = (await (await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"bench"}' })).json()) as { token: string }
+  const created = (await (await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: '{"transport":"bearer"}' })).json()) as { secret: string }
+  return created.secret
+}
+const mint = (base: string, secret: string) => async () => {
+  const response = await fetch(`${base}/v1/tokens/hasura`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } })
+  if (response.status !== 200) throw new Error(`${base}: ${response.status}`)
+  await response.arrayBuffer()
+}
+
+try {
+  const nodeMs = await medianMs(mint(node.url, await sessionOn(node.url)), 300, 30)
+  const workerMs = await medianMs(mint(worker.url, await sessionOn(worker.url)), 300, 30)
+  console.log(`Node server  POST /v1/tokens/hasura   median ${nodeMs.toFixed(2)} ms`)
+  console.log(`local Worker POST /v1/tokens/hasura   median ${workerMs.toFixed(2)} ms`)
+  console.log(`ratio Worker : Node                   ${(workerMs / nodeMs).toFixed(2)}`)
+} finally {
+  await worker.stop()
+  await node.close()
+}
+process.exit(0)
