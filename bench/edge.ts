@@ -16,6 +16,7 @@ import { createMemoryStore } from '../src/store/memory-store'
 import { serveApp } from '../test/helpers/serve'
 import { startWranglerDev } from '../test/helpers/wrangler-dev'
 import { medianMs } from './median'
+import { bearerSession } from './sign-in'
 
 const env = { PUBLIC_URL: 'http://127.0.0.1:8795', MINT_PER_USER: '1000000' }
 const templates = loadTemplates(env, 'development')
@@ -33,11 +34,6 @@ const node = await serveApp(
 )
 const worker = await startWranglerDev({ MINT_PER_USER: '1000000', LOG_LEVEL: 'error' })
 
-async function sessionOn(base: string): Promise<string> {
-  const login = (await (await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"bench"}' })).json()) as { token: string }
-  const created = (await (await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: '{"transport":"bearer"}' })).json()) as { secret: string }
-  return created.secret
-}
 const mint = (base: string, secret: string) => async () => {
   const response = await fetch(`${base}/v1/tokens/hasura`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } })
   if (response.status !== 200) throw new Error(`${base}: ${response.status}`)
@@ -45,8 +41,8 @@ const mint = (base: string, secret: string) => async () => {
 }
 
 try {
-  const nodeMs = await medianMs(mint(node.url, await sessionOn(node.url)), 300, 30)
-  const workerMs = await medianMs(mint(worker.url, await sessionOn(worker.url)), 300, 30)
+  const nodeMs = await medianMs(mint(node.url, await bearerSession(node.url, { sub: 'bench' })), 300, 30)
+  const workerMs = await medianMs(mint(worker.url, await bearerSession(worker.url, { sub: 'bench' })), 300, 30)
   console.log(`Node server  POST /v1/tokens/hasura   median ${nodeMs.toFixed(2)} ms`)
   console.log(`local Worker POST /v1/tokens/hasura   median ${workerMs.toFixed(2)} ms`)
   console.log(`ratio Worker : Node                   ${(workerMs / nodeMs).toFixed(2)}`)

@@ -18,6 +18,7 @@ import { createMemoryStore } from '../src/store/memory-store'
 import { startLocalAirtable } from '../test/airtable-server/server'
 import { serveApp } from '../test/helpers/serve'
 import { medianMs } from './median'
+import { bearerSession } from './sign-in'
 
 const BASE = 'appBenchmark000001'
 const TOKEN = 'patLocalBenchmark.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
@@ -41,13 +42,10 @@ const app = createApp({
   runtime: 'node',
 })
 const bridge = await serveApp(app)
-const login = (await (await fetch(`${bridge.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"ada","email":"ada@example.com"}' })).json()) as { token: string }
-const session = (await (
-  await fetch(`${bridge.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: '{"transport":"bearer"}' })
-).json()) as { secret: string }
+const secret = await bearerSession(bridge.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {
-  const response = await fetch(`${bridge.url}/v1/data/apartments?limit=50`, { headers: { authorization: `Bearer ${session.secret}` } })
+  const response = await fetch(`${bridge.url}/v1/data/apartments?limit=50`, { headers: { authorization: `Bearer ${secret}` } })
   const body = (await response.json()) as { data: unknown[] }
   if (body.data.length !== 50) throw new Error(`expected 50 rows, got ${body.data.length}`)
 }

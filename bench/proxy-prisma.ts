@@ -18,6 +18,7 @@ import { createLogger } from '../src/log/logger'
 import { createMemoryStore } from '../src/store/memory-store'
 import { serveApp } from '../test/helpers/serve'
 import { medianMs } from './median'
+import { bearerSession } from './sign-in'
 
 const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
 const schema = `bk_bench_${Date.now().toString(36)}`
@@ -41,13 +42,10 @@ const app = createApp({
   runtime: 'node',
 })
 const server = await serveApp(app)
-const login = (await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"ada","email":"ada@example.com"}' })).json()) as { token: string }
-const session = (await (
-  await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: '{"transport":"bearer"}' })
-).json()) as { secret: string }
+const secret = await bearerSession(server.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {
-  const body = (await (await fetch(`${server.url}/v1/data/posts?filter[authorId]=ada&limit=50`, { headers: { authorization: `Bearer ${session.secret}` } })).json()) as { data: unknown[] }
+  const body = (await (await fetch(`${server.url}/v1/data/posts?filter[authorId]=ada&limit=50`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { data: unknown[] }
   if (body.data.length !== 50) throw new Error(`expected 50, got ${body.data.length}`)
 }
 const direct = async () => {

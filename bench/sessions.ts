@@ -15,6 +15,7 @@ import { staticKeys } from '../src/keys/key-provider'
 import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
 import { createLogger } from '../src/log/logger'
 import { measureRps } from './http-load'
+import { bearerSession } from './sign-in'
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 4000)
 const CONNECTIONS = 16
@@ -38,20 +39,13 @@ const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })
 await new Promise((resolve) => server.once('listening', resolve))
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-const token = (await (await fetch(`${base}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"bench"}' })).json()) as { token: string }
-const created = (await (
-  await fetch(`${base}/v1/sessions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
-    body: '{"transport":"bearer"}',
-  })
-).json()) as { secret: string }
+const secret = await bearerSession(base, { sub: 'bench' })
 
 await measureRps({ url: `${base}/healthz`, durationMs: 500, connections: CONNECTIONS }) // warm-up
 const health = await measureRps({ url: `${base}/healthz`, durationMs: DURATION_MS, connections: CONNECTIONS })
 const me = await measureRps({
   url: `${base}/v1/me`,
-  headers: { authorization: `Bearer ${created.secret}` },
+  headers: { authorization: `Bearer ${secret}` },
   durationMs: DURATION_MS,
   connections: CONNECTIONS,
 })

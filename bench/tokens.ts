@@ -23,6 +23,7 @@ import { createMemoryStore } from '../src/store/memory-store'
 import { serveApp } from '../test/helpers/serve'
 import { testServiceAccount } from '../test/helpers/service-account'
 import { measureRps } from './http-load'
+import { bearerSession } from './sign-in'
 
 const SECONDS = Number(process.env.BENCH_MS ?? 3000)
 
@@ -79,10 +80,7 @@ const app = createApp({
   runtime: 'node',
 })
 const server = await serveApp(app)
-const login = (await (await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"bench"}' })).json()) as { token: string }
-const session = (await (
-  await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: '{"transport":"bearer"}' })
-).json()) as { secret: string }
+const secret = await bearerSession(server.url, { sub: 'bench' })
 const raw = await rate('jose: raw RS256 SignJWT, same key', () =>
   new SignJWT({ 'https://hasura.io/jwt/claims': { 'x-hasura-user-id': 'bench' } })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid })
@@ -90,8 +88,8 @@ const raw = await rate('jose: raw RS256 SignJWT, same key', () =>
     .setExpirationTime('60s')
     .sign(key.privateKey),
 )
-await measureRps({ url: `${server.url}/v1/tokens/hasura`, method: 'POST', headers: { authorization: `Bearer ${session.secret}` }, durationMs: 500, connections: 8 })
-const http = await measureRps({ url: `${server.url}/v1/tokens/hasura`, method: 'POST', headers: { authorization: `Bearer ${session.secret}` }, durationMs: SECONDS, connections: 8 })
+await measureRps({ url: `${server.url}/v1/tokens/hasura`, method: 'POST', headers: { authorization: `Bearer ${secret}` }, durationMs: 500, connections: 8 })
+const http = await measureRps({ url: `${server.url}/v1/tokens/hasura`, method: 'POST', headers: { authorization: `Bearer ${secret}` }, durationMs: SECONDS, connections: 8 })
 if (Object.keys(http.statuses).some((s) => s !== '200')) throw new Error(`unexpected statuses ${JSON.stringify(http.statuses)}`)
 console.log(`${'HTTP POST /v1/tokens/hasura (session)'.padEnd(44)} ${http.rps.toFixed(0)} /s  median ${http.medianMs.toFixed(2)} ms`)
 console.log(`ratio Firebase bridge : firebase-admin        ${(ours / theirs).toFixed(2)}`)

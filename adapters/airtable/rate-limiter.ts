@@ -33,9 +33,9 @@ export function airtableLimiter(options: { store: Store; baseId: string; maxWait
           await sleep(until - now())
           continue
         }
-        // One token at a time, spaced 10% wider than 1/perSecond: no burst, and network jitter
-        // can't put a sixth request into any one-second window at Airtable.
-        const taken = await options.store.limits.take(bucket, 1, Math.ceil(1100 / perSecond), now())
+        // One token at a time, spaced a quarter wider than 1/perSecond: no burst, and delays of up
+        // to 250 ms between the grant and Airtable can't put a sixth request into one second there.
+        const taken = await options.store.limits.take(bucket, 1, Math.ceil(1250 / perSecond), now())
         if (taken.allowed) return
         if (now() + taken.retryAfterMs > deadline) throw unavailable(taken.retryAfterMs)
         await sleep(taken.retryAfterMs)

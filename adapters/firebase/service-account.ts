@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jsonVariable } from '../../src/config/env-schema'
 
 /** The two members of a Google service-account JSON that minting needs. */
 export const ServiceAccountSchema = z.object({
@@ -17,18 +18,7 @@ export type FirebaseEnv = {
 }
 
 const EnvSchema = z.object({
-  FIREBASE_SERVICE_ACCOUNT: z
-    .string()
-    .transform((value, ctx) => {
-      try {
-        return JSON.parse(value) as unknown
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' })
-        return z.NEVER
-      }
-    })
-    .pipe(ServiceAccountSchema)
-    .optional(),
+  FIREBASE_SERVICE_ACCOUNT: jsonVariable(ServiceAccountSchema).optional(),
   FIREBASE_TENANT_ID: z.string().min(1).max(128).optional(),
   FIREBASE_TOKEN_LIFETIME: z.coerce.number().int().min(1).max(3600).default(300),
   FIREBASE_AUTH_EMULATOR_HOST: z.string().optional(),

@@ -32,7 +32,8 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item))
 
-const json = <T extends z.ZodType>(schema: T) =>
+/** A variable holding JSON, parsed then checked by `schema` (the message never quotes the value). */
+export const jsonVariable = <T extends z.ZodType>(schema: T) =>
   z
     .string()
     .transform((value, ctx) => {
@@ -100,7 +101,7 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'use 1-32 letters, digits, ":", "_" or "-"')
     .default('bk:'),
 
-  SIGNING_KEYS: json(
+  SIGNING_KEYS: jsonVariable(
     z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }, {
       message: 'must be a JWK set: {"keys":[…]} with private keys',
     }),
@@ -129,7 +130,7 @@ export const envSchema = z.object({
     .min(32, { message: 'must be at least 32 characters of random data' })
     .optional(),
 
-  UPSTREAM_ISSUERS: json(z.array(issuerSchema)).optional(),
+  UPSTREAM_ISSUERS: jsonVariable(z.array(issuerSchema)).optional(),
   UPSTREAM_COOKIE_NAME: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('__session'),
   JWKS_TIMEOUT_MS: count(3000, 30_000),
   JWKS_COOLDOWN_SECONDS: seconds(30, 3600),

@@ -1,19 +1,13 @@
+import type { SessionPrincipal } from '../store/types'
+
 /** Who the caller is, whichever way they authenticated. Built only on the server side. */
-export type Principal = {
-  userId: string
-  issuer: string
-  email: string | undefined
-  emailVerified: boolean
-  roles: string[]
-  orgId: string | undefined
+export type Principal = SessionPrincipal & {
   /** Set when a Bridgekeeper session authenticated the request. */
   sessionId: string | undefined
   /** When the credential that authenticated this request stops being valid (ms). */
   expiresAt: number
   /** How the request authenticated. */
   method: 'upstream_jwt' | 'session'
-  /** The verified upstream claims (for a session: those captured at sign-in). */
-  claims: Record<string, unknown>
 }
 
 /** The store key of a user: users are identified by (iss, sub), never by sub alone. */

@@ -1,20 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
+import { freePort, stopChild } from './child-process'
 import { join } from 'node:path'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 /**
  * The real Firebase Auth emulator (firebase-tools, offline, UI disabled) on a free port.
@@ -47,18 +35,6 @@ export async function startAuthEmulator(projectId: string) {
   return {
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGINT')
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL')
-          resolve(undefined)
-        }, 5000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          resolve(undefined)
-        })
-      })
-    },
+    stop: () => stopChild(child),
   }
 }

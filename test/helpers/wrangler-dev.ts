@@ -1,19 +1,8 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
+import { freePort, stopChild } from './child-process'
 import { join } from 'node:path'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-    server.on('error', reject)
-  })
-}
 
 /** The Worker under `wrangler dev` (local workerd) on 127.0.0.1, in development mode. */
 export async function startWranglerDev(vars: Record<string, string> = {}) {
@@ -41,18 +30,6 @@ export async function startWranglerDev(vars: Record<string, string> = {}) {
   }
   return {
     url,
-    async stop() {
-      child.kill('SIGINT')
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL')
-          resolve(undefined)
-        }, 5000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          resolve(undefined)
-        })
-      })
-    },
+    stop: () => stopChild(child),
   }
 }
