@@ -32,8 +32,8 @@ export type Config = {
     jwksMaxAgeSeconds: number
     maxTokenLifetimeSeconds: number
   }
-  minting: { perUser: number; windowSeconds: number }
-  data: { perUser: number; windowSeconds: number }
+  minting: { perUser: number; perIp: number; windowSeconds: number }
+  data: { perUser: number; perIp: number; windowSeconds: number }
   adminApiKey: string | undefined
   upstream: {
     issuers: IssuerConfig[]
@@ -126,8 +126,8 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
         jwksMaxAgeSeconds: e.JWKS_MAX_AGE,
         maxTokenLifetimeSeconds: e.TOKEN_MAX_LIFETIME,
       },
-      minting: { perUser: e.MINT_PER_USER, windowSeconds: e.MINT_WINDOW },
-      data: { perUser: e.DATA_PER_USER, windowSeconds: e.DATA_WINDOW },
+      minting: { perUser: e.MINT_PER_USER, perIp: e.MINT_PER_IP, windowSeconds: e.MINT_WINDOW },
+      data: { perUser: e.DATA_PER_USER, perIp: e.DATA_PER_IP, windowSeconds: e.DATA_WINDOW },
       adminApiKey: e.ADMIN_API_KEY,
       upstream: {
         issuers: e.UPSTREAM_ISSUERS ?? [],

@@ -122,7 +122,9 @@ export const envSchema = z.object({
   JWKS_MAX_AGE: seconds(300, 86_400),
   TOKEN_MAX_LIFETIME: seconds(3600, 86_400),
   MINT_PER_USER: count(60),
+  MINT_PER_IP: count(600),
   DATA_PER_USER: count(600),
+  DATA_PER_IP: count(3000),
   DATA_WINDOW: seconds(60, 86_400),
   MINT_WINDOW: seconds(60, 86_400),
   ADMIN_API_KEY: z

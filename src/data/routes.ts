@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error'
 import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
-import { storeCall } from '../sessions/session-service'
+import { enforceBudgets } from '../http/rate-limit'
 import type { Store } from '../store/types'
 import { dataService } from './data-service'
 import type { Resource } from './resource'
@@ -50,10 +50,15 @@ export function dataRoutes(deps: { config: Config; clock: Clock; store: Store; r
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/data/*', auth.requireUser())
   app.use('/v1/data/*', async function dataRateLimit(c, next) {
-    const bucket = await storeCall(() => store.limits.take(`data:${userKey(principalOf(c))}`, config.data.perUser, windowMs, clock.now()))
-    if (!bucket.allowed) {
-      throw new AppError('rate_limited', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(bucket.retryAfterMs / 1000))) }, reason: 'data_rate' })
-    }
+    await enforceBudgets(
+      store,
+      clock,
+      [
+        { key: `data:${userKey(principalOf(c))}`, capacity: config.data.perUser, windowMs },
+        { key: `data-ip:${c.var.clientIp}`, capacity: config.data.perIp, windowMs },
+      ],
+      'data',
+    )
     await next()
   })
 

@@ -1,11 +1,12 @@
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
-import { AppError } from '../errors/app-error'
 import type { Principal } from '../identity/principal'
 import { userKey } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../log/logger'
-import { StoreUnavailableError, type SessionPrincipal, type SessionRecord, type Store } from '../store/types'
+import { storeCall } from '../store/store-call'
+import type { SessionPrincipal, SessionRecord, Store } from '../store/types'
+import { enforceBudgets } from '../http/rate-limit'
 import { hashSecret, newSessionSecret } from './secret'
 
 export type SessionService = ReturnType<typeof createSessionService>
@@ -22,24 +23,17 @@ export function createSessionService(deps: { store: Store; clock: Clock; config:
 
   return {
     /** Refuses with 429 when a user or an address creates sessions too fast. */
-    async checkCreateRate(key: string, ip: string): Promise<void> {
-      const now = clock.now()
-      const [byUser, byIp] = await storeCall(() =>
-        Promise.all([
-          store.limits.take(`sess-user:${key}`, config.createPerUser, windowMs, now),
-          store.limits.take(`sess-ip:${ip}`, config.createPerIp, windowMs, now),
-        ]),
-      )
-      const refused = [byUser, byIp].filter((r) => !r.allowed)
-      if (refused.length > 0) {
-        const wait = Math.max(...refused.map((r) => r.retryAfterMs))
-        throw new AppError('rate_limited', {
-          detail: 'Too many sign-ins; try again later.',
-          headers: { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
-          reason: byUser.allowed ? 'session_create_ip' : 'session_create_user',
-        })
-      }
-    },
+    checkCreateRate: (key: string, ip: string) =>
+      enforceBudgets(
+        store,
+        clock,
+        [
+          { key: `sess-user:${key}`, capacity: config.createPerUser, windowMs },
+          { key: `sess-ip:${ip}`, capacity: config.createPerIp, windowMs },
+        ],
+        'session_create',
+        'Too many sign-ins; try again later.',
+      ),
 
     /** A brand-new session: new id, new secret, whatever the client sent (no fixation). */
     async create(principal: SessionPrincipal, meta: { userAgent: string | undefined; ip: string }) {
@@ -93,17 +87,6 @@ export function principalOfSession(record: SessionRecord): Principal {
   }
 }
 
-/** Store failures become 503 `store_unavailable`: fail closed, never 200, never a crash. */
-export async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation()
-  } catch (error) {
-    if (error instanceof StoreUnavailableError) {
-      throw new AppError('store_unavailable', { reason: 'store unreachable', cause: error, headers: { 'Retry-After': '1' } })
-    }
-    throw error
-  }
-}
 
 export function logSessionEvent(logger: Logger, event: string, record: SessionRecord, fields: Record<string, unknown> = {}) {
   logger.info(event, {

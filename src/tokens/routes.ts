@@ -7,7 +7,7 @@ import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import type { KeyProvider } from '../keys/key-provider'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
-import { storeCall } from '../sessions/session-service'
+import { enforceBudgets } from '../http/rate-limit'
 import type { Store } from '../store/types'
 import type { TokenTemplate } from './template'
 
@@ -70,15 +70,15 @@ export function tokenRoutes(deps: {
       if (template.allow && !template.allow(principal)) {
         throw new AppError('forbidden', { detail: 'This token template is not available to you.', reason: 'template_not_allowed' })
       }
-      const bucket = await storeCall(() =>
-        store.limits.take(`mint:${userKey(principal)}`, config.minting.perUser, windowMs, clock.now()),
+      await enforceBudgets(
+        store,
+        clock,
+        [
+          { key: `mint:${userKey(principal)}`, capacity: config.minting.perUser, windowMs },
+          { key: `mint-ip:${c.var.clientIp}`, capacity: config.minting.perIp, windowMs },
+        ],
+        'mint',
       )
-      if (!bucket.allowed) {
-        throw new AppError('rate_limited', {
-          headers: { 'Retry-After': String(Math.max(1, Math.ceil(bucket.retryAfterMs / 1000))) },
-          reason: 'mint_rate',
-        })
-      }
       const minted = await template.mint({ principal, now: clock.now(), issuer: config.publicUrl, keys })
       c.var.log.info('token.minted', { template: template.name, ...minted.audit, sessionId: principal.sessionId })
       return c.json({ token: minted.token, expiresAt: new Date(minted.expiresAt).toISOString() }, 200)

@@ -96,3 +96,17 @@ describe('JWT templates', () => {
     expect(() => createApp({ ...t.deps, templates: [defineJwtTemplate({ name: 'x', audience: 'a', lifetimeSeconds: 7200 })] })).toThrow(/TOKEN_MAX_LIFETIME/)
   })
 })
+
+describe('per-address budgets', () => {
+  it('limit minting and data requests per client address too', async () => {
+    const t = await makeTestApp({ MINT_PER_IP: '2', MINT_PER_USER: '100', TRUST_PROXY: 'x-forwarded-for' })
+    const from = (ip: string, credential: string) =>
+      t.app.request('/v1/tokens/hasura', { method: 'POST', headers: { Authorization: `Bearer ${credential}`, 'X-Forwarded-For': ip } })
+    expect((await from('203.0.113.1', await login(t, { sub: 'a' }))).status).toBe(200)
+    expect((await from('203.0.113.1', await login(t, { sub: 'b' }))).status).toBe(200)
+    const refused = await from('203.0.113.1', await login(t, { sub: 'c' }))
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect((await from('203.0.113.2', await login(t, { sub: 'c' }))).status).toBe(200)
+  })
+})
