@@ -16,6 +16,7 @@ import { createLockout } from './identity/lockout'
 import { devRoutes, identityRoutes } from './identity/routes'
 import { createUpstreamVerifier, type TokenVerifier } from './identity/upstream/upstream-verifier'
 import type { FetchLike } from './http/bounded-fetch'
+import type { RevocationHook } from './sessions/revocation-hook'
 import { sessionRoutes } from './sessions/routes'
 import { createSessionService } from './sessions/session-service'
 import { onError, onNotFound } from './http/error-handler'
@@ -48,6 +49,8 @@ export type AppDeps = {
   /** The peer address of the connection, as the runtime knows it. */
   socketAddress?: SocketAddress
   runtime: 'node' | 'workers'
+  /** Runs after sessions are revoked (Node: optional Firebase refresh-token revocation). */
+  onSessionsRevoked?: RevocationHook
   /** Outbound fetch for JWKS and discovery; defaults to the global fetch. */
   fetch?: FetchLike
 }
@@ -128,8 +131,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(store))
   app.route('/', identityRoutes(auth))
-  app.route('/', sessionRoutes({ config, clock, sessions, auth }))
-  app.route('/', adminRoutes({ config, sessions, auth }))
+  app.route('/', sessionRoutes({ config, clock, sessions, auth, onRevoked: deps.onSessionsRevoked }))
+  app.route('/', adminRoutes({ config, sessions, auth, onRevoked: deps.onSessionsRevoked }))
   app.route('/', keyRoutes({ config, keys: deps.keys, auth }))
   app.route('/', tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }))
   app.route('/', dataRoutes({ config, clock, store, resources, auth }))

@@ -13,6 +13,8 @@ export type ServiceAccount = z.output<typeof ServiceAccountSchema>
 
 export type FirebaseEnv = {
   serviceAccount: ServiceAccount | undefined
+  /** Node only: revoke the user's Firebase refresh tokens when bridge sessions are revoked. */
+  revokeOnSignOut: boolean
   tenantId: string | undefined
   lifetimeSeconds: number
 }
@@ -22,6 +24,7 @@ const EnvSchema = z.object({
   FIREBASE_TENANT_ID: z.string().min(1).max(128).optional(),
   FIREBASE_TOKEN_LIFETIME: z.coerce.number().int().min(1).max(3600).default(300),
   FIREBASE_AUTH_EMULATOR_HOST: z.string().optional(),
+  FIREBASE_REVOKE_ON_SIGNOUT: z.enum(['true', 'false']).default('false'),
   BRIDGE_MODE: z.string().optional(),
 })
 
@@ -36,10 +39,14 @@ export function parseFirebaseEnv(env: Record<string, unknown>, mode: 'developmen
     // firebase-admin would talk to the emulator (and mint unsigned tokens) if this leaked into production.
     return { ok: false, problems: ['FIREBASE_AUTH_EMULATOR_HOST: must not be set in production'] }
   }
+  if (parsed.data.FIREBASE_REVOKE_ON_SIGNOUT === 'true' && !parsed.data.FIREBASE_SERVICE_ACCOUNT) {
+    return { ok: false, problems: ['FIREBASE_REVOKE_ON_SIGNOUT: needs FIREBASE_SERVICE_ACCOUNT'] }
+  }
   return {
     ok: true,
     env: {
       serviceAccount: parsed.data.FIREBASE_SERVICE_ACCOUNT,
+      revokeOnSignOut: parsed.data.FIREBASE_REVOKE_ON_SIGNOUT === 'true',
       tenantId: parsed.data.FIREBASE_TENANT_ID,
       lifetimeSeconds: parsed.data.FIREBASE_TOKEN_LIFETIME,
     },

@@ -5,6 +5,7 @@ import { userKey } from '../identity/principal'
 import type { Authenticator } from '../identity/authenticator'
 import { jsonContent, problem } from '../openapi/schemas'
 import { requireAdmin } from './require-admin'
+import { runRevocationHook, type RevocationHook } from '../sessions/revocation-hook'
 import type { SessionService } from '../sessions/session-service'
 
 const RevokeUserBody = z
@@ -30,7 +31,7 @@ const revokeUser = createRoute({
 })
 
 /** Admin routes over sessions. */
-export function adminRoutes(deps: { config: Config; sessions: SessionService; auth: Authenticator }) {
+export function adminRoutes(deps: { config: Config; sessions: SessionService; auth: Authenticator; onRevoked?: RevocationHook }) {
   const { config, sessions, auth } = deps
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/admin/sessions/*', requireAdmin(config, auth))
@@ -39,6 +40,7 @@ export function adminRoutes(deps: { config: Config; sessions: SessionService; au
     const issuer = body.issuer ?? config.publicUrl
     const revoked = await sessions.revokeUser(userKey({ issuer, userId: body.userId }))
     c.var.log.warn('admin.sessions_revoked', { userId: body.userId, issuer, revoked })
+    await runRevocationHook(deps.onRevoked, { issuer, userId: body.userId, scope: 'all', by: 'admin' }, c.var.log)
     return c.json({ revoked }, 200)
   })
 }

@@ -11,6 +11,7 @@ import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import type { SessionPrincipal } from '../store/types'
 import { clearSessionCookie, writeSessionCookie } from './cookie'
 import { CreateSessionBody, SessionCreatedSchema, SessionSchema, sessionView } from './schemas'
+import { runRevocationHook, type RevocationHook } from './revocation-hook'
 import { secretsEqual } from './secret'
 import { logSessionEvent, type SessionService } from './session-service'
 
@@ -72,7 +73,7 @@ const refresh = createRoute({
   },
 })
 
-export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: SessionService; auth: Authenticator }) {
+export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: SessionService; auth: Authenticator; onRevoked?: RevocationHook }) {
   const { config, clock, sessions, auth } = deps
   const app = new OpenAPIHono<AppEnv>()
   // Explicit methods and paths: a `/v1/sessions/*` pattern would also match the sign-in route.
@@ -142,6 +143,7 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
       if (!record || record.userKey !== userKey(principal)) throw new AppError('not_found', { reason: 'session_not_owned' })
       await sessions.revoke(id)
       logSessionEvent(c.var.log, 'session.revoked', record, { by: 'user' })
+      await runRevocationHook(deps.onRevoked, { issuer: principal.issuer, userId: principal.userId, scope: 'one', by: 'user' }, c.var.log)
       if (id === principal.sessionId && c.var.credential?.via === 'cookie') clearSessionCookie(c)
       return c.body(null, 204)
     })
@@ -149,6 +151,7 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
       const principal = principalOf(c)
       const revoked = await sessions.revokeUser(userKey(principal))
       c.var.log.info('session.revoked_all', { userId: principal.userId, issuer: principal.issuer, revoked, by: 'user' })
+      await runRevocationHook(deps.onRevoked, { issuer: principal.issuer, userId: principal.userId, scope: 'all', by: 'user' }, c.var.log)
       if (c.var.credential?.via === 'cookie') clearSessionCookie(c)
       return c.json({ revoked }, 200)
     })

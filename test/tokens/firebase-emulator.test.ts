@@ -3,6 +3,8 @@ import { connectAuthEmulator, getAuth as getClientAuth, signInWithCustomToken } 
 import { deleteApp, initializeApp } from 'firebase-admin/app'
 import { getAuth } from 'firebase-admin/auth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { firebaseRefreshTokenRevocation } from '../../adapters/firebase/revoke-refresh-tokens'
+import { createApp } from '../../src/app'
 import { startAuthEmulator } from '../helpers/firebase-emulator'
 import { testServiceAccount } from '../helpers/service-account'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
@@ -10,12 +12,14 @@ import { makeTestApp, type TestApp } from '../helpers/test-app'
 const PROJECT = 'demo-bridgekeeper'
 let emulator: Awaited<ReturnType<typeof startAuthEmulator>>
 let t: TestApp
+let serviceAccount: ReturnType<typeof testServiceAccount>['account']
 
 beforeAll(async () => {
   emulator = await startAuthEmulator(PROJECT)
   const { account } = testServiceAccount()
+  serviceAccount = { ...account, project_id: PROJECT }
   // The bridge mints with its own code: FIREBASE_AUTH_EMULATOR_HOST is not in its environment.
-  t = await makeTestApp({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify({ ...account, project_id: PROJECT }) })
+  t = await makeTestApp({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify(serviceAccount) })
 }, 90_000)
 afterAll(async () => {
   await emulator?.stop()
@@ -72,5 +76,42 @@ describe('Firebase end to end (Auth emulator)', () => {
     })
     expect(response.status).toBe(400)
     expect(JSON.stringify(await response.json())).toMatch(/INVALID_CUSTOM_TOKEN|CREDENTIAL_MISMATCH/)
+  })
+})
+
+describe('Firebase refresh-token revocation (Node, opt-in)', () => {
+  it('ends the Firebase session when the user signs out of the bridge everywhere', async () => {
+    const app = createApp({ ...t.deps, onSessionsRevoked: firebaseRefreshTokenRevocation(serviceAccount) })
+    const login = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"revoked-user"}' })
+    const { token: credential } = (await login.json()) as { token: string }
+    const minted = (await (await app.request('/v1/tokens/firebase', { method: 'POST', headers: { Authorization: `Bearer ${credential}` } })).json()) as { token: string }
+    const session = (await (
+      await app.request('/v1/sessions', { method: 'POST', headers: { Authorization: `Bearer ${credential}`, 'Content-Type': 'application/json' }, body: '{"transport":"bearer"}' })
+    ).json()) as { secret: string }
+
+    const client = initializeClient({ apiKey: 'demo-api-key', projectId: PROJECT }, 'revocation-client')
+    const auth = getClientAuth(client)
+    connectAuthEmulator(auth, emulator.url, { disableWarnings: true })
+    process.env.FIREBASE_AUTH_EMULATOR_HOST = emulator.host
+    const admin = initializeApp({ projectId: PROJECT }, 'revocation-admin')
+    try {
+      const idToken = await (await signInWithCustomToken(auth, minted.token)).user.getIdToken()
+      expect((await getAuth(admin).verifyIdToken(idToken, true)).uid).toBe('revoked-user')
+      // Firebase compares whole seconds: revoke at least one second after sign-in.
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      const out = await app.request('/v1/sessions', { method: 'DELETE', headers: { Authorization: `Bearer ${session.secret}` } })
+      expect(out.status).toBe(200)
+      await expect(getAuth(admin).verifyIdToken(idToken, true)).rejects.toMatchObject({ code: 'auth/id-token-revoked' })
+    } finally {
+      await deleteApp(admin)
+      await deleteClientApp(client)
+      delete process.env.FIREBASE_AUTH_EMULATOR_HOST
+    }
+  })
+
+  it('is refused without a service account, and the emulator host is refused in production', async () => {
+    const { parseFirebaseEnv } = await import('../../adapters/firebase')
+    expect(parseFirebaseEnv({ FIREBASE_REVOKE_ON_SIGNOUT: 'true' }, 'development').ok).toBe(false)
+    expect(parseFirebaseEnv({ FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' }, 'production').ok).toBe(false)
   })
 })

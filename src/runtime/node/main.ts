@@ -9,6 +9,8 @@ import type { Context } from 'hono'
 import { createApp } from '../../app'
 import { systemClock } from '../../clock'
 import { parseConfig } from '../../config/config'
+import { parseFirebaseEnv } from '../../../adapters/firebase'
+import { firebaseRefreshTokenRevocation } from '../../../adapters/firebase/revoke-refresh-tokens'
 import { openPrismaDatabase } from '../../../adapters/prisma/node-database'
 import { seedSamplePosts } from '../../../adapters/prisma/samples'
 import { loadNodeResources } from '../../../adapters/node-resources'
@@ -56,8 +58,13 @@ async function main(): Promise<void> {
     developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
   })
 
+  const firebase = parseFirebaseEnv(process.env, config.mode)
+  const revokeFirebase =
+    firebase.ok && firebase.env.revokeOnSignOut && firebase.env.serviceAccount ? firebaseRefreshTokenRevocation(firebase.env.serviceAccount) : undefined
+
   const app = createApp({
     config,
+    onSessionsRevoked: revokeFirebase,
     store,
     clock: systemClock,
     logger,
