@@ -18,7 +18,7 @@ import { startWranglerDev } from '../test/helpers/wrangler-dev'
 import { medianMs } from './median'
 import { bearerSession } from './sign-in'
 
-const env = { PUBLIC_URL: 'http://127.0.0.1:8795', MINT_PER_USER: '1000000' }
+const env = { PUBLIC_URL: 'http://127.0.0.1:8795', MINT_PER_USER: '1000000', MINT_PER_IP: '1000000' }
 const templates = loadTemplates(env, 'development')
 if (!templates.ok) throw new Error('templates')
 const node = await serveApp(
@@ -32,7 +32,7 @@ const node = await serveApp(
     runtime: 'node',
   }),
 )
-const worker = await startWranglerDev({ MINT_PER_USER: '1000000', LOG_LEVEL: 'error' })
+const worker = await startWranglerDev({ MINT_PER_USER: '1000000', MINT_PER_IP: '1000000', LOG_LEVEL: 'error' })
 
 const mint = (base: string, secret: string) => async () => {
   const response = await fetch(`${base}/v1/tokens/hasura`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } })

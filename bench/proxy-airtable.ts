@@ -27,7 +27,7 @@ for (let i = 0; i < 200; i++) {
   airtable.seed(BASE, 'Apartments', { Name: `Flat ${i}`, Address: `${i} Main St`, Price: 1000 + i, Email: i % 4 === 0 ? 'ada@example.com' : `other${i}@example.com` })
 }
 
-const env = { PUBLIC_URL: 'http://127.0.0.1:8797', DATA_PER_USER: '1000000' }
+const env = { PUBLIC_URL: 'http://127.0.0.1:8797', DATA_PER_USER: '1000000', DATA_PER_IP: '1000000' }
 const config = loadConfig(env, { defaultMode: 'development' })
 const templates = loadTemplates(env, 'development')
 if (!templates.ok) throw new Error('templates')

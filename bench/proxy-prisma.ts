@@ -28,7 +28,7 @@ await client.post.createMany({
   data: Array.from({ length: 500 }, (_, i) => ({ title: `Post ${i}`, body: 'x'.repeat(200), authorId: i % 5 === 0 ? 'ada' : `user${i % 7}`, authorEmail: i % 5 === 0 ? 'ada@example.com' : `u${i}@example.com` })),
 })
 
-const env = { PUBLIC_URL: 'http://127.0.0.1:8796', DATA_PER_USER: '1000000' }
+const env = { PUBLIC_URL: 'http://127.0.0.1:8796', DATA_PER_USER: '1000000', DATA_PER_IP: '1000000' }
 const templates = loadTemplates(env, 'development')
 if (!templates.ok) throw new Error('templates')
 const app = createApp({

@@ -66,7 +66,7 @@ const theirs = await rate('Firebase: firebase-admin createCustomToken', () =>
 )
 
 // 2. Hasura over HTTP vs raw jose signing with the same key
-const env = { PUBLIC_URL: 'http://127.0.0.1:8798', MINT_PER_USER: '1000000', AUTH_FAILURE_LIMIT: '100000' }
+const env = { PUBLIC_URL: 'http://127.0.0.1:8798', MINT_PER_USER: '1000000', MINT_PER_IP: '1000000', AUTH_FAILURE_LIMIT: '100000' }
 const config = loadConfig(env, { defaultMode: 'development' })
 const templates = loadTemplates(env, 'development')
 if (!templates.ok) throw new Error(templates.problems.join('\n'))
