@@ -5,33 +5,12 @@
  *
  *   npx tsx bench/edge.ts
  */
-import { loadTemplates } from '../adapters/templates'
-import { createApp } from '../src/app'
-import { systemClock } from '../src/clock'
-import { loadConfig } from '../src/config/config'
-import { staticKeys } from '../src/keys/key-provider'
-import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
-import { createLogger } from '../src/log/logger'
-import { createMemoryStore } from '../src/store/memory-store'
-import { serveApp } from '../test/helpers/serve'
 import { startWranglerDev } from '../test/helpers/wrangler-dev'
+import { serveBenchBridge } from './bridge'
 import { medianMs } from './median'
 import { bearerSession } from './sign-in'
 
-const env = { PUBLIC_URL: 'http://127.0.0.1:8795', MINT_PER_USER: '1000000', MINT_PER_IP: '1000000' }
-const templates = loadTemplates(env, 'development')
-if (!templates.ok) throw new Error('templates')
-const node = await serveApp(
-  createApp({
-    config: loadConfig(env, { defaultMode: 'development' }),
-    store: createMemoryStore(),
-    clock: systemClock,
-    logger: createLogger({ level: 'error', clock: systemClock }),
-    keys: staticKeys([await importSigningKey(await generateSigningJwk('RS256'))]),
-    templates: templates.templates,
-    runtime: 'node',
-  }),
-)
+const node = await serveBenchBridge()
 const worker = await startWranglerDev({ MINT_PER_USER: '1000000', MINT_PER_IP: '1000000', LOG_LEVEL: 'error' })
 
 const mint = (base: string, secret: string) => async () => {

@@ -7,16 +7,8 @@
  */
 import { apartments } from '../adapters/airtable'
 import { compileFormula } from '../adapters/airtable/formula'
-import { loadTemplates } from '../adapters/templates'
-import { createApp } from '../src/app'
-import { systemClock } from '../src/clock'
-import { loadConfig } from '../src/config/config'
-import { staticKeys } from '../src/keys/key-provider'
-import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
-import { createLogger } from '../src/log/logger'
-import { createMemoryStore } from '../src/store/memory-store'
 import { startLocalAirtable } from '../test/airtable-server/server'
-import { serveApp } from '../test/helpers/serve'
+import { serveBenchBridge } from './bridge'
 import { medianMs } from './median'
 import { bearerSession } from './sign-in'
 
@@ -27,21 +19,9 @@ for (let i = 0; i < 200; i++) {
   airtable.seed(BASE, 'Apartments', { Name: `Flat ${i}`, Address: `${i} Main St`, Price: 1000 + i, Email: i % 4 === 0 ? 'ada@example.com' : `other${i}@example.com` })
 }
 
-const env = { PUBLIC_URL: 'http://127.0.0.1:8797', DATA_PER_USER: '1000000', DATA_PER_IP: '1000000' }
-const config = loadConfig(env, { defaultMode: 'development' })
-const templates = loadTemplates(env, 'development')
-if (!templates.ok) throw new Error('templates')
-const app = createApp({
-  config,
-  store: createMemoryStore(),
-  clock: systemClock,
-  logger: createLogger({ level: 'error', clock: systemClock }),
-  keys: staticKeys([await importSigningKey(await generateSigningJwk('ES256'))]),
-  templates: templates.templates,
+const bridge = await serveBenchBridge({
   resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: airtable.url, requestsPerSecond: 1_000_000 }) })],
-  runtime: 'node',
 })
-const bridge = await serveApp(app)
 const secret = await bearerSession(bridge.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {

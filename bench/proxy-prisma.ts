@@ -8,15 +8,7 @@
 import pg from 'pg'
 import { posts } from '../adapters/prisma'
 import { openPrismaDatabase } from '../adapters/prisma/node-database'
-import { loadTemplates } from '../adapters/templates'
-import { createApp } from '../src/app'
-import { systemClock } from '../src/clock'
-import { loadConfig } from '../src/config/config'
-import { staticKeys } from '../src/keys/key-provider'
-import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
-import { createLogger } from '../src/log/logger'
-import { createMemoryStore } from '../src/store/memory-store'
-import { serveApp } from '../test/helpers/serve'
+import { serveBenchBridge } from './bridge'
 import { medianMs } from './median'
 import { bearerSession } from './sign-in'
 
@@ -28,20 +20,7 @@ await client.post.createMany({
   data: Array.from({ length: 500 }, (_, i) => ({ title: `Post ${i}`, body: 'x'.repeat(200), authorId: i % 5 === 0 ? 'ada' : `user${i % 7}`, authorEmail: i % 5 === 0 ? 'ada@example.com' : `u${i}@example.com` })),
 })
 
-const env = { PUBLIC_URL: 'http://127.0.0.1:8796', DATA_PER_USER: '1000000', DATA_PER_IP: '1000000' }
-const templates = loadTemplates(env, 'development')
-if (!templates.ok) throw new Error('templates')
-const app = createApp({
-  config: loadConfig(env, { defaultMode: 'development' }),
-  store: createMemoryStore(),
-  clock: systemClock,
-  logger: createLogger({ level: 'error', clock: systemClock }),
-  keys: staticKeys([await importSigningKey(await generateSigningJwk('ES256'))]),
-  templates: templates.templates,
-  resources: [posts({ client: () => database.client, provider: 'postgresql' })],
-  runtime: 'node',
-})
-const server = await serveApp(app)
+const server = await serveBenchBridge({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] })
 const secret = await bearerSession(server.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {

@@ -5,39 +5,18 @@
  *
  *   npx tsx bench/sessions.ts            # REDIS_URL defaults to redis://127.0.0.1:6379
  */
-import { serve } from '@hono/node-server'
-import type { AddressInfo } from 'node:net'
 import { createRedisStore } from '../adapters/redis/store'
-import { createApp } from '../src/app'
-import { systemClock } from '../src/clock'
-import { loadConfig } from '../src/config/config'
-import { staticKeys } from '../src/keys/key-provider'
-import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
-import { createLogger } from '../src/log/logger'
+import { serveBenchBridge } from './bridge'
 import { measureRps } from './http-load'
 import { bearerSession } from './sign-in'
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 4000)
 const CONNECTIONS = 16
 
-const config = loadConfig(
-  { PUBLIC_URL: 'http://127.0.0.1:8799', SESSION_CREATE_PER_IP: '1000', AUTH_FAILURE_LIMIT: '100000' },
-  { defaultMode: 'development' },
-)
 const store = createRedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `bench:${Date.now()}:` })
 await new Promise((r) => setTimeout(r, 200))
-const app = createApp({
-  config,
-  store,
-  clock: systemClock,
-  logger: createLogger({ level: 'error', clock: systemClock }),
-  keys: staticKeys([await importSigningKey(await generateSigningJwk('ES256'))]),
-  templates: [],
-  runtime: 'node',
-})
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })
-await new Promise((resolve) => server.once('listening', resolve))
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const server = await serveBenchBridge({ store })
+const base = server.url
 
 const secret = await bearerSession(base, { sub: 'bench' })
 
@@ -54,6 +33,6 @@ if (Object.keys(me.statuses).some((s) => s !== '200')) throw new Error(`unexpect
 console.log(`GET /healthz (baseline)      ${health.rps.toFixed(0)} req/s  median ${health.medianMs.toFixed(2)} ms`)
 console.log(`GET /v1/me (session, Redis)  ${me.rps.toFixed(0)} req/s  median ${me.medianMs.toFixed(2)} ms`)
 console.log(`ratio /v1/me : /healthz      ${(me.rps / health.rps).toFixed(2)}`)
-server.close()
+await server.close()
 await store.close()
 process.exit(0)

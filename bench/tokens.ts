@@ -11,17 +11,11 @@ import { cert, initializeApp } from 'firebase-admin/app'
 import { getAuth } from 'firebase-admin/auth'
 import { SignJWT } from 'jose'
 import { defineFirebaseTemplate } from '../adapters/firebase/firebase-template'
-import { loadTemplates } from '../adapters/templates'
-import { createApp } from '../src/app'
-import { systemClock } from '../src/clock'
-import { loadConfig } from '../src/config/config'
 import type { Principal } from '../src/identity/principal'
 import { staticKeys } from '../src/keys/key-provider'
 import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
-import { createLogger } from '../src/log/logger'
-import { createMemoryStore } from '../src/store/memory-store'
-import { serveApp } from '../test/helpers/serve'
 import { testServiceAccount } from '../test/helpers/service-account'
+import { serveBenchBridge } from './bridge'
 import { measureRps } from './http-load'
 import { bearerSession } from './sign-in'
 
@@ -66,20 +60,7 @@ const theirs = await rate('Firebase: firebase-admin createCustomToken', () =>
 )
 
 // 2. Hasura over HTTP vs raw jose signing with the same key
-const env = { PUBLIC_URL: 'http://127.0.0.1:8798', MINT_PER_USER: '1000000', MINT_PER_IP: '1000000', AUTH_FAILURE_LIMIT: '100000' }
-const config = loadConfig(env, { defaultMode: 'development' })
-const templates = loadTemplates(env, 'development')
-if (!templates.ok) throw new Error(templates.problems.join('\n'))
-const app = createApp({
-  config,
-  store: createMemoryStore(),
-  clock: systemClock,
-  logger: createLogger({ level: 'error', clock: systemClock }),
-  keys,
-  templates: templates.templates,
-  runtime: 'node',
-})
-const server = await serveApp(app)
+const server = await serveBenchBridge({ keys })
 const secret = await bearerSession(server.url, { sub: 'bench' })
 const raw = await rate('jose: raw RS256 SignJWT, same key', () =>
   new SignJWT({ 'https://hasura.io/jwt/claims': { 'x-hasura-user-id': 'bench' } })
