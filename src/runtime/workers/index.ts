@@ -22,7 +22,6 @@ export { StoreObject } from './store-object'
 
 type WorkerEnv = Record<string, unknown>
 
-
 let built: Promise<App> | undefined
 
 async function build(env: WorkerEnv): Promise<App> {
