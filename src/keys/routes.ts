@@ -55,6 +55,17 @@ const status = createRoute({
 export function keyRoutes(deps: { config: Config; keys: KeyProvider; auth: Authenticator }) {
   const { config, keys } = deps
   const maxAge = config.keys.jwksMaxAgeSeconds
+  // The key set changes rarely: hash each distinct body once, not on every request.
+  let cached: { body: string; etag: Promise<string> } | undefined
+  const etagOf = (body: string) => {
+    if (cached?.body !== body) {
+      const etag = crypto.subtle
+        .digest('SHA-256', new TextEncoder().encode(body))
+        .then((digest) => `"${base64url.encode(new Uint8Array(digest)).slice(0, 27)}"`)
+      cached = { body, etag }
+    }
+    return cached.etag
+  }
   const app = new OpenAPIHono<AppEnv>()
   const admin = requireAdmin(config, deps.auth)
   // In Hono '/v1/admin/keys/*' also matches '/v1/admin/keys' itself.
@@ -62,8 +73,7 @@ export function keyRoutes(deps: { config: Config; keys: KeyProvider; auth: Authe
   return app
     .openapi(jwks, async (c) => {
       const body = JSON.stringify({ keys: await keys.publishedKeys() })
-      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))
-      const etag = `"${base64url.encode(new Uint8Array(digest)).slice(0, 27)}"`
+      const etag = await etagOf(body)
       const headers = { 'Cache-Control': `public, max-age=${maxAge}`, ETag: etag }
       const match = c.req.header('if-none-match')
       if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {

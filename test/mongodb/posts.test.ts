@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { mongoPosts } from '../../adapters/mongodb'
 import { createApp, type App } from '../../src/app'
 import { testMongo } from '../helpers/mongo'
+import { dataClient } from '../helpers/data-client'
 import { makeTestApp } from '../helpers/test-app'
 
 let mongo: Awaited<ReturnType<typeof testMongo>>
@@ -18,19 +19,7 @@ beforeEach(async () => {
   await mongo.db.collection('posts').deleteMany({})
 })
 
-async function as(user: string) {
-  const response = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub: user, email: `${user}@example.com` }) })
-  const { token } = (await response.json()) as { token: string }
-  return async (method: string, path = '', body?: unknown, raw?: string) => {
-    const r = await app.request(`/v1/data/posts${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined && raw === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-    })
-    const text = await r.text()
-    return { status: r.status, body: (text ? JSON.parse(text) : null) as { id: string; fields: Record<string, unknown>; code?: string; [k: string]: unknown } }
-  }
-}
+const as = (user: string) => dataClient(app, 'posts', user)
 const stored = (id: string) => mongo.db.collection('posts').findOne({ _id: new ObjectId(id) })
 
 describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local wire-protocol server'})`, () => {

@@ -5,6 +5,7 @@ import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/n
 import { createApp, type App } from '../../src/app'
 import { POSTGRES_URL } from '../helpers/postgres'
 import { startTcpProxy } from '../helpers/tcp-proxy'
+import { dataClient } from '../helpers/data-client'
 import { makeTestApp } from '../helpers/test-app'
 
 const schema = `bk_posts_${Math.random().toString(36).slice(2, 8)}`
@@ -26,23 +27,7 @@ beforeEach(async () => {
   await sql.query(`DELETE FROM "${schema}"."Post"`)
 })
 
-async function as(user: string) {
-  const response = await app.request('/dev/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sub: user, email: `${user}@example.com` }),
-  })
-  const { token } = (await response.json()) as { token: string }
-  return async (method: string, path = '', body?: unknown) => {
-    const r = await app.request(`/v1/data/posts${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await r.text()
-    return { status: r.status, body: (text ? JSON.parse(text) : null) as { id: string; fields: Record<string, unknown>; code?: string; fields_?: string[]; [k: string]: unknown } }
-  }
-}
+const as = (user: string) => dataClient(app, 'posts', user)
 const stored = async (id: string) => (await sql.query(`SELECT title, body, views, "authorId", "authorEmail" FROM "${schema}"."Post" WHERE id = $1`, [id])).rows[0]
 
 describe('posts on PostgreSQL', () => {
