@@ -1,11 +1,7 @@
-import { loadTemplates } from '../adapters/templates'
-import { createApp, type AppDeps } from '../src/app'
-import { systemClock } from '../src/clock'
-import { loadConfig } from '../src/config/config'
+import { assembleBridge, type RuntimeCapabilities } from '../src/assembly/assemble'
 import { staticKeys } from '../src/keys/key-provider'
 import { generateSigningJwk, importSigningKey } from '../src/keys/signing-key'
-import { createLogger } from '../src/log/logger'
-import { createMemoryStore } from '../src/store/memory-store'
+import { TOKEN_ADAPTERS } from '../test/helpers/test-app'
 import { serveApp } from '../test/helpers/serve'
 
 /** Budgets lifted so a benchmark measures the bridge, not its rate limits. */
@@ -18,22 +14,24 @@ const UNLIMITED = {
   AUTH_FAILURE_LIMIT: '100000',
 }
 
-/** A development bridge served over real HTTP on loopback, quiet, with the real adapters' templates. */
-export async function serveBenchBridge(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}) {
-  const fullEnv = { PUBLIC_URL: 'http://127.0.0.1:8790', ...UNLIMITED, ...env }
-  const templates = loadTemplates(fullEnv, 'development')
-  if (!templates.ok) throw new Error(templates.problems.join('\n'))
-  const keys = staticKeys([await importSigningKey(await generateSigningJwk('RS256'))])
-  const app = createApp({
-    config: loadConfig(fullEnv, { defaultMode: 'development' }),
-    store: createMemoryStore(),
-    clock: systemClock,
-    logger: createLogger({ level: 'error', clock: systemClock }),
+/**
+ * A development bridge served over real HTTP on loopback, quiet, built by the same assembly as
+ * `npm start`, with the real token adapters plus whatever the benchmark adds.
+ */
+export async function serveBenchBridge(
+  overrides: Partial<Pick<RuntimeCapabilities, 'store' | 'keys' | 'adapters'>> = {},
+  env: Record<string, string> = {},
+) {
+  const keys = overrides.keys ?? staticKeys([await importSigningKey(await generateSigningJwk('RS256'))])
+  const bridge = await assembleBridge({
+    name: 'node',
+    env: { PUBLIC_URL: 'http://127.0.0.1:8790', LOG_LEVEL: 'error', ...UNLIMITED, ...env },
+    adapters: [...TOKEN_ADAPTERS, ...(overrides.adapters ?? [])],
+    defaultMode: 'development',
+    socketAddress: () => undefined,
+    store: overrides.store,
     keys,
-    templates: templates.templates,
-    runtime: 'node',
-    ...overrides,
   })
-  const server = await serveApp(app)
-  return { ...server, keys: overrides.keys ?? keys }
+  const server = await serveApp(bridge.app)
+  return { ...server, keys }
 }

@@ -5,9 +5,10 @@
  *
  *   npx tsx bench/proxy-airtable.ts
  */
-import { apartments } from '../adapters/airtable'
+import { apartments } from '../adapters/airtable/apartments'
 import { compileFormula } from '../adapters/airtable/formula'
 import { startLocalAirtable } from '../test/airtable-server/server'
+import { testAdapter } from '../test/helpers/test-app'
 import { serveBenchBridge } from './bridge'
 import { medianMs } from './median'
 import { bearerSession } from './sign-in'
@@ -19,9 +20,7 @@ for (let i = 0; i < 200; i++) {
   airtable.seed(BASE, 'Apartments', { Name: `Flat ${i}`, Address: `${i} Main St`, Price: 1000 + i, Email: i % 4 === 0 ? 'ada@example.com' : `other${i}@example.com` })
 }
 
-const bridge = await serveBenchBridge({
-  resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: airtable.url, requestsPerSecond: 1_000_000 }) })],
-})
+const bridge = await serveBenchBridge({ adapters: [testAdapter({ resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: airtable.url, requestsPerSecond: 1_000_000 }) })] })] })
 const secret = await bearerSession(bridge.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {

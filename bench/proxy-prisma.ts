@@ -6,8 +6,9 @@
  *   npx tsx bench/proxy-prisma.ts        # DATABASE_URL defaults to the local PostgreSQL
  */
 import pg from 'pg'
-import { posts } from '../adapters/prisma'
+import { posts } from '../adapters/prisma/posts'
 import { openPrismaDatabase } from '../adapters/prisma/node-database'
+import { testAdapter } from '../test/helpers/test-app'
 import { serveBenchBridge } from './bridge'
 import { medianMs } from './median'
 import { bearerSession } from './sign-in'
@@ -20,7 +21,7 @@ await client.post.createMany({
   data: Array.from({ length: 500 }, (_, i) => ({ title: `Post ${i}`, body: 'x'.repeat(200), authorId: i % 5 === 0 ? 'ada' : `user${i % 7}`, authorEmail: i % 5 === 0 ? 'ada@example.com' : `u${i}@example.com` })),
 })
 
-const server = await serveBenchBridge({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] })
+const server = await serveBenchBridge({ adapters: [testAdapter({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] })] })
 const secret = await bearerSession(server.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {

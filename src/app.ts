@@ -3,6 +3,7 @@ import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
+import packageJson from '../package.json'
 import type { AppEnv } from './app-env'
 import type { Clock } from './clock'
 import { ConfigError, type Config } from './config/config'
@@ -48,14 +49,11 @@ export type AppDeps = {
   resources?: ResourceDefinition[]
   /** The peer address of the connection, as the runtime knows it. */
   socketAddress?: SocketAddress
-  runtime: 'node' | 'workers'
   /** Runs after sessions are revoked (Node: optional Firebase refresh-token revocation). */
   onSessionsRevoked?: RevocationHook
   /** Outbound fetch for JWKS and discovery; defaults to the global fetch. */
   fetch?: FetchLike
 }
-
-export const VERSION = '0.1.0'
 
 /** Builds the bridge. Pure: no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps) {
@@ -159,7 +157,7 @@ export function createApp(deps: AppDeps) {
     openapi: '3.1.0',
     info: {
       title: 'Bridgekeeper',
-      version: VERSION,
+      version: packageJson.version,
       description:
         'Provider tokens (Hasura, Firebase, JWT templates) and per-row data policies for signed-in users.',
     },

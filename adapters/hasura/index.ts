@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { defineAdapter } from '../../src/assembly/adapter'
 import { defineHasuraTemplate } from './hasura-template'
 
 /**
@@ -11,6 +13,14 @@ export const hasura = defineHasuraTemplate({
   defaultRole: 'user',
   allowedRoles: (principal) => ['user', ...principal.roles],
   sessionVariables: (principal) => ({ 'org-id': principal.orgId, email: principal.email }),
+})
+
+/** Serves POST /v1/tokens/hasura. Hasura needs no secret of ours: it reads the bridge's JWKS. */
+export const hasuraAdapter = defineAdapter({
+  id: 'hasura',
+  env: z.object({}),
+  runtimes: ['node', 'workers'],
+  setup: () => ({ templates: [hasura] }),
 })
 
 export { defineHasuraTemplate } from './hasura-template'

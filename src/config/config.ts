@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { parseEnvSection } from './env-section'
 import { envSchema, type IssuerConfig, type ParsedEnv } from './env-schema'
 
 export type Mode = 'development' | 'production'
@@ -17,9 +17,6 @@ export type Config = {
   trustProxy: TrustProxy
   bodyLimitBytes: number
   logLevel: ParsedEnv['LOG_LEVEL']
-  store: { redisUrl: string | undefined; keyPrefix: string }
-  /** PostgreSQL URL or SQLite file for the Prisma resources (Node); unset: SQLite under .data/. */
-  databaseUrl: string | undefined
   signingKeys: ParsedEnv['SIGNING_KEYS']
   keys: {
     /** PKCS#8 PEM private keys (alternative to SIGNING_KEYS); the first one signs. */
@@ -57,8 +54,6 @@ export type Config = {
 export type ConfigOptions = {
   /** Mode when neither BRIDGE_MODE nor NODE_ENV says: Node defaults to development, Workers to production. */
   defaultMode: Mode
-  /** The runtime provides a shared store of its own (a Durable Object on Workers). */
-  platformStore?: boolean
   /** The runtime sets the client address itself (Workers: CF-Connecting-IP). */
   defaultTrustProxy?: TrustProxy
 }
@@ -70,13 +65,9 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
  * problem message, because several variables are secrets.
  */
 export function parseConfig(env: Record<string, unknown>, options: ConfigOptions): ConfigResult {
-  const strings: Record<string, string> = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (typeof value === 'string' && value !== '') strings[name] = value
-  }
-  const parsed = envSchema.safeParse(strings)
-  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error.issues) }
-  const e = parsed.data
+  const parsed = parseEnvSection(envSchema, env)
+  if (!parsed.ok) return parsed
+  const e = parsed.value
   const mode: Mode =
     e.BRIDGE_MODE ?? (e.NODE_ENV === 'production' ? 'production' : e.NODE_ENV === 'development' ? 'development' : options.defaultMode)
   const publicUrl = (e.PUBLIC_URL ?? `http://${formatHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
@@ -85,14 +76,12 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
   if (mode === 'production') {
     if (!e.SIGNING_KEYS && !e.SIGNING_KEYS_PEM && !e.KEY_ENCRYPTION_KEY)
       problems.push('SIGNING_KEYS: required in production (a JWK set with private keys), unless KEY_ENCRYPTION_KEY lets the bridge manage its keys in the store')
-    if (!e.REDIS_URL && !options.platformStore)
-      problems.push('REDIS_URL: required in production (the in-memory store loses sessions and is per-process)')
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the issuer and JWKS URL)')
     else if (!e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must use https in production')
     if (new URL(publicUrl).pathname !== '/') problems.push('PUBLIC_URL: must be an origin without a path')
   }
   for (const issuer of e.UPSTREAM_ISSUERS ?? []) {
-    // Tokens the bridge mints must never log anyone in (SECURITY.md 5).
+    // Tokens the bridge mints must never log anyone in (SECURITY.md, "Tokens the bridge mints").
     if (issuer.issuer.replace(/\/+$/, '').startsWith(publicUrl))
       problems.push('UPSTREAM_ISSUERS: an upstream issuer cannot be the bridge itself')
   }
@@ -114,8 +103,6 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
       trustProxy: e.TRUST_PROXY ?? options.defaultTrustProxy ?? 'none',
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       logLevel: e.LOG_LEVEL,
-      store: { redisUrl: e.REDIS_URL, keyPrefix: e.STORE_KEY_PREFIX },
-      databaseUrl: e.DATABASE_URL,
       signingKeys: e.SIGNING_KEYS,
       keys: {
         pem: e.SIGNING_KEYS_PEM,
@@ -150,26 +137,11 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
   }
 }
 
-/** Parses or throws one error whose message lists every problem (safe to print). */
-export function loadConfig(env: Record<string, unknown>, options: ConfigOptions): Config {
-  const result = parseConfig(env, options)
-  if (!result.ok) throw new ConfigError(result.problems)
-  return result.config
-}
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
     this.name = 'ConfigError'
   }
-}
-
-function formatIssues(issues: z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const [variable, ...rest] = issue.path.map(String)
-    const where = rest.length > 0 ? `${variable} (at ${rest.join('.')})` : variable
-    return `${where ?? 'environment'}: ${issue.message}`
-  })
 }
 
 function formatHost(host: string): string {

@@ -91,15 +91,6 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: count(64 * 1024, 10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
-  DATABASE_URL: z
-    .string()
-    .regex(/^(postgres(ql)?:\/\/|file:)/, { message: 'must be a postgresql:// URL or file:path.db (SQLite)' })
-    .optional(),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
-  STORE_KEY_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'use 1-32 letters, digits, ":", "_" or "-"')
-    .default('bk:'),
 
   SIGNING_KEYS: jsonVariable(
     z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }, {
@@ -149,8 +140,5 @@ export const envSchema = z.object({
   AUTH_FAILURE_WINDOW: seconds(300, 86_400),
 })
 
-export type RawEnv = z.input<typeof envSchema>
 export type ParsedEnv = z.output<typeof envSchema>
 
-/** Variables whose values are secrets: never printed, even in error messages. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'SIGNING_KEYS', 'SIGNING_KEYS_PEM', 'KEY_ENCRYPTION_KEY', 'ADMIN_API_KEY', 'REDIS_URL', 'FIREBASE_SERVICE_ACCOUNT'] as const

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { apartments } from '../../adapters/airtable'
+import { apartments } from '../../adapters/airtable/apartments'
 import { compileFormula, fieldRef, quoteString } from '../../adapters/airtable/formula'
-import { createApp, type App } from '../../src/app'
+import type { App } from '../../src/app'
 import { startLocalAirtable, type LocalAirtable } from '../airtable-server/server'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../helpers/oidc-issuer'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 const BASE = 'appApartments00001'
 const TOKEN = 'patLocalApartment.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
@@ -17,8 +17,8 @@ beforeAll(async () => {
   // An identity provider that will put any string in the email claim, as a hostile tenant could.
   idp = await startOidcIssuer()
   await idp.addKey('ES256')
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', UPSTREAM_ISSUERS: issuerEnv(idp) })
-  app = createApp({ ...t.deps, resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: server.url, requestsPerSecond: 10_000 }) })] })
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', UPSTREAM_ISSUERS: issuerEnv(idp) }, { adapters: [testAdapter({ resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: server.url, requestsPerSecond: 10_000 }) })] })] })
+  app = t.app
 })
 afterAll(async () => {
   await server.close()

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import { airtableTable } from '../../adapters/airtable'
-import { createApp, type App } from '../../src/app'
+import { airtableTable } from '../../adapters/airtable/airtable-adapter'
+import type { App } from '../../src/app'
 import type { Store } from '../../src/store/types'
 import { startLocalAirtable } from '../airtable-server/server'
 import { notesResource } from '../conformance/notes-resource'
 import { dropPrefix, redisStore, uniquePrefix } from '../helpers/redis'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 const TOKEN = 'patLocalOperation.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
 const prefix = uniquePrefix('airtable')
@@ -18,13 +18,16 @@ afterAll(async () => {
 })
 
 async function bridge(base: string, endpointUrl: string, options: { store?: Store; maxWaitMs?: number; timeoutMs?: number; token?: string; perSecond?: number } = {}) {
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, options.store ? { store: options.store } : {})
   const backend = airtableTable({
     baseId: base,
     table: 'Notes',
     connection: () => ({ token: options.token ?? TOKEN, endpointUrl, maxWaitMs: options.maxWaitMs ?? 2000, timeoutMs: options.timeoutMs, requestsPerSecond: options.perSecond }),
   })
-  const app = createApp({ ...t.deps, resources: [notesResource(backend)] })
+  const t = await makeTestApp(
+    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+    { store: options.store, adapters: [testAdapter({ resources: [notesResource(backend)] })] },
+  )
+  const app = t.app
   const login = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"ops-user"}' })
   const { token } = (await login.json()) as { token: string }
   return { app, logs: t.logs, call: (method: string, path = '', body?: unknown) => call(app, token, method, path, body) }

@@ -1,10 +1,25 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../../src/config/config'
+import { nodeAdapters } from '../../adapters/node'
+import { assembleBridge } from '../../src/assembly/assemble'
+import { ConfigError, parseConfig } from '../../src/config/config'
+import { generateSigningJwk } from '../../src/keys/signing-key'
 
 const run = promisify(execFile)
 const node = { defaultMode: 'development' as const }
+
+/** Every problem the assembly finds in `env`, core and adapter sections together. */
+async function assemblyProblems(env: Record<string, string>, defaultMode: 'development' | 'production' = 'development') {
+  try {
+    const bridge = await assembleBridge({ name: 'node', env, adapters: nodeAdapters, defaultMode, socketAddress: () => undefined })
+    await bridge.close()
+    return []
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+}
 
 describe('configuration', () => {
   it('has working defaults with no variables at all', () => {
@@ -31,32 +46,32 @@ describe('configuration', () => {
     expect(result.problems.join('\n')).toMatch(/^ALLOWED_ORIGINS \(at 1\): .*not "null"/m)
   })
 
-  it('never repeats a secret value in its messages', () => {
+  it('never repeats a secret value in its messages, from the core or an adapter', async () => {
     const secret = 'short-admin-secret-value'
     const keys = '{"keys": [ {"kty":"RSA","d":"super-private-material"'
-    const result = parseConfig({ ADMIN_API_KEY: secret, SIGNING_KEYS: keys, REDIS_URL: 'http://user:hunter2@redis' }, node)
-    expect(result.ok).toBe(false)
-    if (result.ok) return
-    const text = result.problems.join('\n')
+    const problems = await assemblyProblems({ ADMIN_API_KEY: secret, SIGNING_KEYS: keys, REDIS_URL: 'http://user:hunter2@redis' })
+    const text = problems.join('\n')
     expect(text).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
     expect(text).toMatch(/SIGNING_KEYS: is not valid JSON/)
     expect(text).toMatch(/REDIS_URL: /)
     for (const leaked of [secret, 'super-private-material', 'hunter2']) expect(text).not.toContain(leaked)
   })
 
-  it('refuses to run production without real keys, a real store and an https URL', () => {
+  it('refuses to run production without real keys, a real store and an https URL', async () => {
     const result = parseConfig({ NODE_ENV: 'production' }, node)
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.problems.join('\n')).toMatch(/SIGNING_KEYS: required in production/)
-    expect(result.problems.join('\n')).toMatch(/REDIS_URL: required in production/)
     expect(result.problems.join('\n')).toMatch(/PUBLIC_URL: required in production/)
+    const jwk = await generateSigningJwk('ES256')
+    const store = await assemblyProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://bridge.example', SIGNING_KEYS: JSON.stringify({ keys: [jwk] }) })
+    expect(store.join('\n')).toMatch(/REDIS_URL: required in production/)
     const http = parseConfig({ BRIDGE_MODE: 'production', PUBLIC_URL: 'http://bridge.example' }, node)
     expect(http.ok || http.problems.join()).toMatch(/must use https/)
   })
 
   it('defaults Workers to production, and never lets localhost origins into production', () => {
-    const result = parseConfig({}, { defaultMode: 'production', platformStore: true })
+    const result = parseConfig({}, { defaultMode: 'production' })
     expect(result.ok).toBe(false)
     const dev = parseConfig({}, node)
     expect(dev.ok && dev.config.allowLocalhostOrigins).toBe(true)

@@ -1,8 +1,7 @@
 import { afterAll } from 'vitest'
-import { airtableTable } from '../../adapters/airtable'
-import { createApp } from '../../src/app'
+import { airtableTable } from '../../adapters/airtable/airtable-adapter'
 import { startLocalAirtable, type LocalAirtable } from '../airtable-server/server'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 import { defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
@@ -15,9 +14,9 @@ defineAdapterConformance('airtable (official client, local Airtable-compatible s
   // The conformance run lifts the 5 req/s budget on both sides; the rate tests keep it.
   server = await startLocalAirtable({ token: TOKEN, bases: { [BASE]: ['Notes'] }, ratePerSecond: 10_000 })
   const local = server
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' })
   const backend = airtableTable({ baseId: BASE, table: 'Notes', connection: () => ({ token: TOKEN, endpointUrl: local.url, requestsPerSecond: 10_000 }) })
-  const app = createApp({ ...t.deps, resources: [notesResource(backend)] })
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(backend)] })] })
+  const app = t.app
   return {
     app,
     reset: async () => local.clear(BASE, 'Notes'),

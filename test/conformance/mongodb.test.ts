@@ -1,9 +1,8 @@
 import { ObjectId } from 'mongodb'
 import { afterAll } from 'vitest'
-import { mongoCollection } from '../../adapters/mongodb'
-import { createApp } from '../../src/app'
+import { mongoCollection } from '../../adapters/mongodb/mongo-adapter'
 import { testMongo } from '../helpers/mongo'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 import { defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
@@ -13,8 +12,8 @@ afterAll(() => mongo?.close())
 defineAdapterConformance(`mongodb (official driver, ${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local wire-protocol server'})`, async () => {
   mongo = await testMongo(`bk_conformance_${Math.random().toString(36).slice(2, 8)}`)
   const db = mongo.db
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' })
-  const app = createApp({ ...t.deps, resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))] })
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))] })] })
+  const app = t.app
   return {
     app,
     reset: async () => {

@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import { prismaModel } from '../../adapters/prisma/prisma-adapter'
-import { createApp } from '../../src/app'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 import { defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
@@ -17,8 +16,8 @@ defineAdapterConformance('prisma on SQLite (better-sqlite3)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bk-sqlite-'))
   database = await openPrismaDatabase({ dataDir: dir })
   const db = database
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' })
-  const app = createApp({ ...t.deps, resources: [notesResource(prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }))] })
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }))] })] })
+  const app = t.app
   const sql = new Database(join(dir, 'bridgekeeper.db'))
   return {
     app,

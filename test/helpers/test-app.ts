@@ -1,12 +1,12 @@
-import { createApp, type AppDeps } from '../../src/app'
+import { z } from 'zod'
+import { firebaseAdapter } from '../../adapters/firebase'
+import { hasuraAdapter } from '../../adapters/hasura'
+import { templatesAdapter } from '../../adapters/templates'
+import { defineAdapter, type AdapterModule, type Contribution } from '../../src/assembly/adapter'
+import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
-import { loadConfig } from '../../src/config/config'
-import { loadTemplates } from '../../adapters/templates'
 import { staticKeys } from '../../src/keys/key-provider'
-import { createKeyProvider } from '../../src/keys/key-source'
 import { generateSigningJwk, importSigningKey, type SigningKey } from '../../src/keys/signing-key'
-import { createLogger } from '../../src/log/logger'
-import { createMemoryStore } from '../../src/store/memory-store'
 
 let sharedKey: Promise<SigningKey> | undefined
 
@@ -16,32 +16,40 @@ export function testSigningKey(): Promise<SigningKey> {
   return sharedKey
 }
 
+/** The token adapters every test bridge has, as on Node (no database: tests add their own). */
+export const TOKEN_ADAPTERS: readonly AdapterModule[] = [hasuraAdapter, firebaseAdapter, templatesAdapter]
+
+/** An adapter module that contributes what a test hands it (resources, templates, hooks). */
+export function testAdapter(contribution: Contribution, id = 'test'): AdapterModule {
+  return defineAdapter({ id, env: z.object({}), runtimes: ['node'], setup: () => contribution })
+}
+
+export type TestAppOptions = Partial<Pick<RuntimeCapabilities, 'store' | 'keys' | 'fetch' | 'adapters'>> & {
+  /** Replaces the token adapters instead of adding to them. */
+  onlyAdapters?: boolean
+}
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>
 
-/** A real app over real parts (memory store unless one is given), with captured log lines. */
-export async function makeTestApp(env: Record<string, string> = {}, overrides: Partial<AppDeps> = {}) {
+/**
+ * A bridge built by the same assembly as `npm start`, over real parts (memory store unless one is
+ * given), with a clock the test moves and the log lines captured.
+ */
+export async function makeTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}) {
   const logs: string[] = []
   const clock = manualClock(Date.now())
-  const fullEnv = { PUBLIC_URL: 'http://bridge.test', ...env }
-  const config = loadConfig(fullEnv, { defaultMode: 'development' })
-  const templates = loadTemplates(fullEnv, config.mode)
-  if (!templates.ok) throw new Error(templates.problems.join('\n'))
-  const store = overrides.store ?? createMemoryStore()
-  const logger = createLogger({ level: 'debug', clock, sink: (line) => logs.push(line) })
-  const keys =
-    config.signingKeys || config.keys.pem || config.keys.encryptionKey
-      ? await createKeyProvider({ config, store, clock, logger })
-      : staticKeys([await testSigningKey()])
-  const deps: AppDeps = {
-    config,
-    store,
+  const fullEnv = { PUBLIC_URL: 'http://bridge.test', LOG_LEVEL: 'debug', ...env }
+  const configuredKeys = 'SIGNING_KEYS' in env || 'SIGNING_KEYS_PEM' in env || 'KEY_ENCRYPTION_KEY' in env
+  const bridge = await assembleBridge({
+    name: 'node',
+    env: fullEnv,
+    adapters: [...(options.onlyAdapters ? [] : TOKEN_ADAPTERS), ...(options.adapters ?? [])],
+    defaultMode: 'development',
+    socketAddress: () => undefined,
     clock,
-    logger,
-    keys,
-    templates: templates.templates,
-    runtime: 'node',
-    ...overrides,
-  }
-  const app = createApp(deps)
-  return { app, deps, clock, logs, config: deps.config, store: deps.store }
+    logSink: (line) => logs.push(line),
+    store: options.store,
+    keys: options.keys ?? (configuredKeys ? undefined : staticKeys([await testSigningKey()])),
+    fetch: options.fetch,
+  })
+  return { ...bridge, clock, logs }
 }

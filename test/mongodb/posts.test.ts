@@ -1,18 +1,18 @@
 import { ObjectId } from 'mongodb'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mongoPosts } from '../../adapters/mongodb'
-import { createApp, type App } from '../../src/app'
+import { mongoPosts } from '../../adapters/mongodb/posts'
+import type { App } from '../../src/app'
 import { testMongo } from '../helpers/mongo'
 import { dataClient } from '../helpers/data-client'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 let mongo: Awaited<ReturnType<typeof testMongo>>
 let app: App
 
 beforeAll(async () => {
   mongo = await testMongo(`bk_posts_${Math.random().toString(36).slice(2, 8)}`)
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' })
-  app = createApp({ ...t.deps, resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] })
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] })] })
+  app = t.app
 })
 afterAll(() => mongo.close())
 beforeEach(async () => {

@@ -1,12 +1,12 @@
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { posts } from '../../adapters/prisma'
+import { posts } from '../../adapters/prisma/posts'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
-import { createApp, type App } from '../../src/app'
+import type { App } from '../../src/app'
 import { POSTGRES_URL } from '../helpers/postgres'
 import { startTcpProxy } from '../helpers/tcp-proxy'
 import { dataClient } from '../helpers/data-client'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 const schema = `bk_posts_${Math.random().toString(36).slice(2, 8)}`
 let database: PrismaDatabase
@@ -15,8 +15,8 @@ const sql = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 })
 
 beforeAll(async () => {
   database = await openPrismaDatabase({ url: POSTGRES_URL, dataDir: '.data', schema })
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' })
-  app = createApp({ ...t.deps, resources: [posts({ client: () => database.client, provider: 'postgresql' })] })
+  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] })] })
+  app = t.app
 })
 afterAll(async () => {
   await database.close()
@@ -98,8 +98,8 @@ describe('a database that goes down', () => {
     const proxy = await startTcpProxy(port)
     const url = POSTGRES_URL.replace(/@[^/]+\//, `@127.0.0.1:${new URL(proxy.url).port}/`)
     const db = await openPrismaDatabase({ url, dataDir: '.data', schema })
-    const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000' })
-    const local = createApp({ ...t.deps, resources: [posts({ client: () => db.client, provider: 'postgresql' })] })
+    const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000' }, { adapters: [testAdapter({ resources: [posts({ client: () => db.client, provider: 'postgresql' })] })] })
+    const local = t.app
     const login = (await (await local.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"x"}' })).json()) as { token: string }
     const list = () => local.request('/v1/data/posts', { headers: { Authorization: `Bearer ${login.token}` } })
     try {

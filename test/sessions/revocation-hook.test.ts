@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
 import type { RevocationEvent } from '../../src/sessions/revocation-hook'
-import { makeTestApp } from '../helpers/test-app'
+import type { App } from '../../src/app'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
 
-async function bearer(app: ReturnType<typeof createApp>, sub: string) {
+async function bearer(app: App, sub: string) {
   const login = (await (await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub }) })).json()) as { token: string }
   const created = await app.request('/v1/sessions', { method: 'POST', headers: { Authorization: `Bearer ${login.token}`, 'Content-Type': 'application/json' }, body: '{"transport":"bearer"}' })
   return (await created.json()) as { secret: string; session: { id: string } }
@@ -12,8 +12,8 @@ async function bearer(app: ReturnType<typeof createApp>, sub: string) {
 describe('revocation hook', () => {
   it('runs after each revocation with who and how', async () => {
     const events: RevocationEvent[] = []
-    const t = await makeTestApp()
-    const app = createApp({ ...t.deps, onSessionsRevoked: async (event) => void events.push(event) })
+    const t = await makeTestApp({}, { adapters: [testAdapter({ onSessionsRevoked: async (event) => void events.push(event) })] })
+    const app = t.app
     const one = await bearer(app, 'hooked')
     const two = await bearer(app, 'hooked')
     await app.request(`/v1/sessions/${one.session.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${two.secret}` } })
@@ -25,8 +25,8 @@ describe('revocation hook', () => {
   })
 
   it('never undoes or fails the revocation when the hook fails', async () => {
-    const t = await makeTestApp()
-    const app = createApp({ ...t.deps, onSessionsRevoked: async () => Promise.reject(new Error('firebase down')) })
+    const t = await makeTestApp({}, { adapters: [testAdapter({ onSessionsRevoked: async () => Promise.reject(new Error('firebase down')) })] })
+    const app = t.app
     const session = await bearer(app, 'unlucky')
     expect((await app.request('/v1/sessions', { method: 'DELETE', headers: { Authorization: `Bearer ${session.secret}` } })).status).toBe(200)
     expect((await app.request('/v1/me', { headers: { Authorization: `Bearer ${session.secret}` } })).status).toBe(401)

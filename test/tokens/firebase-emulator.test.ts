@@ -4,10 +4,9 @@ import { deleteApp, initializeApp } from 'firebase-admin/app'
 import { getAuth } from 'firebase-admin/auth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { firebaseRefreshTokenRevocation } from '../../adapters/firebase/revoke-refresh-tokens'
-import { createApp } from '../../src/app'
 import { startAuthEmulator } from '../helpers/firebase-emulator'
 import { testServiceAccount } from '../helpers/service-account'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
 
 const PROJECT = 'demo-bridgekeeper'
 let emulator: Awaited<ReturnType<typeof startAuthEmulator>>
@@ -81,7 +80,7 @@ describe('Firebase end to end (Auth emulator)', () => {
 
 describe('Firebase refresh-token revocation (Node, opt-in)', () => {
   it('ends the Firebase session when the user signs out of the bridge everywhere', async () => {
-    const app = createApp({ ...t.deps, onSessionsRevoked: firebaseRefreshTokenRevocation(serviceAccount) })
+    const app = (await makeTestApp({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify(serviceAccount) }, { adapters: [testAdapter({ onSessionsRevoked: firebaseRefreshTokenRevocation(serviceAccount) })] })).app
     const login = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"revoked-user"}' })
     const { token: credential } = (await login.json()) as { token: string }
     const minted = (await (await app.request('/v1/tokens/firebase', { method: 'POST', headers: { Authorization: `Bearer ${credential}` } })).json()) as { token: string }
@@ -110,8 +109,12 @@ describe('Firebase refresh-token revocation (Node, opt-in)', () => {
   })
 
   it('is refused without a service account, and the emulator host is refused in production', async () => {
-    const { parseFirebaseEnv } = await import('../../adapters/firebase')
-    expect(parseFirebaseEnv({ FIREBASE_REVOKE_ON_SIGNOUT: 'true' }, 'development').ok).toBe(false)
-    expect(parseFirebaseEnv({ FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' }, 'production').ok).toBe(false)
+    const { firebaseRevocationAdapter } = await import('../../adapters/firebase/revocation')
+    await expect(makeTestApp({ FIREBASE_REVOKE_ON_SIGNOUT: 'true' }, { adapters: [firebaseRevocationAdapter] })).rejects.toThrow(
+      /FIREBASE_REVOKE_ON_SIGNOUT: needs FIREBASE_SERVICE_ACCOUNT/,
+    )
+    await expect(makeTestApp({ BRIDGE_MODE: 'production', FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' })).rejects.toThrow(
+      /FIREBASE_AUTH_EMULATOR_HOST: must not be set in production/,
+    )
   })
 })

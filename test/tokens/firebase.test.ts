@@ -3,12 +3,11 @@ import { getAuth } from 'firebase-admin/auth'
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defineFirebaseTemplate, FIREBASE_AUDIENCE } from '../../adapters/firebase/firebase-template'
-import { createApp } from '../../src/app'
 import { manualClock } from '../../src/clock'
 import type { Principal } from '../../src/identity/principal'
 import { staticKeys } from '../../src/keys/key-provider'
 import { testServiceAccount } from '../helpers/service-account'
-import { makeTestApp, testSigningKey, type TestApp } from '../helpers/test-app'
+import { makeTestApp, testSigningKey, type TestApp, testAdapter } from '../helpers/test-app'
 
 const { account, publicKeyPem } = testServiceAccount()
 const admin = initializeApp({ credential: cert({ projectId: account.project_id, clientEmail: account.client_email, privateKey: account.private_key }) }, 'firebase-oracle')
@@ -78,12 +77,11 @@ describe('Firebase custom tokens', () => {
   })
 
   it('refuse reserved claim names at start-up and oversize claims before signing', async () => {
-    const t = await makeTestApp()
     for (const name of ['sub', 'firebase', 'aud', 'nonce', 'auth_time']) {
-      expect(() => createApp({ ...t.deps, templates: [defineFirebaseTemplate({ serviceAccount: account, claims: { [name]: 'x' } })] })).toThrow(/reserved/)
+      await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineFirebaseTemplate({ serviceAccount: account, claims: { [name]: 'x' } })] })] })).rejects.toThrow(/reserved/)
     }
-    expect(() => createApp({ ...t.deps, templates: [defineFirebaseTemplate({ serviceAccount: account, lifetimeSeconds: 3601 })] })).toThrow(/1-3600/)
-    const big = createApp({ ...t.deps, templates: [defineFirebaseTemplate({ serviceAccount: account, claims: { bio: () => 'x'.repeat(1001) } })] })
+    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineFirebaseTemplate({ serviceAccount: account, lifetimeSeconds: 3601 })] })] })).rejects.toThrow(/1-3600/)
+    const big = (await makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineFirebaseTemplate({ serviceAccount: account, claims: { bio: () => 'x'.repeat(1001) } })] })] })).app
     const login2 = (await (await big.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"big"}' })).json()) as { token: string }
     const response = await big.request('/v1/tokens/firebase', { method: 'POST', headers: { Authorization: `Bearer ${login2.token}` } })
     expect(response.status).toBe(422)

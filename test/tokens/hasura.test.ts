@@ -1,10 +1,9 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineHasuraTemplate } from '../../adapters/hasura'
-import { createApp } from '../../src/app'
 import { hasuraSession, type HasuraJwtSettings } from '../helpers/hasura-rules'
 import { serveApp } from '../helpers/serve'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
 
 async function signIn(t: TestApp, body: Record<string, unknown>, base = '') {
   const token = (await (
@@ -114,8 +113,8 @@ describe('Hasura claim placement variants', () => {
     { options: { claimsNamespacePath: '$.hasura.claims', claimsFormat: 'stringified_json' }, settings: { claims_namespace_path: '$.hasura.claims', claims_format: 'stringified_json' } },
   ]
   it.each(variants)('places claims as $settings', async ({ options, settings }) => {
-    const t = await makeTestApp({}, {})
-    const app = createApp({ ...t.deps, templates: [defineHasuraTemplate({ ...options, defaultRole: 'viewer', allowedRoles: () => ['viewer', 'staff'] })] })
+    const t = await makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineHasuraTemplate({ ...options, defaultRole: 'viewer', allowedRoles: () => ['viewer', 'staff'] })] })] })
+    const app = t.app
     const login = (await (await app.request('/dev/token', init({ sub: 'v1', orgId: 'acme' }))).json()) as { token: string }
     const { token } = (await (await app.request('/v1/tokens/hasura', { method: 'POST', headers: { Authorization: `Bearer ${login.token}` } })).json()) as { token: string }
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>
@@ -129,8 +128,7 @@ describe('Hasura claim placement variants', () => {
   })
 
   it('refuses contradictory placement at start-up', async () => {
-    const t = await makeTestApp()
-    expect(() => createApp({ ...t.deps, templates: [defineHasuraTemplate({ claimsNamespace: 'a', claimsNamespacePath: '$.b' })] })).toThrow(/not both/)
-    expect(() => createApp({ ...t.deps, templates: [defineHasuraTemplate({ claimsNamespacePath: 'hasura' })] })).toThrow(/JSONPath/)
+    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineHasuraTemplate({ claimsNamespace: 'a', claimsNamespacePath: '$.b' })] })] })).rejects.toThrow(/not both/)
+    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineHasuraTemplate({ claimsNamespacePath: 'hasura' })] })] })).rejects.toThrow(/JSONPath/)
   })
 })

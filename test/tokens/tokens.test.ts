@@ -1,8 +1,7 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
 import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
 
 async function login(t: TestApp, body: Record<string, unknown> = { sub: 'u1', email: 'u1@example.com' }) {
   const response = await t.app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
@@ -19,11 +18,11 @@ describe('POST /v1/tokens/{template}', () => {
   })
 
   it('answers 403 when the template is not for this principal', async () => {
-    const t = await makeTestApp()
-    const app = createApp({
-      ...t.deps,
-      templates: [defineJwtTemplate({ name: 'staff', audience: 'internal', allow: (p) => p.roles.includes('staff') })],
-    })
+    const t = await makeTestApp(
+      {},
+      { adapters: [testAdapter({ templates: [defineJwtTemplate({ name: 'staff', audience: 'internal', allow: (p) => p.roles.includes('staff') })] })] },
+    )
+    const app = t.app
     const token = async (roles: string[]) =>
       ((await (await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub: 's', roles }) })).json()) as { token: string }).token
     const call = async (roles: string[]) => app.request('/v1/tokens/staff', { method: 'POST', headers: { Authorization: `Bearer ${await token(roles)}` } })
@@ -90,10 +89,9 @@ describe('JWT templates', () => {
   })
 
   it('refuses at start-up a template that sets a registered claim or an unknown shortcode', async () => {
-    const t = await makeTestApp()
-    expect(() => createApp({ ...t.deps, templates: [defineJwtTemplate({ name: 'x', audience: 'a', claims: { sub: 'admin' } })] })).toThrow(/"sub" is set by the bridge/)
-    expect(() => createApp({ ...t.deps, templates: [defineJwtTemplate({ name: 'x', audience: 'a', claims: { who: '{{user.password}}' } })] })).toThrow(/unknown shortcode/)
-    expect(() => createApp({ ...t.deps, templates: [defineJwtTemplate({ name: 'x', audience: 'a', lifetimeSeconds: 7200 })] })).toThrow(/TOKEN_MAX_LIFETIME/)
+    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineJwtTemplate({ name: 'x', audience: 'a', claims: { sub: 'admin' } })] })] })).rejects.toThrow(/"sub" is set by the bridge/)
+    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineJwtTemplate({ name: 'x', audience: 'a', claims: { who: '{{user.password}}' } })] })] })).rejects.toThrow(/unknown shortcode/)
+    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineJwtTemplate({ name: 'x', audience: 'a', lifetimeSeconds: 7200 })] })] })).rejects.toThrow(/TOKEN_MAX_LIFETIME/)
   })
 })
 

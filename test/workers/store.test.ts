@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { durableObjectStore, type StoreNamespace } from '../../src/runtime/workers/durable-object-store'
+import { durableObjectStore, type StoreNamespace } from '../../src/store/durable-object-store'
 import { defineStoreConformance } from '../store/store-conformance'
 
 // The same store conformance suite as memory and Redis, against the Durable Object inside workerd.

@@ -1,9 +1,10 @@
-import { StoreUnavailableError, type Store } from '../../store/types'
-import type { StoreObject } from './store-object'
+import type { SqlStore } from './sql-store'
+import { StoreUnavailableError, type Store } from './types'
+
 
 /** The stub surface of StoreObject: every method returns a promise over RPC. */
 type Remote<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never }
-export type StoreNamespace = { idFromName(name: string): unknown; get(id: unknown): Remote<Pick<StoreObject, StoreMethods>> }
+export type StoreNamespace = { idFromName(name: string): unknown; get(id: unknown): Remote<Pick<SqlStore, StoreMethods>> }
 type StoreMethods =
   | 'ping'
   | 'sessionsCreate'

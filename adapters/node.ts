@@ -1,0 +1,24 @@
+import type { AdapterModule } from '../src/assembly/adapter'
+import { airtableAdapter } from './airtable'
+import { firebaseAdapter } from './firebase'
+import { firebaseRevocationAdapter } from './firebase/revocation'
+import { hasuraAdapter } from './hasura'
+import { mongodbAdapter } from './mongodb'
+import { prismaAdapter } from './prisma'
+import { redisAdapter } from './redis'
+import { templatesAdapter } from './templates'
+
+/**
+ * The adapters of the Node runtime, in the order their contributions are listed. Add yours here;
+ * each is set up only when its environment asks for it, and loads its SDK only then.
+ */
+export const nodeAdapters: readonly AdapterModule[] = [
+  redisAdapter,
+  hasuraAdapter,
+  firebaseAdapter,
+  firebaseRevocationAdapter,
+  templatesAdapter,
+  prismaAdapter,
+  airtableAdapter,
+  mongodbAdapter,
+]

@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { defineAdapter } from '../../src/assembly/adapter'
+import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
+
+/**
+ * Your own JWT templates, like Clerk's JWT templates: each is served at
+ * POST /v1/tokens/{name} and signed with the bridge's keys. `api` is an example for a backend of
+ * your own that verifies tokens against the bridge's JWKS.
+ */
+export const templatesAdapter = defineAdapter({
+  id: 'templates',
+  env: z.object({}),
+  runtimes: ['node', 'workers'],
+  setup: () => ({
+    templates: [
+      defineJwtTemplate({
+        name: 'api',
+        audience: 'https://api.example.com',
+        lifetimeSeconds: 60,
+        claims: {
+          email: '{{user.email}}',
+          roles: '{{user.roles}}',
+          org: '{{org.id || "personal"}}',
+          plan: 'free',
+        },
+      }),
+    ],
+  }),
+})

@@ -1,0 +1,18 @@
+import type { AdapterModule } from '../src/assembly/adapter'
+import { airtableAdapter } from './airtable'
+import { firebaseAdapter } from './firebase'
+import { hasuraAdapter } from './hasura'
+import { prismaD1Adapter } from './prisma/d1'
+import { templatesAdapter } from './templates'
+
+/**
+ * The adapters bundled into the Worker: those that run on Workers. Node-only adapters (Redis,
+ * MongoDB, Firebase refresh-token revocation) are left out so the bundle doesn't carry their SDKs.
+ */
+export const workersAdapters: readonly AdapterModule[] = [
+  hasuraAdapter,
+  firebaseAdapter,
+  templatesAdapter,
+  prismaD1Adapter,
+  airtableAdapter,
+]

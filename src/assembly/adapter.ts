@@ -1,0 +1,65 @@
+import type { z } from 'zod'
+import type { Config, Mode } from '../config/config'
+import type { Environment } from '../config/env-section'
+import type { ResourceDefinition } from '../data/resource'
+import type { Logger } from '../log/logger'
+import type { RevocationHook } from '../sessions/revocation-hook'
+import type { Store } from '../store/types'
+import type { TokenTemplate } from '../tokens/template'
+
+export type RuntimeName = 'node' | 'workers'
+
+/** What an adapter's setup may use: the core configuration and what the runtime provides. */
+export type AdapterContext = {
+  runtime: RuntimeName
+  mode: Mode
+  config: Config
+  logger: Logger
+  /** The raw environment: Workers bindings (D1, …) that aren't strings live here. */
+  bindings: Environment
+  /** Node: a writable folder for embedded development data (`.data/`). */
+  dataDir: string | undefined
+}
+
+/** What an adapter adds to the bridge. Every member is optional. */
+export type Contribution = {
+  resources?: ResourceDefinition[]
+  templates?: TokenTemplate[]
+  /** A shared store (Redis): sessions, budgets and managed keys live there. */
+  store?: Store
+  /** Runs after sessions are revoked (e.g. Firebase refresh-token revocation). */
+  onSessionsRevoked?: RevocationHook
+  /** Lines for the start-up banner ("database: SQLite at .data/bridgekeeper.db"). */
+  summary?: string[]
+  /** Releases connections on shutdown. */
+  close?: () => Promise<void>
+}
+
+// Methods (not function properties) so a list of differently typed modules type-checks.
+/**
+ * The contract of `adapters/<name>/index.ts`. The core never imports an adapter: the runtime
+ * entry hands the assembly a list of these, and the assembly reads each one's environment
+ * section, skips those not configured, and collects what the rest contribute.
+ */
+export type AdapterModule<S extends z.ZodType = z.ZodType> = {
+  /** Stable id, used in problems and the banner. */
+  id: string
+  /** Its environment variables, with descriptions (docs/configuration.md is generated from them). */
+  env: S
+  /** Runtimes it can run on; configured on another runtime, it is refused at start-up. */
+  runtimes: readonly RuntimeName[]
+  /** Whether the environment asks for it. Absent: always on. */
+  enabled?(env: z.output<S>, context: Pick<AdapterContext, 'mode' | 'runtime' | 'bindings'>): boolean
+  /** What to set to turn it on (shown at start-up while it is off). */
+  hint?: string
+  /**
+   * Builds the contribution. Load SDKs here with `await import(…)`, so an adapter that isn't
+   * configured costs nothing. Throw a ConfigError for a configuration it refuses.
+   */
+  setup(env: z.output<S>, context: AdapterContext): Contribution | Promise<Contribution>
+}
+
+/** Declares an adapter module; the identity function that gives `setup` its typed environment. */
+export function defineAdapter<S extends z.ZodType>(module: AdapterModule<S>): AdapterModule<S> {
+  return module
+}

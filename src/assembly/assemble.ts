@@ -1,0 +1,164 @@
+import type { JWK } from 'jose'
+import { createApp, type App } from '../app'
+import { systemClock, type Clock } from '../clock'
+import { ConfigError, parseConfig, type Config, type Mode, type TrustProxy } from '../config/config'
+import { parseEnvSection, type Environment } from '../config/env-section'
+import type { ResourceDefinition } from '../data/resource'
+import type { FetchLike } from '../http/bounded-fetch'
+import type { SocketAddress } from '../http/request-context'
+import type { KeyProvider } from '../keys/key-provider'
+import { createKeyProvider } from '../keys/key-source'
+import { createLogger, type Logger } from '../log/logger'
+import type { RevocationHook } from '../sessions/revocation-hook'
+import { createMemoryStore } from '../store/memory-store'
+import type { Store } from '../store/types'
+import type { TokenTemplate } from '../tokens/template'
+import type { AdapterContext, AdapterModule, Contribution, RuntimeName } from './adapter'
+
+/** What a runtime entry knows and has; everything else the assembly decides. */
+export type RuntimeCapabilities = {
+  name: RuntimeName
+  /** process.env on Node; the bindings object on Workers. */
+  env: Environment
+  /** The adapter modules this runtime can load (adapters/node.ts or adapters/workers.ts). */
+  adapters: readonly AdapterModule[]
+  /** Mode when neither BRIDGE_MODE nor NODE_ENV says. */
+  defaultMode: Mode
+  /** Where the client address comes from when TRUST_PROXY is unset. */
+  defaultTrustProxy?: TrustProxy
+  /** The peer address of a request's connection. */
+  socketAddress: SocketAddress
+  /** A shared store of the platform (a Durable Object), used when no adapter contributes one. */
+  platformStore?: Store
+  /** Development keys when no key is configured (Node: a git-ignored file; Workers: per isolate). */
+  developmentKeys?: () => Promise<{ keys: JWK[] }>
+  /** Node: a writable folder for embedded development data. */
+  dataDir?: string
+  clock?: Clock
+  /** Where log lines go (default: the console). */
+  logSink?: (line: string) => void
+  /** Outbound fetch for upstream JWKS and discovery documents. */
+  fetch?: FetchLike
+  /** Tests and benchmarks: use this store or key provider whatever the environment says. */
+  store?: Store
+  keys?: KeyProvider
+}
+
+export type Bridge = {
+  app: App
+  config: Config
+  store: Store
+  keys: KeyProvider
+  logger: Logger
+  clock: Clock
+  resources: ResourceDefinition[]
+  templates: TokenTemplate[]
+  /** Start-up banner lines: what each adapter serves, and what is off and how to turn it on. */
+  summary: string[]
+  /** Closes what the adapters opened (store connections, database clients). */
+  close(): Promise<void>
+}
+
+/**
+ * The one place the bridge is put together, for every runtime, test and benchmark: reads the
+ * configuration and each adapter's section of the environment, sets the configured adapters
+ * up, picks the store and the signing keys, and builds the app. Every configuration problem
+ * of every section is reported at once, in one ConfigError.
+ */
+export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Bridge> {
+  const clock = runtime.clock ?? systemClock
+  const parsed = parseConfig(runtime.env, {
+    defaultMode: runtime.defaultMode,
+    defaultTrustProxy: runtime.defaultTrustProxy,
+  })
+  const sections = runtime.adapters.map((module) => ({ module, env: parseEnvSection(module.env, runtime.env) }))
+  const problems = [
+    ...(parsed.ok ? [] : parsed.problems),
+    ...sections.flatMap(({ env }) => (env.ok ? [] : env.problems)),
+  ]
+  if (!parsed.ok || problems.length > 0) throw new ConfigError(problems)
+  const config = parsed.config
+  const logger = createLogger({ level: config.logLevel, clock, sink: runtime.logSink })
+  const context: AdapterContext = {
+    runtime: runtime.name,
+    mode: config.mode,
+    config,
+    logger,
+    bindings: runtime.env,
+    dataDir: runtime.dataDir,
+  }
+
+  const contributions: Contribution[] = []
+  const summary: string[] = []
+  const closeAll = () => Promise.allSettled(contributions.map((c) => c.close?.())).then(() => undefined)
+  for (const { module, env } of sections) {
+    if (!env.ok) continue
+    if (module.enabled && !module.enabled(env.value, context)) {
+      if (module.hint) summary.push(`${module.id}: off (${module.hint})`)
+      continue
+    }
+    if (!module.runtimes.includes(runtime.name)) {
+      problems.push(`${module.id}: configured, but it runs on ${module.runtimes.join(' and ')} only`)
+      continue
+    }
+    try {
+      const contribution = await module.setup(env.value, context)
+      contributions.push(contribution)
+      summary.push(...(contribution.summary ?? []).map((line) => `${module.id}: ${line}`))
+    } catch (error) {
+      if (!(error instanceof ConfigError)) {
+        await closeAll()
+        throw error
+      }
+      problems.push(...error.problems)
+    }
+  }
+
+  const stores = contributions.flatMap((c) => (c.store ? [c.store] : []))
+  if (stores.length > 1) problems.push('store: more than one adapter contributes a store; configure one')
+  const store = runtime.store ?? stores[0] ?? runtime.platformStore ?? createMemoryStore()
+  if (config.mode === 'production' && store.kind === 'memory') {
+    problems.push(
+      'REDIS_URL: required in production (the in-memory store loses sessions and is per-process); on Workers, bind the STORE Durable Object',
+    )
+  }
+  if (problems.length > 0) {
+    await closeAll()
+    throw new ConfigError(problems)
+  }
+
+  const resources = contributions.flatMap((c) => c.resources ?? [])
+  const templates = contributions.flatMap((c) => c.templates ?? [])
+  const hooks = contributions.flatMap((c) => (c.onSessionsRevoked ? [c.onSessionsRevoked] : []))
+  try {
+    const keys =
+      runtime.keys ??
+      (await createKeyProvider({ config, store, clock, logger, developmentKeys: runtime.developmentKeys }))
+    const app = createApp({
+      config,
+      store,
+      clock,
+      logger,
+      keys,
+      templates,
+      resources,
+      socketAddress: runtime.socketAddress,
+      onSessionsRevoked: combineHooks(hooks),
+      fetch: runtime.fetch,
+    })
+    return { app, config, store, keys, logger, clock, resources, templates, summary, close: closeAll }
+  } catch (error) {
+    await closeAll()
+    throw error
+  }
+}
+
+/** Every adapter's revocation hook runs; the first failure is reported (the runner logs it). */
+function combineHooks(hooks: RevocationHook[]): RevocationHook | undefined {
+  if (hooks.length <= 1) return hooks[0]
+  return async (event) => {
+    const results = await Promise.allSettled(hooks.map((hook) => hook(event)))
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+}
