@@ -7,7 +7,7 @@
  */
 import { apartments } from '../adapters/airtable/apartments'
 import { compileFormula } from '../adapters/airtable/formula'
-import { startLocalAirtable } from '../test/airtable-server/server'
+import { startLocalAirtable } from '../test/fakes/airtable/server'
 import { testAdapter } from '../test/helpers/test-app'
 import { serveBenchBridge } from './bridge'
 import { medianMs } from './median'

@@ -6,9 +6,9 @@ import { compileFormula, quoteString } from './formula'
 import { airtableLimiter } from './rate-limiter'
 
 /** Airtable limits (PROVIDERS.md): page size, records per write, URL length. */
-export const AIRTABLE_MAX_PAGE_SIZE = 100
-export const AIRTABLE_MAX_WRITE = 10
-export const AIRTABLE_MAX_URL = 16_000
+const AIRTABLE_MAX_PAGE_SIZE = 100
+const AIRTABLE_MAX_WRITE = 10
+const AIRTABLE_MAX_URL = 16_000
 const RECORD_ID = /^rec[A-Za-z0-9]{14}$/
 
 export type AirtableConnection = {

@@ -13,7 +13,7 @@ export function fieldRef(name: string): string {
   return `{${name.replace(/\\/g, '\\\\').replace(/}/g, '\\}')}}`
 }
 
-export function literal(value: Scalar): string {
+function literal(value: Scalar): string {
   if (value === null) return 'BLANK()'
   if (typeof value === 'boolean') return value ? 'TRUE()' : 'FALSE()'
   if (typeof value === 'number') {

@@ -2,8 +2,8 @@ import { AppError } from '../../src/errors/app-error'
 import type { Store } from '../../src/store/types'
 
 /** Airtable: 5 requests per second per base; after a 429, wait 30 seconds (PROVIDERS.md). */
-export const AIRTABLE_REQUESTS_PER_SECOND = 5
-export const AIRTABLE_BACKOFF_MS = 30_000
+const AIRTABLE_REQUESTS_PER_SECOND = 5
+const AIRTABLE_BACKOFF_MS = 30_000
 
 /**
  * One request budget per base (requests spaced evenly), kept in the bridge's store so every instance sharing the store

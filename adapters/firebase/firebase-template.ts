@@ -7,11 +7,11 @@ import type { ServiceAccount } from './service-account'
 
 /** https://firebase.google.com/docs/auth/admin/create-custom-tokens#create_custom_tokens_using_a_third-party_jwt_library */
 export const FIREBASE_AUDIENCE = 'https://identitytoolkit.googleapis.com/google.identity.identitytoolkit.v1.IdentityToolkit'
-export const FIREBASE_MAX_LIFETIME_SECONDS = 3600
-export const FIREBASE_MAX_UID_LENGTH = 128
-export const FIREBASE_MAX_CLAIMS_LENGTH = 1000
+const FIREBASE_MAX_LIFETIME_SECONDS = 3600
+const FIREBASE_MAX_UID_LENGTH = 128
+const FIREBASE_MAX_CLAIMS_LENGTH = 1000
 /** Rejected developer-claim names (firebase-admin's list plus `sub` and `firebase`, which the Auth emulator rejects). */
-export const FIREBASE_RESERVED_CLAIMS = [
+const FIREBASE_RESERVED_CLAIMS = [
   'acr', 'amr', 'at_hash', 'aud', 'auth_time', 'azp', 'cnf', 'c_hash', 'exp', 'iat', 'iss', 'jti', 'nbf', 'nonce', 'sub', 'firebase',
 ] as const
 
@@ -29,7 +29,7 @@ export type FirebaseTemplateOptions = {
 }
 
 /** Why developer claims can't be used, or null. */
-export function firebaseClaimsProblem(claims: Record<string, unknown>): string | null {
+function firebaseClaimsProblem(claims: Record<string, unknown>): string | null {
   const reserved = Object.keys(claims).filter((k) => (FIREBASE_RESERVED_CLAIMS as readonly string[]).includes(k))
   if (reserved.length > 0) return `reserved claim names: ${reserved.join(', ')}`
   if (JSON.stringify(claims).length > FIREBASE_MAX_CLAIMS_LENGTH) return `claims exceed ${FIREBASE_MAX_CLAIMS_LENGTH} characters`

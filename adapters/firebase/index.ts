@@ -7,7 +7,7 @@ import { firebaseEnv, type FirebaseEnv } from './service-account'
  * The Firebase custom-token template. Edit the claims to give Firebase Security Rules what they
  * need (`request.auth.token.<claim>`); reserved names are refused at start-up.
  */
-export function firebase(env: Pick<FirebaseEnv, 'FIREBASE_SERVICE_ACCOUNT' | 'FIREBASE_TENANT_ID' | 'FIREBASE_TOKEN_LIFETIME'>) {
+function firebase(env: Pick<FirebaseEnv, 'FIREBASE_SERVICE_ACCOUNT' | 'FIREBASE_TENANT_ID' | 'FIREBASE_TOKEN_LIFETIME'>) {
   return defineFirebaseTemplate({
     serviceAccount: env.FIREBASE_SERVICE_ACCOUNT,
     tenantId: env.FIREBASE_TENANT_ID,
@@ -43,5 +43,3 @@ export const firebaseAdapter = defineAdapter({
   },
 })
 
-export { defineFirebaseTemplate } from './firebase-template'
-export type { ServiceAccount } from './service-account'

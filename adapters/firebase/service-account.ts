@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { jsonVariable } from '../../src/config/env-schema'
 
 /** The two members of a Google service-account JSON that minting needs. */
-export const ServiceAccountSchema = z.object({
+const ServiceAccountSchema = z.object({
   client_email: z.email({ message: 'client_email must be the service account e-mail' }),
   private_key: z
     .string()

@@ -3,7 +3,7 @@ import { DEFAULT_LIFETIME_SECONDS, DEFAULT_SKEW_SECONDS, signBridgeJwt } from '.
 import type { TokenTemplate } from '../../src/tokens/template'
 
 /** Hasura's default claims namespace. https://hasura.io/docs/latest/auth/authentication/jwt/ */
-export const HASURA_DEFAULT_NAMESPACE = 'https://hasura.io/jwt/claims'
+const HASURA_DEFAULT_NAMESPACE = 'https://hasura.io/jwt/claims'
 
 export type HasuraTemplateOptions = {
   name?: string

@@ -7,7 +7,7 @@ import { defineHasuraTemplate } from './hasura-template'
  * default role, and extra session variables. Put the output of
  * GET /v1/integrations/hasura/config in HASURA_GRAPHQL_JWT_SECRET.
  */
-export const hasura = defineHasuraTemplate({
+const hasura = defineHasuraTemplate({
   audience: 'hasura',
   lifetimeSeconds: 60,
   defaultRole: 'user',

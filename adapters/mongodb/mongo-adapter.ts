@@ -3,7 +3,7 @@ import { OPERATORS, type BackendContext, type DataAdapter, type Row, type Scalar
 import { AppError } from '../../src/errors/app-error'
 import { afterFilter, assertSafeKey, mongoFilter, toMongoValue } from './mongo-filter'
 
-export const MONGO_MAX_PAGE_SIZE = 100
+const MONGO_MAX_PAGE_SIZE = 100
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
 export type MongoIndex = { key: Record<string, 1 | -1>; unique?: boolean; name?: string }
@@ -105,7 +105,7 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
         const tail = page.at(-1)
         const nextCursor =
           docs.length > query.limit && tail
-            ? JSON.stringify({ v: query.sort.map((s) => (tail[s.field] instanceof Date ? (tail[s.field] as Date).toISOString() : (tail[s.field] ?? null))), id: (tail._id as ObjectId).toHexString() })
+            ? JSON.stringify({ v: query.sort.map((s) => cursorValue(tail[s.field])), id: tail._id.toHexString() })
             : undefined
         return { rows: page.map(toRow), nextCursor }
       },
@@ -140,4 +140,9 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
       },
     }
   }
+}
+
+/** A sort value as the cursor keeps it: dates as ISO strings, a missing value as null. */
+function cursorValue(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : (value ?? null)
 }

@@ -10,7 +10,7 @@ export function assertSafeKey(key: string): void {
   }
 }
 
-export function escapeRegex(value: string): string {
+function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
@@ -19,7 +19,7 @@ export function toMongoValue(value: Scalar, spec: FieldSpec | undefined): unknow
 }
 
 /** One normalized condition as a MongoDB filter; `contains` is a regex of the escaped literal. */
-export function mongoCondition(c: Condition, spec: FieldSpec | undefined): Filter {
+function mongoCondition(c: Condition, spec: FieldSpec | undefined): Filter {
   assertSafeKey(c.field)
   const value = Array.isArray(c.value) ? c.value.map((v) => toMongoValue(v, spec)) : toMongoValue(c.value, spec)
   switch (c.op) {

@@ -4,7 +4,7 @@ import { translatePrismaError } from './prisma-errors'
 
 type Data = Record<string, unknown>
 /** The part of a Prisma model delegate the adapter uses (createManyAndReturn and updateManyAndReturn need Prisma ≥ 6.2). */
-export type ModelDelegate = {
+type ModelDelegate = {
   findMany(args: object): Promise<Data[]>
   findFirst(args: object): Promise<Data | null>
   createManyAndReturn(args: object): Promise<Data[]>
@@ -12,7 +12,7 @@ export type ModelDelegate = {
   deleteMany(args: object): Promise<{ count: number }>
 }
 
-export const PRISMA_MAX_PAGE_SIZE = 100
+const PRISMA_MAX_PAGE_SIZE = 100
 
 /**
  * The Prisma adapter: any Prisma 7 client (PostgreSQL, SQLite, D1 driver adapters) and a model.
@@ -36,7 +36,8 @@ export function prismaModel(options: { client: () => object; model: string; prov
         throw problem
       }
     }
-    const select = (names: string[]) => Object.fromEntries([['id', true], ...names.filter((n) => n in fields).map((n) => [n, true])])
+    const select = (names: string[]): Record<string, true> =>
+      Object.fromEntries([['id', true] as const, ...names.filter((n) => n in fields).map((n) => [n, true] as const)])
     const allFields = Object.keys(fields)
     const toRow = (data: Data): Row => {
       const out: Record<string, unknown> = {}

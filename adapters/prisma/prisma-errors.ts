@@ -39,6 +39,8 @@ export function translatePrismaError(error: unknown): AppError {
       return new AppError('invalid_value', { detail: 'The database refused a value.', reason: e.code })
     case 'P2025':
       return new AppError('not_found')
+    default:
+      break // not a known request error: classified by name and message below
   }
   if (e.name === 'PrismaClientValidationError') return new AppError('invalid_value', { detail: 'The database refused a value.', reason: 'prisma_validation' })
   if (

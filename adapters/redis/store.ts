@@ -5,7 +5,7 @@ import { storeKeys } from '../../src/store/keys'
 import {
   StoreUnavailableError,
   type AuthenticatedSession,
-  type SessionPrincipal,
+  type StoredPrincipal,
   type SessionRecord,
   type Store,
 } from '../../src/store/types'
@@ -22,7 +22,7 @@ export type RedisStoreOptions = {
 
 /** The immutable part of a session, stored as one JSON field. */
 type SessionData = Pick<SessionRecord, 'id' | 'userKey' | 'createdAt' | 'userAgent' | 'ip'> & {
-  principal: SessionPrincipal
+  principal: StoredPrincipal
 }
 
 /**
@@ -216,7 +216,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       },
       async take(key, capacity, intervalMs, now, cost = 1) {
         const reply = await run(scripts.TAKE, [keys.limit(key)], [capacity, intervalMs, now, cost])
-        const [allowed, tokens] = Array.isArray(reply) ? reply : [0, 0]
+        const [allowed, tokens] = Array.isArray(reply) ? (reply as unknown[]) : [0, 0]
         const left = Number(tokens)
         const ok = Number(allowed) === 1
         return {

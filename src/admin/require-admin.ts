@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 import type { Config } from '../config/config'
 import type { Authenticator } from '../identity/authenticator'
 import { secretsEqual } from '../sessions/secret'

@@ -46,7 +46,7 @@ export const jsonVariable = <T extends z.ZodType>(schema: T) =>
     })
     .pipe(schema)
 
-export const ASYMMETRIC_ALGORITHMS = [
+const ASYMMETRIC_ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',
@@ -60,7 +60,7 @@ export const ASYMMETRIC_ALGORITHMS = [
   'Ed25519',
 ] as const
 
-export const issuerSchema = z
+const issuerSchema = z
   .object({
     issuer: z.url({ protocol: /^https?$/ }),
     jwksUri: z.url({ protocol: /^https?$/ }).optional(),

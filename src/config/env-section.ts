@@ -17,13 +17,6 @@ export function parseEnvSection<S extends z.ZodType>(schema: S, env: Environment
   return { ok: false, problems: parsed.error.issues.map(formatIssue) }
 }
 
-/** Combines section results: every problem of every section, or every value. */
-export function problemsOf(...results: Parsed<unknown>[]): string[] {
-  return results.flatMap((result) => (result.ok ? [] : result.problems))
-}
-
-export const invalid = (...problems: string[]): { ok: false; problems: string[] } => ({ ok: false, problems })
-
 function stringsOf(env: Environment): Record<string, string> {
   const strings: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) {

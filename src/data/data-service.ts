@@ -9,7 +9,7 @@ import type { Condition, Operation, Row } from './types'
 import { valuesForWrite } from './write-check'
 
 export type RecordView = { id: string; fields: Record<string, unknown> }
-export const MAX_BATCH = 100
+const MAX_BATCH = 100
 
 /**
  * Runs one data request through the policy: scope, validation, the adapter call with the scope

@@ -7,7 +7,7 @@ export type ScopeDecision =
   | { ok: false; reason: 'operation_not_allowed' | 'email_not_verified' | 'scope_denied' }
 
 /** The owner condition of a principal, or null when it can't be expressed (no verified email). */
-export function ownerCondition(resource: Pick<Resource, 'owner'>, principal: Principal): Condition | null {
+function ownerCondition(resource: Pick<Resource, 'owner'>, principal: Principal): Condition | null {
   if (resource.owner.principal === 'email') {
     if (!principal.email || !principal.emailVerified) return null
     return { field: resource.owner.field, op: 'eq', value: principal.email }

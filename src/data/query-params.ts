@@ -48,7 +48,8 @@ export function parseListParams(resource: Resource, params: URLSearchParams): Li
             const field = part.replace(/^-/, '')
             if (!resource.fields[field]) throw fieldError('unknown_field', field, 'no such field')
             if (!resource.sortable.includes(field)) throw fieldError('field_not_readable', field, 'cannot be sorted on')
-            return { field, direction: part.startsWith('-') ? 'desc' : 'asc' } as SortKey
+            const key: SortKey = { field, direction: part.startsWith('-') ? 'desc' : 'asc' }
+            return key
           })
         break
       case 'limit': {

@@ -44,7 +44,7 @@ export type Resource = Required<Omit<ResourceDefinition, 'backend' | 'operations
   adapter: DataAdapter
 }
 
-export const MAX_PAGE_SIZE = 100
+const MAX_PAGE_SIZE = 100
 
 /** Declares a resource in an adapter module. Checked again at start-up by `checkResource`. */
 export function defineResource(definition: ResourceDefinition): ResourceDefinition {

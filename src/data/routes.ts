@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
 import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
-import { enforceBudgets } from '../http/rate-limit'
+import { enforceBudgets } from '../budgets/enforce-budgets'
 import type { Store } from '../store/types'
 import { dataService } from './data-service'
 import type { Resource } from './resource'
@@ -49,7 +49,7 @@ export function dataRoutes(deps: { config: Config; clock: Clock; store: Store; r
   const windowMs = config.data.windowSeconds * 1000
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/data/*', auth.requireUser())
-  app.use('/v1/data/*', async function dataRateLimit(c, next) {
+  app.use('/v1/data/*', async function dataRateLimit(c: Context<AppEnv>, next) {
     await enforceBudgets(
       store,
       clock,

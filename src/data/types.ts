@@ -10,7 +10,7 @@ export type Scalar = string | number | boolean | null
 export type Condition = { field: string; op: Operator; value: Scalar | Scalar[] }
 export type SortKey = { field: string; direction: 'asc' | 'desc' }
 
-export type FindQuery = {
+type FindQuery = {
   /** ANDed conditions; the owner scope is always among them. */
   where: Condition[]
   sort: SortKey[]
@@ -22,7 +22,7 @@ export type FindQuery = {
 }
 
 export type Row = { id: string; fields: Record<string, unknown> }
-export type Page = { rows: Row[]; nextCursor: string | undefined }
+type Page = { rows: Row[]; nextCursor: string | undefined }
 
 /**
  * The contract between the policy engine and a backend (Airtable, Prisma, MongoDB). Every method
@@ -49,7 +49,7 @@ export interface DataAdapter {
 /** What a backend factory gets from the runtime, and the resource's field types. */
 export type BackendContext = { store: Store; clock: Clock; logger: Logger; fields: Record<string, FieldSpec> }
 
-export type FieldType = 'string' | 'number' | 'boolean' | 'datetime'
+type FieldType = 'string' | 'number' | 'boolean' | 'datetime'
 export type FieldSpec = {
   type: FieldType
   /** Set by the backend (ids, timestamps, formulas): never written, not even by presets. */

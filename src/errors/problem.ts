@@ -1,8 +1,8 @@
 import type { AppError } from './app-error'
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
-export type ProblemBody = {
+type ProblemBody = {
   type: string
   title: string
   status: number
@@ -13,7 +13,7 @@ export type ProblemBody = {
 }
 
 /** Renders an AppError as an RFC 9457 problem body. */
-export function problemBody(error: AppError, requestId: string): ProblemBody {
+function problemBody(error: AppError, requestId: string): ProblemBody {
   const body: ProblemBody = {
     ...error.extensions,
     type: `urn:bridgekeeper:problem:${error.code}`,

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 import { AppError } from '../errors/app-error'
 import { jsonContent, problem } from '../openapi/schemas'
 import type { Store } from '../store/types'

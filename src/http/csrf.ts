@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from './app-env'
 import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
 import { originAllowed } from './origins'

@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from './app-env'
 import { AppError } from '../errors/app-error'
 import { problemResponse } from '../errors/problem'
 import { newId } from '../ids/prefixed-id'

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from './app-env'
 import { AppError } from '../errors/app-error'
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from './app-env'
 import { AppError } from '../errors/app-error'
 import { validationHook } from './validation'
 

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from './app-env'
 import type { Clock } from '../clock'
 import type { TrustProxy } from '../config/config'
 import { newId } from '../ids/prefixed-id'
@@ -26,9 +26,8 @@ export function requestContext(options: {
     c.set('requestId', requestId)
     c.set('clientIp', ip)
     c.set('https', isHttps(c.req.url, c.req.raw.headers, options.trustProxy))
-    c.set('principal', undefined)
-    c.set('credential', undefined)
-    c.set('session', undefined)
+    const accessLog: Record<string, unknown> = {}
+    c.set('accessLog', accessLog)
     c.set('log', options.logger.child({ requestId }))
     await next()
     c.res.headers.set('X-Request-Id', requestId)
@@ -39,8 +38,7 @@ export function requestContext(options: {
       status: c.res.status,
       durationMs: options.clock.now() - started,
       ip,
-      userId: c.var.principal?.userId,
-      sessionId: c.var.principal?.sessionId,
+      ...accessLog,
     })
   }
 }

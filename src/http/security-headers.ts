@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from './app-env'
 
 /**
  * Security headers on every response (SECURITY.md 20). API responses are `no-store` unless a

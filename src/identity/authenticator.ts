@@ -1,49 +1,60 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app-env'
 import type { Config } from '../config/config'
 import { AppError, bearerChallenge, invalidCredentials } from '../errors/app-error'
+import type { AppEnv } from '../http/app-env'
 import { assertAllowedOrigin, isSafeMethod } from '../http/csrf'
-import { isSessionSecretShape } from '../sessions/secret'
-import { principalOfSession, type SessionService } from '../sessions/session-service'
-import { readCredential, type Credential } from './credentials'
 import type { Lockout } from './lockout'
 import type { Principal } from './principal'
-import { peekIssuer, type TokenVerifier } from './upstream/upstream-verifier'
-import type { VerifyResult } from './upstream/verify-result'
+import type { Credential, CredentialVerifier, VerifierKind } from './verifier'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The signed-in caller, set by `requireUser`. */
+    principal: Principal | undefined
+    /** The credential that authenticated the request (kept in memory only). */
+    credential: Credential | undefined
+  }
+}
 
 export type Authenticator = ReturnType<typeof createAuthenticator>
+type Options = { kinds?: readonly VerifierKind[] }
 
 /**
- * Decides who the caller is: an upstream-IdP JWT or a Bridgekeeper session, never both and never
- * anything the client merely asserts. Every failure counts toward the address's lockout.
+ * Decides who the caller is by asking each verifier in turn (sessions, then upstream JWTs): the
+ * first that claims the credential decides, and nothing the client merely asserts counts. Every
+ * failure counts toward the address's lockout and answers the same generic 401.
  */
-export function createAuthenticator(deps: {
-  config: Config
-  sessions: SessionService
-  lockout: Lockout
-  verifiers: TokenVerifier[]
-}) {
-  const { config, sessions, lockout, verifiers } = deps
+export function createAuthenticator(deps: { config: Config; lockout: Lockout; verifiers: CredentialVerifier[] }) {
+  const { config, lockout } = deps
 
-  async function verifyJwt(token: string): Promise<VerifyResult> {
-    const peeked = peekIssuer(token, config.upstream.maxTokenBytes)
-    if ('error' in peeked) return { ok: false, reason: peeked.error }
-    const verifier = verifiers.find((v) => v.handles(peeked.issuer))
-    if (!verifier) return { ok: false, reason: 'unknown_issuer' }
-    return verifier.verify(token, peeked.issuer)
+  async function fail(c: Context<AppEnv>, reason: string): Promise<never> {
+    await lockout.recordFailure(c.var.clientIp, reason, c.var.log)
+    throw invalidCredentials(reason)
   }
 
-  /** Reads the credential, refusing malformed headers and cross-site cookie writes. */
-  async function credentialOf(c: Context<AppEnv>): Promise<Credential> {
-    const read = readCredential(c, config.upstream.cookieName)
-    if (!read.ok) {
-      await lockout.recordFailure(c.var.clientIp, 'malformed_authorization', c.var.log)
-      throw invalidCredentials('malformed_authorization')
+  /**
+   * Reads the credential from `Authorization: Bearer`, else from the cookie of the first verifier
+   * (of the kinds asked for) that has one; never from the URL or the body. Refuses malformed
+   * headers and cookie-borne writes from origins that aren't allowed.
+   */
+  async function credentialOf(c: Context<AppEnv>, verifiers = deps.verifiers): Promise<Credential> {
+    let credential: Credential | undefined
+    const header = c.req.header('authorization')
+    if (header !== undefined) {
+      const match = /^Bearer ([^\s]+)$/i.exec(header.trim())
+      if (!match?.[1]) return fail(c, 'malformed_authorization')
+      credential = { value: match[1], via: 'header' }
+    } else {
+      for (const verifier of verifiers) {
+        const value = verifier.cookie(c)
+        if (value) {
+          credential = { value, via: 'cookie' }
+          break
+        }
+      }
     }
-    if (!read.credential) {
-      throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
-    }
-    if (read.credential.via === 'cookie' && !isSafeMethod(c.req.method)) {
+    if (!credential) throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
+    if (credential.via === 'cookie' && !isSafeMethod(c.req.method)) {
       try {
         assertAllowedOrigin(c, config)
       } catch (error) {
@@ -52,47 +63,36 @@ export function createAuthenticator(deps: {
       }
     }
     await lockout.check(c.var.clientIp, c.var.log)
-    return read.credential
+    return credential
   }
 
-  async function fail(c: Context<AppEnv>, reason: string): Promise<never> {
-    await lockout.recordFailure(c.var.clientIp, reason, c.var.log)
-    throw invalidCredentials(reason)
-  }
-
-  /** Verifies an upstream JWT credential into a principal, or throws the generic 401. */
-  async function principalFromJwt(c: Context<AppEnv>, token: string): Promise<Principal> {
-    const result = await verifyJwt(token)
-    if (!result.ok) return fail(c, `jwt_${result.reason}`)
-    return { ...result.principal, sessionId: undefined, expiresAt: result.expiresAt, method: 'upstream_jwt' }
-  }
-
-  async function principalFromSession(c: Context<AppEnv>, secret: string) {
-    if (!isSessionSecretShape(secret)) return fail(c, 'session_malformed')
-    const found = await sessions.authenticate(secret)
-    if (!found) return fail(c, 'session_unknown_or_expired')
-    return { principal: principalOfSession(found.record), found }
+  /** Authenticates the caller with the verifiers of the given kinds, or throws the generic 401. */
+  async function authenticate(c: Context<AppEnv>, options: Options = {}): Promise<Principal> {
+    const kinds = options.kinds
+    const verifiers = kinds ? deps.verifiers.filter((v) => kinds.includes(v.kind)) : deps.verifiers
+    const credential = await credentialOf(c, verifiers)
+    for (const verifier of verifiers) {
+      const result = await verifier.verify(credential, c)
+      if (result.outcome === 'not_mine') continue
+      if (result.outcome === 'failed') return fail(c, result.reason)
+      c.set('credential', credential)
+      c.set('principal', result.principal)
+      c.var.accessLog.userId = result.principal.userId
+      c.var.accessLog.sessionId = result.principal.sessionId
+      return result.principal
+    }
+    return fail(c, 'unrecognized_credential')
   }
 
   return {
-    verifyJwt,
     credentialOf,
-    principalFromJwt,
+    authenticate,
     fail,
 
-    /** Route middleware: any signed-in caller (session or upstream JWT). */
-    requireUser(options: { sessionOnly?: boolean } = {}): MiddlewareHandler<AppEnv> {
+    /** Route middleware: a signed-in caller (a session or an upstream JWT unless `kinds` narrows it). */
+    requireUser(options: Options = {}): MiddlewareHandler<AppEnv> {
       return async function requireUser(c, next) {
-        const credential = await credentialOf(c)
-        c.set('credential', credential)
-        if (credential.kind === 'session') {
-          const { principal, found } = await principalFromSession(c, credential.value)
-          c.set('principal', principal)
-          c.set('session', found)
-        } else {
-          if (options.sessionOnly) throw invalidCredentials('session_required')
-          c.set('principal', await principalFromJwt(c, credential.value))
-        }
+        await authenticate(c, options)
         await next()
       }
     },

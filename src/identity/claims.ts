@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose'
 import type { IssuerConfig } from '../config/env-schema'
-import type { SessionPrincipal } from '../store/types'
+import type { SessionPrincipal } from './principal'
 
 export type ClaimMapping = IssuerConfig['claims']
 
@@ -10,7 +10,7 @@ const MAX_SUBJECT_LENGTH = 255
  * Reads a claim by exact name first (Auth0-style names such as `https://example.com/roles` contain
  * dots), then as a dotted path into nested objects (Clerk's `o.id`).
  */
-export function readClaim(claims: Record<string, unknown>, name: string): unknown {
+function readClaim(claims: Record<string, unknown>, name: string): unknown {
   if (name in claims) return claims[name]
   let value: unknown = claims
   for (const part of name.split('.')) {

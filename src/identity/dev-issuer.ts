@@ -5,11 +5,11 @@ import { principalFromClaims } from './claims'
 import type { TokenVerifier } from './upstream/upstream-verifier'
 import { failureFromJose } from './upstream/verify-result'
 
-export const DEV_AUDIENCE = 'bridgekeeper-dev-login'
-export const DEV_TOKEN_TYPE = 'dev-login+jwt'
+const DEV_AUDIENCE = 'bridgekeeper-dev-login'
+const DEV_TOKEN_TYPE = 'dev-login+jwt'
 const DEV_TOKEN_SECONDS = 3600
 
-export type DevTokenInput = {
+type DevTokenInput = {
   sub: string
   email?: string | undefined
   emailVerified?: boolean | undefined

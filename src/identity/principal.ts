@@ -1,4 +1,25 @@
-import type { SessionPrincipal } from '../store/types'
+import { z } from 'zod'
+
+/**
+ * Who a user is, as verified at sign-in: what a session remembers. Parsed (not cast) when read
+ * back from a store, since a store holds it as plain JSON.
+ */
+export const SessionPrincipalSchema = z.object({
+  userId: z.string(),
+  issuer: z.string(),
+  email: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined),
+  emailVerified: z.boolean(),
+  roles: z.array(z.string()),
+  orgId: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined),
+  claims: z.record(z.string(), z.unknown()),
+})
+export type SessionPrincipal = z.output<typeof SessionPrincipalSchema>
 
 /** Who the caller is, whichever way they authenticated. Built only on the server side. */
 export type Principal = SessionPrincipal & {

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { principalOf, type Authenticator } from './authenticator'
 import type { DevIssuer } from './dev-issuer'

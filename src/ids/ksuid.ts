@@ -5,9 +5,9 @@
  * Written here because the published packages depend on Node's Buffer/crypto and the bridge
  * must run on Workers too.
  */
-export const KSUID_EPOCH_SECONDS = 1_400_000_000
-export const KSUID_BYTES = 20
-export const KSUID_LENGTH = 27
+const KSUID_EPOCH_SECONDS = 1_400_000_000
+const KSUID_BYTES = 20
+const KSUID_LENGTH = 27
 const PAYLOAD_BYTES = 16
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const MAX_ENCODED = 'aWgEPTl1tmebfsQzFP4bxwgy80V'
@@ -50,7 +50,7 @@ export function encodeKsuid(bytes: Uint8Array): string {
 /** Decodes a 27-character KSUID string into its 20 bytes; throws on anything else. */
 export function decodeKsuid(text: string): Uint8Array {
   if (text.length !== KSUID_LENGTH || text > MAX_ENCODED) throw new RangeError('not a KSUID')
-  let digits: number[] = []
+  const digits: number[] = []
   for (const char of text) {
     const value = ALPHABET.indexOf(char)
     if (value < 0) throw new RangeError('not a KSUID')

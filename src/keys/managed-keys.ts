@@ -9,7 +9,7 @@ import { generateSigningJwk, importSigningKey, type SigningAlgorithm, type Signi
 const KEY_SET = 'signing-keys'
 const MAX_ATTEMPTS = 8
 /** How long an instance trusts its copy of the key set. Added to the publish lead (see below). */
-export const KEY_SET_CACHE_MS = 5000
+const KEY_SET_CACHE_MS = 5000
 
 export type ManagedKeysOptions = {
   store: Store

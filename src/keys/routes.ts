@@ -1,11 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { base64url } from 'jose'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 import type { Config } from '../config/config'
-import { AppError } from '../errors/app-error'
-import { jsonContent, problem } from '../openapi/schemas'
-import { requireAdmin } from '../admin/require-admin'
-import type { Authenticator } from '../identity/authenticator'
+import { jsonContent } from '../openapi/schemas'
 import type { KeyProvider } from './key-provider'
 
 const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi('JWKS')
@@ -29,30 +26,8 @@ const discovery = createRoute({
   responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'OpenID provider metadata (signing keys only)') },
 })
 
-const rotate = createRoute({
-  method: 'post',
-  path: '/v1/admin/keys/rotate',
-  tags: ['Admin'],
-  summary: 'Start a key rotation: publish a new key now, sign with it after the JWKS cache lifetime',
-  security: [{ adminKey: [] }],
-  responses: {
-    200: jsonContent(z.object({ keys: z.array(z.record(z.string(), z.unknown())) }), 'The key set after the request'),
-    401: problem('Missing or wrong admin API key'),
-    409: problem('Keys come from SIGNING_KEYS: rotate them there'),
-  },
-})
-
-const status = createRoute({
-  method: 'get',
-  path: '/v1/admin/keys',
-  tags: ['Admin'],
-  summary: 'The key set and each key\'s state (no key material)',
-  security: [{ adminKey: [] }],
-  responses: { 200: jsonContent(z.object({ keys: z.array(z.record(z.string(), z.unknown())) }), 'Keys'), 401: problem('Missing or wrong admin API key') },
-})
-
-/** JWKS with `Cache-Control: public, max-age` and an ETag (SECURITY.md 7); discovery; admin rotation. */
-export function keyRoutes(deps: { config: Config; keys: KeyProvider; auth: Authenticator }) {
+/** The JWKS with `Cache-Control: public, max-age` and an ETag, and the discovery document. */
+export function keyRoutes(deps: { config: Config; keys: KeyProvider }) {
   const { config, keys } = deps
   const maxAge = config.keys.jwksMaxAgeSeconds
   // The key set changes rarely: hash each distinct body once, not on every request.
@@ -67,9 +42,6 @@ export function keyRoutes(deps: { config: Config; keys: KeyProvider; auth: Authe
     return cached.etag
   }
   const app = new OpenAPIHono<AppEnv>()
-  const admin = requireAdmin(config, deps.auth)
-  // In Hono '/v1/admin/keys/*' also matches '/v1/admin/keys' itself.
-  app.use('/v1/admin/keys/*', admin)
   return app
     .openapi(jwks, async (c) => {
       const body = JSON.stringify({ keys: await keys.publishedKeys() })
@@ -94,17 +66,5 @@ export function keyRoutes(deps: { config: Config; keys: KeyProvider; auth: Authe
         },
         200,
       )
-    })
-    .openapi(rotate, async (c) => {
-      if (!keys.rotate) throw new AppError('conflict', { detail: 'Keys come from SIGNING_KEYS: rotate them there.' })
-      const result = await keys.rotate()
-      c.var.log.warn('admin.keys_rotate_requested', { keys: result.map((k) => `${k.kid}:${k.state}`) })
-      return c.json({ keys: result }, 200)
-    })
-    .openapi(status, async (c) => {
-      const result = keys.status
-        ? await keys.status()
-        : (await keys.publishedKeys()).map((k, i) => ({ kid: String(k.kid), alg: String(k.alg), state: i === 0 ? 'active' : 'published' }))
-      return c.json({ keys: result }, 200)
     })
 }

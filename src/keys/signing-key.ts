@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
 import { newId } from '../ids/prefixed-id'
 
-export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const
+const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
 
 /** A private key the bridge signs with, imported once per isolate. */
@@ -16,7 +16,7 @@ export type SigningKey = {
 const PUBLIC_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const
 
 /** The public half of a JWK with `kid`, `alg` and `use: "sig"` (SECURITY.md 7). */
-export function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
+function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
   const out: JWK = { kid, alg, use: 'sig' }
   for (const member of PUBLIC_MEMBERS) if (jwk[member] !== undefined) out[member] = jwk[member]
   return out

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock'
 import { redact } from './redact'
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+type LogLevel = (typeof LOG_LEVELS)[number]
 export type LogFields = Record<string, unknown>
 
 /** Structured JSON logger: one line per event, UTC timestamps, secrets redacted by key name. */

@@ -10,7 +10,7 @@ const SECRET_VALUE = [
 const MAX_STRING = 2048
 const MAX_DEPTH = 6
 
-export const REDACTED = '[redacted]'
+const REDACTED = '[redacted]'
 
 /** Returns a copy of `value` safe to log: secret-named keys and credential-shaped strings are replaced. */
 export function redact(value: Record<string, unknown>): Record<string, unknown> {

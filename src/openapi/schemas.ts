@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 
 /** RFC 9457 problem body, as every error response carries it. */
-export const ProblemSchema = z
+const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: 'urn:bridgekeeper:problem:not_found' }),
     title: z.string(),

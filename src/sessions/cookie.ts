@@ -1,16 +1,16 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 
 /**
  * The session cookie (SECURITY.md 17): `__Host-` prefixed over HTTPS, always HttpOnly, Secure,
  * SameSite=Lax, Path=/ and no Domain. Over plain HTTP (local development only) the prefix can't
  * be used, so the name drops it; browsers still accept Secure cookies from localhost.
  */
-export const HOST_COOKIE = '__Host-bk_session'
-export const DEV_COOKIE = 'bk_session'
+const HOST_COOKIE = '__Host-bk_session'
+const DEV_COOKIE = 'bk_session'
 
-export function sessionCookieName(c: Context<AppEnv>): string {
+function sessionCookieName(c: Context<AppEnv>): string {
   return c.var.https ? HOST_COOKIE : DEV_COOKIE
 }
 

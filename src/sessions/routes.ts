@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import type { AppEnv } from '../app-env'
+import type { AppEnv } from '../http/app-env'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { AppError, invalidCredentials } from '../errors/app-error'
@@ -8,11 +7,10 @@ import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import { readOptionalJson } from '../http/optional-json'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
-import type { SessionPrincipal } from '../store/types'
 import { clearSessionCookie, writeSessionCookie } from './cookie'
 import { CreateSessionBody, SessionCreatedSchema, SessionSchema, sessionView } from './schemas'
 import { runRevocationHook, type RevocationHook } from './revocation-hook'
-import { secretsEqual } from './secret'
+import { issueSession } from './issue-session'
 import { logSessionEvent, type SessionService } from './session-service'
 
 const authProblems = {
@@ -26,7 +24,7 @@ const create = createRoute({
   method: 'post',
   path: '/v1/sessions',
   tags: ['Sessions'],
-  summary: 'Exchange a verified upstream token (or, for a trusted backend, the admin API key) for a new session',
+  summary: 'Exchange a verified upstream token for a new session',
   security: [{ bearer: [] }, { upstreamCookie: [] }],
   request: { body: { content: { 'application/json': { schema: CreateSessionBody } }, required: false } },
   responses: { 201: jsonContent(SessionCreatedSchema, 'A new session'), 422: problem('Invalid body'), ...authProblems },
@@ -80,55 +78,16 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
   const user = auth.requireUser()
   app.on(['GET', 'DELETE'], '/v1/sessions', user)
   app.on('DELETE', '/v1/sessions/:id', user)
-  app.on('POST', '/v1/sessions/refresh', user)
-
-  const issue = async (
-    c: Context<AppEnv>,
-    principal: SessionPrincipal,
-    transport: 'cookie' | 'bearer',
-  ) => {
-    await sessions.checkCreateRate(userKey(principal), c.var.clientIp)
-    const { record, secret, evicted } = await sessions.create(principal, {
-      userAgent: c.req.header('user-agent'),
-      ip: c.var.clientIp,
-    })
-    logSessionEvent(c.var.log, 'session.created', record, { transport, ip: c.var.clientIp })
-    for (const id of evicted) c.var.log.info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
-    if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
-    return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
-  }
+  app.on('POST', '/v1/sessions/refresh', auth.requireUser({ kinds: ['session'] }))
 
   return app
     .openapi(create, async (c) => {
       const body = await readOptionalJson(c, CreateSessionBody)
-      const credential = await auth.credentialOf(c)
-      if (credential.kind === 'jwt' && config.adminApiKey && credential.via === 'header') {
-        if (await secretsEqual(credential.value, config.adminApiKey)) {
-          if (!body.userId) throw new AppError('validation_failed', { detail: 'userId is required', extensions: { errors: [{ path: 'userId', message: 'required' }] } })
-          const principal: SessionPrincipal = {
-            userId: body.userId,
-            issuer: body.issuer ?? config.publicUrl,
-            email: body.email,
-            emailVerified: body.emailVerified ?? false,
-            roles: body.roles ?? [],
-            orgId: body.orgId,
-            claims: {},
-          }
-          c.var.log.info('admin.session_created', { userId: principal.userId, issuer: principal.issuer })
-          return c.json(await issue(c, principal, 'bearer'), 201)
-        }
-      }
-      if (credential.kind === 'session') throw invalidCredentials('session_cannot_create_session')
-      const adminOnly = (['userId', 'issuer', 'email', 'emailVerified', 'roles', 'orgId'] as const).filter((k) => body[k] !== undefined)
-      if (adminOnly.length > 0) {
-        throw new AppError('validation_failed', {
-          detail: 'Identity fields come from the verified token; only the admin API key may set them.',
-          extensions: { errors: adminOnly.map((path) => ({ path, message: 'not allowed' })) },
-        })
-      }
-      const principal = await auth.principalFromJwt(c, credential.value)
+      // Only an upstream token signs in: a session can't mint a session, and a stale session
+      // cookie next to a valid upstream cookie doesn't get in the way.
+      const principal = await auth.authenticate(c, { kinds: ['token'] })
       const { sessionId: _, expiresAt: __, method: ___, ...sessionPrincipal } = principal
-      return c.json(await issue(c, sessionPrincipal, body.transport ?? 'cookie'), 201)
+      return c.json(await issueSession(c, { config, sessions }, sessionPrincipal, body.transport ?? 'cookie'), 201)
     })
     .openapi(list, async (c) => {
       const principal = principalOf(c)
@@ -158,7 +117,7 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
     .openapi(refresh, async (c) => {
       const current = c.var.session
       const credential = c.var.credential
-      if (!current || credential?.kind !== 'session') throw invalidCredentials('session_required')
+      if (!current || !credential) throw invalidCredentials('session_required')
       if (current.viaPreviousSecret) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
       const rotated = await sessions.rotate(current.record, credential.value)
       if (!rotated) throw new AppError('conflict', { detail: 'This secret was already rotated.' })

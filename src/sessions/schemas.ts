@@ -20,12 +20,6 @@ export const CreateSessionBody = z
       .enum(['cookie', 'bearer'])
       .optional()
       .openapi({ description: 'cookie (default): an HttpOnly cookie; bearer: the secret in the body, for mobile and servers' }),
-    userId: z.string().min(1).max(255).optional().openapi({ description: 'Admin API key only' }),
-    issuer: z.string().min(1).max(255).optional().openapi({ description: 'Admin API key only' }),
-    email: z.email().optional().openapi({ description: 'Admin API key only' }),
-    emailVerified: z.boolean().optional().openapi({ description: 'Admin API key only' }),
-    roles: z.array(z.string().min(1).max(64)).max(32).optional().openapi({ description: 'Admin API key only' }),
-    orgId: z.string().min(1).max(255).optional().openapi({ description: 'Admin API key only' }),
   })
   .strict()
   .openapi('CreateSession')

@@ -1,12 +1,11 @@
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
-import type { Principal } from '../identity/principal'
-import { userKey } from '../identity/principal'
+import { SessionPrincipalSchema, userKey, type Principal, type SessionPrincipal } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../log/logger'
 import { storeCall } from '../store/store-call'
-import type { SessionPrincipal, SessionRecord, Store } from '../store/types'
-import { enforceBudgets } from '../http/rate-limit'
+import type { SessionRecord, Store } from '../store/types'
+import { enforceBudgets } from '../budgets/enforce-budgets'
 import { hashSecret, newSessionSecret } from './secret'
 
 export type SessionService = ReturnType<typeof createSessionService>
@@ -77,10 +76,10 @@ export function createSessionService(deps: { store: Store; clock: Clock; config:
   }
 }
 
-/** The principal of a request authenticated by a session. */
+/** The principal of a request authenticated by a session (parsed: the store holds plain JSON). */
 export function principalOfSession(record: SessionRecord): Principal {
   return {
-    ...record.principal,
+    ...SessionPrincipalSchema.parse(record.principal),
     sessionId: record.id,
     expiresAt: Math.min(record.idleExpiresAt, record.absoluteExpiresAt),
     method: 'session',

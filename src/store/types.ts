@@ -14,23 +14,18 @@ export interface Store {
   readonly kv: KvStore
 }
 
-/** What a session remembers about its user, captured at sign-in. */
-export type SessionPrincipal = {
-  userId: string
-  issuer: string
-  email: string | undefined
-  emailVerified: boolean
-  roles: string[]
-  orgId: string | undefined
-  claims: Record<string, unknown>
-}
+/**
+ * What a session remembers about its user, as JSON. The store never looks inside; the sessions
+ * module writes it and parses it back.
+ */
+export type StoredPrincipal = Readonly<Record<string, unknown>>
 
 export type SessionRecord = {
   id: string
   userKey: string
   /** SHA-256 (base64url) of the current secret. The secret itself is never stored. */
   secretHash: string
-  principal: SessionPrincipal
+  principal: StoredPrincipal
   createdAt: number
   lastActiveAt: number
   idleExpiresAt: number

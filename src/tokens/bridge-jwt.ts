@@ -6,7 +6,7 @@ import { renderClaims, shortcodeProblems, type ClaimSpec } from './shortcodes'
 import type { MintContext, MintedToken, TokenTemplate } from './template'
 
 /** Claims only the bridge sets (SECURITY.md 8). A template or a request can never set them. */
-export const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti'] as const
+const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti'] as const
 
 export const DEFAULT_LIFETIME_SECONDS = 60
 export const DEFAULT_SKEW_SECONDS = 5

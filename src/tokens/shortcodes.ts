@@ -21,7 +21,7 @@ const PATH = /^[a-z_]+(\.[A-Za-z0-9_:/.-]+)?$/
 const QUOTED = /^'([^']*)'$|^"([^"]*)"$/
 
 /** The values a shortcode can name. */
-export function shortcodeScope(principal: Principal): Record<string, unknown> {
+function shortcodeScope(principal: Principal): Record<string, unknown> {
   return {
     'user.id': principal.userId,
     'user.email': principal.email,
@@ -77,7 +77,7 @@ export function renderClaims(spec: ClaimSpec, principal: Principal): unknown {
       if (whole) return lookup(whole[1] ?? '', principal, scope)
       return value.replace(ANY, (_, expression: string) => {
         const found = lookup(expression, principal, scope)
-        return found === undefined ? '' : Array.isArray(found) ? found.join(',') : String(found)
+        return found === undefined ? '' : Array.isArray(found) ? found.join(',') : typeof found === 'string' ? found : JSON.stringify(found)
       })
     }
     if (Array.isArray(value)) return value.map(render).filter((item) => item !== undefined)

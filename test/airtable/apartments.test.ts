@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { apartments } from '../../adapters/airtable/apartments'
 import { compileFormula, fieldRef, quoteString } from '../../adapters/airtable/formula'
-import type { App } from '../../src/app'
-import { startLocalAirtable, type LocalAirtable } from '../airtable-server/server'
-import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../helpers/oidc-issuer'
+import type { App } from '../../src/assembly/create-app'
+import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
+import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 const BASE = 'appApartments00001'

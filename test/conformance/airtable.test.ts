@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest'
 import { airtableTable } from '../../adapters/airtable/airtable-adapter'
-import { startLocalAirtable, type LocalAirtable } from '../airtable-server/server'
+import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
 import { defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { App } from '../../src/app'
+import type { App } from '../../src/assembly/create-app'
 
 export type ConformanceBackend = {
   app: App

@@ -1,4 +1,4 @@
-import type { App } from '../../src/app'
+import type { App } from '../../src/assembly/create-app'
 
 export type DataResponse = { status: number; body: { id: string; fields: Record<string, unknown>; code?: string; [k: string]: unknown } }
 

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb'
-import { startMongoWireServer } from '../mongo-server/server'
+import { startMongoWireServer } from '../fakes/mongodb/server'
 
 /**
  * A MongoDB for tests: the real one at MONGODB_URL when set, otherwise the local wire-protocol

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
-import type { App } from '../../src/app'
+import type { App } from '../../src/assembly/create-app'
 
 /** Serves an app on a random loopback port over real HTTP. */
 export async function serveApp(app: App) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { generateSigningJwk } from '../../src/keys/signing-key'
+import { createMemoryStore } from '../../src/store/memory-store'
 import { makeTestApp } from '../helpers/test-app'
 
 const tokenFrom = async (app: Awaited<ReturnType<typeof makeTestApp>>['app']) => {
@@ -27,9 +28,8 @@ describe('development issuer', () => {
     const production = await makeTestApp({
       BRIDGE_MODE: 'production',
       PUBLIC_URL: 'https://bridge.example',
-      REDIS_URL: 'redis://127.0.0.1:6379',
       SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
-    })
+    }, { store: createMemoryStore() })
     expect(production.config.mode).toBe('production')
     const attempt = await tokenFrom(production.app)
     expect(attempt.status).toBe(404)

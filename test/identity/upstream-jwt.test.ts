@@ -1,10 +1,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { base64url, exportJWK, generateKeyPair, SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseConfig } from '../../src/config/config'
 import { makeTestApp, testSigningKey, type TestApp } from '../helpers/test-app'
-import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../helpers/oidc-issuer'
+import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 
 let issuer: OidcIssuer
 let t: TestApp
@@ -206,7 +206,13 @@ describe('upstream identity-provider JWTs', () => {
       expect((await ask()).status).toBe(401)
       expect((await ask()).status).toBe(401)
       expect(cooled.jwksFetches - baseline).toBeLessThanOrEqual(1)
-      await new Promise((resolve) => setTimeout(resolve, 1100))
+      // jose measures the cooldown with Date.now(): move that clock (and the bridge's) past it.
+      vi.useFakeTimers({ toFake: ['Date'] })
+      const travel = (ms: number) => {
+        vi.setSystemTime(Date.now() + ms)
+        app.clock.advance(ms)
+      }
+      travel(1100)
       expect((await ask()).status).toBe(401)
       expect(cooled.jwksFetches - baseline).toBeLessThanOrEqual(2)
       expect((await ask()).status).toBe(401)
@@ -214,10 +220,11 @@ describe('upstream identity-provider JWTs', () => {
 
       // A key added at the issuer is picked up through the same refetch path.
       const fresh = await cooled.addKey('RS256', 'new-key')
-      await new Promise((resolve) => setTimeout(resolve, 1100))
+      travel(1100)
       const rotated = await cooled.sign({}, { key: fresh })
       expect((await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${rotated}` } })).status).toBe(200)
     } finally {
+      vi.useRealTimers()
       await cooled.close()
     }
   })

@@ -35,7 +35,7 @@ function hasuraLikeConsumer(t: TestApp, phaseMs: number) {
 
 async function runRotation(env: Record<string, string>, rotateAt: number[], durationMs: number) {
   const t = await makeTestApp({ KEY_ENCRYPTION_KEY: KEK, ADMIN_API_KEY: ADMIN, SESSION_ABSOLUTE_TIMEOUT: '86400', MINT_PER_USER: '100000', ...env })
-  const created = await t.app.request('/v1/sessions', {
+  const created = await t.app.request('/v1/admin/sessions', {
     method: 'POST',
     headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ userId: 'rotating-user' }),

@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { mongoPosts } from '../../adapters/mongodb/posts'
-import type { App } from '../../src/app'
+import type { App } from '../../src/assembly/create-app'
 import { testMongo } from '../helpers/mongo'
 import { dataClient } from '../helpers/data-client'
 import { makeTestApp, testAdapter } from '../helpers/test-app'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RevocationEvent } from '../../src/sessions/revocation-hook'
-import type { App } from '../../src/app'
+import type { App } from '../../src/assembly/create-app'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 async function bearer(app: App, sub: string) {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { airtableAdapter } from '../../adapters/airtable'
 import { prismaAdapter } from '../../adapters/prisma'
-import { startLocalAirtable } from '../airtable-server/server'
+import { startLocalAirtable } from '../fakes/airtable/server'
 import { testServiceAccount } from '../helpers/service-account'
 import { makeTestApp } from '../helpers/test-app'
 import { SMOKE_AIRTABLE } from './fixtures'
@@ -20,10 +20,11 @@ const env = {
   FIREBASE_SERVICE_ACCOUNT: JSON.stringify(testServiceAccount().account),
 }
 // The real adapters, set up from the environment by the same assembly as `npm start`.
-const { app, close } = await makeTestApp(env, { adapters: [prismaAdapter, airtableAdapter] })
+const bridge = await makeTestApp(env, { adapters: [prismaAdapter, airtableAdapter] })
+const app = bridge.app
 afterAll(async () => {
   await airtable.close()
-  await close()
+  await bridge.close()
 })
 
 defineSmokeSuite('node', async (request) => app.request(request))

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { startLocalAirtable } from '../airtable-server/server'
+import { startLocalAirtable } from '../fakes/airtable/server'
 import { testServiceAccount } from '../helpers/service-account'
 import { SMOKE_AIRTABLE } from '../smoke/fixtures'
 

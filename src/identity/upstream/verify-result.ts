@@ -1,4 +1,4 @@
-import type { SessionPrincipal } from '../../store/types'
+import type { SessionPrincipal } from '../principal'
 
 /** Why a token was refused. Logged and counted; the client only ever sees a generic 401. */
 export type TokenFailure =

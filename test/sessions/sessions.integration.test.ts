@@ -1,57 +1,15 @@
 import { Redis } from 'ioredis'
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Store } from '../../src/store/types'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { REDIS_URL, useRedisStores } from '../helpers/redis'
+import { asSession, bearerSession, devToken, freshIp, MINUTE, SESSION_ENV, signIn } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
-import { dropPrefix, REDIS_URL, redisStore, uniquePrefix } from '../helpers/redis'
 
-const prefix = uniquePrefix('sessions')
-const stores: Store[] = []
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()))
-  await dropPrefix(prefix)
-})
+const redis = useRedisStores('sessions')
 
 async function redisApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const store = await redisStore(prefix)
-  stores.push(store)
-  return makeTestApp({ ALLOWED_ORIGINS: 'https://app.example', TRUST_PROXY: 'x-forwarded-for', ...env }, { store })
+  const store = await redis.open()
+  return makeTestApp({ ...SESSION_ENV, ...env }, { store })
 }
-
-const MINUTE = 60_000
-let ipCounter = 0
-/** Each test signs in from its own address so the per-IP limits of one test don't touch another. */
-const freshIp = () => `198.51.100.${++ipCounter}`
-
-async function devToken(t: TestApp, sub: string, email = `${sub}@example.com`) {
-  const response = await t.app.request('/dev/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sub, email }),
-  })
-  expect(response.status).toBe(200)
-  return ((await response.json()) as { token: string }).token
-}
-
-async function signIn(t: TestApp, sub: string, transport: 'bearer' | 'cookie' = 'bearer', ip = freshIp(), url = 'http://bridge.test') {
-  const token = await devToken(t, sub)
-  const response = await t.app.request(`${url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': ip, 'User-Agent': 'vitest' },
-    body: JSON.stringify({ transport }),
-  })
-  return response
-}
-
-async function bearerSession(t: TestApp, sub: string, ip?: string) {
-  t.clock.advance(1) // sessions made in the same millisecond have no defined order
-  const response = await signIn(t, sub, 'bearer', ip)
-  expect(response.status).toBe(201)
-  const body = (await response.json()) as { session: { id: string }; secret: string }
-  return { id: body.session.id, secret: body.secret }
-}
-
-const asSession = (t: TestApp, secret: string, path = '/v1/me', init: RequestInit = {}) =>
-  t.app.request(path, { ...init, headers: { Authorization: `Bearer ${secret}`, 'X-Forwarded-For': '192.0.2.250', ...(init.headers ?? {}) } })
 
 describe('sessions on the real Redis', () => {
   let t: TestApp
@@ -75,7 +33,7 @@ describe('sessions on the real Redis', () => {
     const { secret } = await bearerSession(t, 'hash-only')
     const raw = new Redis(REDIS_URL)
     try {
-      const keys = await raw.keys(`${prefix}*`)
+      const keys = await raw.keys(`${redis.prefix}*`)
       expect(keys.some((k) => k.includes(secret))).toBe(false)
       for (const key of keys) {
         const type = await raw.type(key)
@@ -271,94 +229,5 @@ describe('sessions on the real Redis', () => {
     const ip = freshIp()
     for (const sub of ['p1', 'p2', 'p3']) expect((await signIn(limited, sub, 'bearer', ip)).status).toBe(201)
     expect((await signIn(limited, 'p4', 'bearer', ip)).status).toBe(429)
-  })
-})
-
-describe('CSRF on cookie-authenticated writes', () => {
-  it('refuses a write without an allowed Origin, allows it with one, and never checks bearer calls', async () => {
-    const t = await redisApp()
-    const response = await signIn(t, 'csrf', 'cookie')
-    const secret = /bk_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? ''
-    const cookie = `bk_session=${secret}`
-    const refresh = (headers: Record<string, string>) =>
-      t.app.request('/v1/sessions/refresh', { method: 'POST', headers: { Cookie: cookie, ...headers } })
-    const attempts: Record<string, string>[] = [{}, { Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]
-    for (const headers of attempts) {
-      const refused = await refresh(headers)
-      expect(refused.status).toBe(403)
-      expect(await refused.json()).toMatchObject({ code: 'origin_not_allowed' })
-    }
-    expect((await t.app.request('/v1/me', { headers: { Cookie: cookie } })).status).toBe(200)
-    expect((await refresh({ Origin: 'https://app.example' })).status).toBe(200)
-    const { secret: bearer } = await bearerSession(t, 'csrf-bearer')
-    expect((await asSession(t, bearer, '/v1/sessions/refresh', { method: 'POST' })).status).toBe(200)
-  })
-
-  it('checks the upstream cookie on sign-in too', async () => {
-    const t = await redisApp()
-    const token = await devToken(t, 'clerk-cookie')
-    const post = (headers: Record<string, string>) =>
-      t.app.request('/v1/sessions', { method: 'POST', headers: { Cookie: `__session=${token}`, 'X-Forwarded-For': freshIp(), ...headers } })
-    expect((await post({ Origin: 'https://evil.example' })).status).toBe(403)
-    expect((await post({ Origin: 'https://app.example' })).status).toBe(201)
-  })
-})
-
-describe('guessing detection', () => {
-  it('locks out an address after repeated failures, logs a security event, and spares other addresses', async () => {
-    const t = await redisApp({ AUTH_FAILURE_LIMIT: '5' })
-    const { secret } = await bearerSession(t, 'victim-of-noise')
-    const guess = (ip: string, value: string) =>
-      t.app.request('/v1/me', { headers: { Authorization: `Bearer ${value}`, 'X-Forwarded-For': ip } })
-    const attacker = freshIp()
-    for (let i = 0; i < 5; i++) {
-      const wrong = `bks_${crypto.randomUUID().replaceAll('-', '').padEnd(43, 'x')}`
-      expect((await guess(attacker, wrong)).status).toBe(401)
-    }
-    const locked = await guess(attacker, secret)
-    expect(locked.status).toBe(429)
-    expect(locked.headers.get('retry-after')).toBe('300')
-    expect((await guess(freshIp(), secret)).status).toBe(200)
-    const event = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'security.auth_lockout')
-    expect(event).toMatchObject({ ip: attacker, failures: 5 })
-    expect(event.eventId).toMatch(/^evt_/)
-    expect(t.logs.join('\n')).not.toContain(secret)
-    t.clock.advance(10 * MINUTE)
-    expect((await guess(attacker, secret)).status).toBe(200)
-  })
-})
-
-describe('admin API key', () => {
-  const ADMIN = 'a'.repeat(16) + crypto.randomUUID()
-
-  it('lets a trusted backend create a session and revoke all of a user\'s sessions', async () => {
-    const t = await redisApp({ ADMIN_API_KEY: ADMIN })
-    const created = await t.app.request('/v1/sessions', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
-      body: JSON.stringify({ userId: 'backend-user', email: 'b@example.com', roles: ['member'] }),
-    })
-    expect(created.status).toBe(201)
-    const { secret } = (await created.json()) as { secret: string }
-    expect(await (await asSession(t, secret)).json()).toMatchObject({ userId: 'backend-user', roles: ['member'] })
-
-    const wrong = await t.app.request('/v1/admin/sessions/revoke', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}x`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ userId: 'backend-user' }),
-    })
-    expect(wrong.status).toBe(401)
-    const revoked = await t.app.request('/v1/admin/sessions/revoke', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ userId: 'backend-user' }),
-    })
-    expect(await revoked.json()).toEqual({ revoked: 1 })
-    expect((await asSession(t, secret)).status).toBe(401)
-  })
-
-  it('does not treat the admin key as a user credential', async () => {
-    const t = await redisApp({ ADMIN_API_KEY: ADMIN })
-    expect((await t.app.request('/v1/me', { headers: { Authorization: `Bearer ${ADMIN}` } })).status).toBe(401)
   })
 })

@@ -1,21 +1,17 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { airtableTable } from '../../adapters/airtable/airtable-adapter'
-import type { App } from '../../src/app'
+import type { App } from '../../src/assembly/create-app'
 import type { Store } from '../../src/store/types'
-import { startLocalAirtable } from '../airtable-server/server'
+
+import { startLocalAirtable } from '../fakes/airtable/server'
 import { notesResource } from '../conformance/notes-resource'
-import { dropPrefix, redisStore, uniquePrefix } from '../helpers/redis'
+import { useRedisStores } from '../helpers/redis'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 const TOKEN = 'patLocalOperation.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
-const prefix = uniquePrefix('airtable')
-const stores: Store[] = []
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()))
-  await dropPrefix(prefix)
-})
+const redis = useRedisStores('airtable')
 
 async function bridge(base: string, endpointUrl: string, options: { store?: Store; maxWaitMs?: number; timeoutMs?: number; token?: string; perSecond?: number } = {}) {
   const backend = airtableTable({
@@ -46,11 +42,10 @@ describe('Airtable rate budget', () => {
     const base = 'appSharedBudget001'
     const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] } })
     try {
-      const [storeA, storeB] = [await redisStore(prefix), await redisStore(prefix)]
-      stores.push(storeA, storeB)
+      const [storeA, storeB] = [await redis.open(), await redis.open()]
       const a = await bridge(base, server.url, { store: storeA, maxWaitMs: 20_000 })
       const b = await bridge(base, server.url, { store: storeB, maxWaitMs: 20_000 })
-      const responses = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).call('GET')))
+      const responses = await Promise.all(Array.from({ length: 16 }, async (_, i) => (i % 2 ? a : b).call('GET')))
       const bodies = await Promise.all(responses.map((r) => r.text()))
       expect(responses.map((r) => r.status), bodies.join('\n')).toEqual(Array(16).fill(200))
       const times = server.requestLog.filter((r) => r.base === base).map((r) => r.at)
@@ -67,7 +62,7 @@ describe('Airtable rate budget', () => {
     const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] } })
     try {
       const b = await bridge(base, server.url, { maxWaitMs: 0 })
-      const statuses = (await Promise.all(Array.from({ length: 8 }, () => b.call('GET')))).map((r) => r.status)
+      const statuses = (await Promise.all(Array.from({ length: 8 }, async () => b.call('GET')))).map((r) => r.status)
       expect(statuses.filter((s) => s === 200)).toHaveLength(1)
       expect(statuses.filter((s) => s === 503)).toHaveLength(7)
       const refused = await b.call('GET')

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { firebaseRefreshTokenRevocation } from '../../adapters/firebase/revoke-refresh-tokens'
 import { startAuthEmulator } from '../helpers/firebase-emulator'
 import { testServiceAccount } from '../helpers/service-account'
+import { generateSigningJwk } from '../../src/keys/signing-key'
+import { createMemoryStore } from '../../src/store/memory-store'
 import { makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
 
 const PROJECT = 'demo-bridgekeeper'
@@ -113,7 +115,8 @@ describe('Firebase refresh-token revocation (Node, opt-in)', () => {
     await expect(makeTestApp({ FIREBASE_REVOKE_ON_SIGNOUT: 'true' }, { adapters: [firebaseRevocationAdapter] })).rejects.toThrow(
       /FIREBASE_REVOKE_ON_SIGNOUT: needs FIREBASE_SERVICE_ACCOUNT/,
     )
-    await expect(makeTestApp({ BRIDGE_MODE: 'production', FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' })).rejects.toThrow(
+    const production = { BRIDGE_MODE: 'production', PUBLIC_URL: 'https://bridge.example', SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }) }
+    await expect(makeTestApp({ ...production, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' }, { store: createMemoryStore() })).rejects.toThrow(
       /FIREBASE_AUTH_EMULATOR_HOST: must not be set in production/,
     )
   })

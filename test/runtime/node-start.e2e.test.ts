@@ -3,11 +3,12 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { freePort } from '../helpers/child-process'
 
 describe('npm start (the Node entry) with no configuration', () => {
   it('serves a development bridge and keeps a private signing key under the data folder', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'bk-data-'))
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort()
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), BRIDGE_DATA_DIR: dataDir }
     // One process (no npx wrapper), so stopping it stops the server.
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })

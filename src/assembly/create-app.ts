@@ -3,37 +3,39 @@ import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
-import packageJson from '../package.json'
-import type { AppEnv } from './app-env'
-import type { Clock } from './clock'
-import { ConfigError, type Config } from './config/config'
-import { AppError } from './errors/app-error'
-import { problemResponse } from './errors/problem'
-import { adminRoutes } from './admin/routes'
-import { healthRoutes } from './health/routes'
-import { createAuthenticator } from './identity/authenticator'
-import { createDevIssuer } from './identity/dev-issuer'
-import { createLockout } from './identity/lockout'
-import { devRoutes, identityRoutes } from './identity/routes'
-import { createUpstreamVerifier, type TokenVerifier } from './identity/upstream/upstream-verifier'
-import type { FetchLike } from './http/bounded-fetch'
-import type { RevocationHook } from './sessions/revocation-hook'
-import { sessionRoutes } from './sessions/routes'
-import { createSessionService } from './sessions/session-service'
-import { onError, onNotFound } from './http/error-handler'
-import { jsonOnly } from './http/json-only'
-import { originAllowed } from './http/origins'
-import { requestContext, type SocketAddress } from './http/request-context'
-import { securityHeaders } from './http/security-headers'
-import { validationHook } from './http/validation'
-import type { KeyProvider } from './keys/key-provider'
-import { keyRoutes } from './keys/routes'
-import { checkTemplates, type TokenTemplate } from './tokens/template'
-import { tokenRoutes } from './tokens/routes'
-import { bindResource, resourceProblems, type ResourceDefinition } from './data/resource'
-import { dataRoutes } from './data/routes'
-import type { Logger } from './log/logger'
-import type { Store } from './store/types'
+import packageJson from '../../package.json'
+import type { AppEnv } from '../http/app-env'
+import type { Clock } from '../clock'
+import { ConfigError, type Config } from '../config/config'
+import { AppError } from '../errors/app-error'
+import { problemResponse } from '../errors/problem'
+import { adminRoutes } from '../admin/routes'
+import { healthRoutes } from '../health/routes'
+import { createAuthenticator } from '../identity/authenticator'
+import { createDevIssuer } from '../identity/dev-issuer'
+import { createLockout } from '../identity/lockout'
+import { devRoutes, identityRoutes } from '../identity/routes'
+import { jwtCredentialVerifier } from '../identity/jwt-verifier'
+import { createUpstreamVerifier, type TokenVerifier } from '../identity/upstream/upstream-verifier'
+import type { FetchLike } from '../http/bounded-fetch'
+import type { RevocationHook } from '../sessions/revocation-hook'
+import { sessionRoutes } from '../sessions/routes'
+import { createSessionService } from '../sessions/session-service'
+import { sessionCredentialVerifier } from '../sessions/session-verifier'
+import { onError, onNotFound } from '../http/error-handler'
+import { jsonOnly } from '../http/json-only'
+import { originAllowed } from '../http/origins'
+import { requestContext, type SocketAddress } from '../http/request-context'
+import { securityHeaders } from '../http/security-headers'
+import { validationHook } from '../http/validation'
+import type { KeyProvider } from '../keys/key-provider'
+import { keyRoutes } from '../keys/routes'
+import { checkTemplates, type TokenTemplate } from '../tokens/template'
+import { tokenRoutes } from '../tokens/routes'
+import { bindResource, resourceProblems, type ResourceDefinition } from '../data/resource'
+import { dataRoutes } from '../data/routes'
+import type { Logger } from '../log/logger'
+import type { Store } from '../store/types'
 
 /** Everything the app needs from its runtime. The Node and Workers entries build this. */
 export type AppDeps = {
@@ -92,7 +94,7 @@ export function createApp(deps: AppDeps) {
     cors({
       origin: (origin) => (originAllowed(config, origin) ? origin : null),
       credentials: true,
-      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
       exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'ETag'],
       maxAge: 600,
@@ -112,7 +114,7 @@ export function createApp(deps: AppDeps) {
 
   const sessions = createSessionService({ store, clock, config: config.sessions })
   const lockout = createLockout({ store, clock, ...config.authFailures })
-  const verifiers: TokenVerifier[] = [
+  const issuers: TokenVerifier[] = [
     createUpstreamVerifier({
       issuers: config.upstream.issuers,
       timeoutMs: config.upstream.jwksTimeoutMs,
@@ -124,14 +126,22 @@ export function createApp(deps: AppDeps) {
     }),
   ]
   const devIssuer = config.mode === 'development' ? createDevIssuer(config.publicUrl, clock) : undefined
-  if (devIssuer) verifiers.push(devIssuer)
-  const auth = createAuthenticator({ config, sessions, lockout, verifiers })
+  if (devIssuer) issuers.push(devIssuer)
+  // The authenticator chain: the bridge's own sessions first, then JWTs of the known issuers.
+  const auth = createAuthenticator({
+    config,
+    lockout,
+    verifiers: [
+      sessionCredentialVerifier(sessions),
+      jwtCredentialVerifier({ issuers, maxTokenBytes: config.upstream.maxTokenBytes, cookieName: config.upstream.cookieName }),
+    ],
+  })
 
   app.route('/', healthRoutes(store))
   app.route('/', identityRoutes(auth))
   app.route('/', sessionRoutes({ config, clock, sessions, auth, onRevoked: deps.onSessionsRevoked }))
-  app.route('/', adminRoutes({ config, sessions, auth, onRevoked: deps.onSessionsRevoked }))
-  app.route('/', keyRoutes({ config, keys: deps.keys, auth }))
+  app.route('/', adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked: deps.onSessionsRevoked }))
+  app.route('/', keyRoutes({ config, keys: deps.keys }))
   app.route('/', tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }))
   app.route('/', dataRoutes({ config, clock, store, resources, auth }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))

@@ -1,9 +1,9 @@
 import { deserialize, serialize, type Document } from 'bson'
 
 /** MongoDB wire protocol framing: OP_MSG (2013), and the legacy OP_QUERY/OP_REPLY handshake. */
-export const OP_REPLY = 1
+const OP_REPLY = 1
 export const OP_QUERY = 2004
-export const OP_MSG = 2013
+const OP_MSG = 2013
 const CHECKSUM_PRESENT = 1
 
 export type Incoming =

@@ -56,13 +56,13 @@ export function createEngine() {
   const sortDocs = (docs: Document[], sort: Document | undefined): Document[] => {
     if (!sort || Object.keys(sort).length === 0) return docs
     const encoded = docs.map((doc, i) => ({ ...(encode(doc) as Document), __i: i }))
-    const sorted = new Aggregator([{ $sort: sort }]).run(encoded) as Document[]
+    const sorted = new Aggregator([{ $sort: sort }]).run<Document>(encoded)
     return sorted.map((d) => docs[d.__i as number] as Document)
   }
 
   const project = (doc: Document, projection: Document | undefined): Document => {
     if (!projection || Object.keys(projection).length === 0) return doc
-    const [result] = new Aggregator([{ $project: encode(projection) }]).run([encode(doc) as Document]) as Document[]
+    const [result] = new Aggregator([{ $project: encode(projection) }]).run<Document>([encode(doc)])
     return decode(result) as Document
   }
 
@@ -240,7 +240,7 @@ export function createEngine() {
           if (!SUPPORTED_PIPELINE.has(op)) throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${op}'`)
         }
         const coll = collection(db, String(command.aggregate), false)
-        const result = new Aggregator(encode(pipeline) as Document[]).run((coll?.docs ?? []).map((d) => encode(d) as Document)) as Document[]
+        const result = new Aggregator(encode(pipeline) as Document[]).run<Document>((coll?.docs ?? []).map((d) => encode(d) as Document))
         return cursorReply(`${db}.${command.aggregate}`, result.map((d) => decode(d) as Document), (command.cursor as Document | undefined)?.batchSize as number | undefined)
       }
       case 'createindexes': {

@@ -1,17 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisStore } from '../../adapters/redis/store'
-import type { Store } from '../../src/store/types'
-import { issuerEnv, startOidcIssuer } from '../helpers/oidc-issuer'
-import { dropPrefix, redisStore, uniquePrefix, waitUntil } from '../helpers/redis'
+
+import { issuerEnv, startOidcIssuer } from '../fakes/oidc-issuer'
+import { useRedisStores, waitUntil } from '../helpers/redis'
 import { startTcpProxy } from '../helpers/tcp-proxy'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
-const prefix = uniquePrefix('shared')
-const stores: Store[] = []
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()))
-  await dropPrefix(prefix)
-})
+const redis = useRedisStores('shared')
 
 async function signIn(t: TestApp, sub: string): Promise<string> {
   const tokenResponse = await t.app.request('/dev/token', {
@@ -33,8 +28,7 @@ const me = (t: TestApp, credential: string) => t.app.request('/v1/me', { headers
 
 describe('two bridge instances on one Redis', () => {
   it('share sessions, and a revocation on one is refused by the other on its next request', async () => {
-    const [storeA, storeB] = [await redisStore(prefix), await redisStore(prefix)]
-    stores.push(storeA, storeB)
+    const [storeA, storeB] = [await redis.open(), await redis.open()]
     const a = await makeTestApp({}, { store: storeA })
     const b = await makeTestApp({}, { store: storeB })
     // Dev tokens are per-instance; a session is what travels between instances.
@@ -47,8 +41,7 @@ describe('two bridge instances on one Redis', () => {
   })
 
   it('share the failed-authentication count of an address', async () => {
-    const [storeA, storeB] = [await redisStore(prefix), await redisStore(prefix)]
-    stores.push(storeA, storeB)
+    const [storeA, storeB] = [await redis.open(), await redis.open()]
     const env = { AUTH_FAILURE_LIMIT: '4', TRUST_PROXY: 'x-forwarded-for' }
     const a = await makeTestApp(env, { store: storeA })
     const b = await makeTestApp(env, { store: storeB })
@@ -69,8 +62,8 @@ describe('Redis going down and coming back', () => {
     const proxy = await startTcpProxy(6379)
     const issuer = await startOidcIssuer()
     await issuer.addKey('ES256')
-    const store = createRedisStore({ url: proxy.url, keyPrefix: prefix, commandTimeoutMs: 500 })
-    stores.push(store)
+    const store = createRedisStore({ url: proxy.url, keyPrefix: redis.prefix, commandTimeoutMs: 500 })
+    redis.track(store)
     await waitUntil(() => store.ping())
     const t = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(issuer) }, { store })
     try {

@@ -55,7 +55,7 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
     const pageSize = params.pageSize === undefined ? MAX_PAGE : Number(params.pageSize)
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) return error(res, 422, 'INVALID_REQUEST_UNKNOWN', 'Invalid pageSize')
     let iterator: Iterator
-    const offset = params.offset
+    const offset = params.offset === undefined ? undefined : typeof params.offset === 'string' ? params.offset : JSON.stringify(params.offset)
     if (offset !== undefined) {
       const found = iterators.get(String(offset))
       if (!found) {
@@ -112,7 +112,7 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
     send(res, 200, body)
   }
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const [, version, base, tableName, recordId, extra] = url.pathname.split('/').map(decodeURIComponent)
     const log = (status: number) => requestLog.push({ base: base ?? '', at: Date.now(), status, method: req.method ?? 'GET', path: url.pathname })
@@ -198,7 +198,8 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
       if (e instanceof SyntaxError) return error(res, 422, 'INVALID_REQUEST_UNKNOWN', 'Invalid request: parameter validation failed')
       return error(res, 500, 'SERVER_ERROR', 'Unexpected error')
     }
-  })
+  }
+  const server = createServer((req, res) => void handle(req, res))
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 

@@ -1,21 +1,15 @@
 import { decodeProtectedHeader } from 'jose'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { Store } from '../../src/store/types'
-import { dropPrefix, redisStore, uniquePrefix } from '../helpers/redis'
+import { describe, expect, it } from 'vitest'
+
+import { useRedisStores } from '../helpers/redis'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const KEK = 'Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE'
 const ADMIN = 'shared-keys-admin-key-0123456789abcdef'
-const prefix = uniquePrefix('keys')
-const stores: Store[] = []
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()))
-  await dropPrefix(prefix)
-})
+const redis = useRedisStores('keys')
 
 async function instance(): Promise<TestApp> {
-  const store = await redisStore(prefix)
-  stores.push(store)
+  const store = await redis.open()
   return makeTestApp({ KEY_ENCRYPTION_KEY: KEK, ADMIN_API_KEY: ADMIN }, { store })
 }
 

@@ -1,0 +1,57 @@
+// @ts-check
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const SDKS = ['airtable', 'mongodb', 'firebase', 'firebase/*', 'firebase-admin', 'firebase-admin/*', '@prisma/*', 'ioredis', 'pg', 'better-sqlite3']
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.wrangler/', '.data/', '.vitest/', 'adapters/prisma/generated/', 'dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // `_` marks a value that is deliberately unused (destructuring a member away).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      // Async functions that implement a Promise-returning contract (a store, a key provider)
+      // need no await; the rule would force wrappers that say less.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // The engine is Web-standard: no Node API, no provider SDK, no adapter. Only the runtime
+    // entries (src/runtime/) know what they run on and which adapters exist.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runtime/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/ is Web-standard: Node APIs belong in src/runtime/node or an adapter.' },
+            { group: ['**/adapters/**', '**/adapters'], message: 'src/ never imports an adapter: the runtime entry hands adapters to the assembly.' },
+            { group: SDKS, message: 'Provider SDKs belong in their adapters/ folder.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests read JSON (log lines, response bodies) without a schema for each: `any` is expected there.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+)

@@ -1,0 +1,29 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/app-env'
+import type { Principal } from './principal'
+
+/** A credential as the client presented it. Where it came from matters: cookie-borne writes need the CSRF check. */
+export type Credential = { value: string; via: 'header' | 'cookie' }
+
+/** Sessions are the bridge's own credentials; tokens are upstream identity-provider JWTs. */
+export type VerifierKind = 'session' | 'token'
+
+/**
+ * A verifier's answer. `not_mine`: another verifier should try (oathkeeper's "not responsible").
+ * `failed` carries a reason for the log; the client always gets the same generic 401.
+ */
+export type Verification =
+  | { outcome: 'verified'; principal: Principal }
+  | { outcome: 'not_mine' }
+  | { outcome: 'failed'; reason: string }
+
+/** One link of the authenticator chain (sessions, upstream JWTs, the development issuer). */
+export interface CredentialVerifier {
+  readonly kind: VerifierKind
+  /** The credential this verifier reads from its own cookie, if any. */
+  cookie(c: Context<AppEnv>): string | undefined
+  verify(credential: Credential, c: Context<AppEnv>): Promise<Verification>
+}
+
+export const notMine: Verification = { outcome: 'not_mine' }
+export const failed = (reason: string): Verification => ({ outcome: 'failed', reason })

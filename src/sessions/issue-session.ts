@@ -1,0 +1,30 @@
+import type { Context } from 'hono'
+import type { Config } from '../config/config'
+import type { AppEnv } from '../http/app-env'
+import { userKey, type SessionPrincipal } from '../identity/principal'
+import { writeSessionCookie } from './cookie'
+import { sessionView } from './schemas'
+import { logSessionEvent, type SessionService } from './session-service'
+
+/**
+ * Creates a session for a verified principal (sign-in, or an admin-created session), within the
+ * per-user and per-address sign-in budgets. A cookie transport sets the session cookie; a bearer
+ * transport returns the secret, once.
+ */
+export async function issueSession(
+  c: Context<AppEnv>,
+  deps: { config: Config; sessions: SessionService },
+  principal: SessionPrincipal,
+  transport: 'cookie' | 'bearer',
+) {
+  const { config, sessions } = deps
+  await sessions.checkCreateRate(userKey(principal), c.var.clientIp)
+  const { record, secret, evicted } = await sessions.create(principal, {
+    userAgent: c.req.header('user-agent'),
+    ip: c.var.clientIp,
+  })
+  logSessionEvent(c.var.log, 'session.created', record, { transport, ip: c.var.clientIp })
+  for (const id of evicted) c.var.log.info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
+  if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
+  return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
+}

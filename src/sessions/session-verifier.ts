@@ -1,0 +1,31 @@
+import { failed, notMine, type CredentialVerifier } from '../identity/verifier'
+import type { AuthenticatedSession } from '../store/types'
+import { readSessionCookie } from './cookie'
+import { isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
+import { principalOfSession, type SessionService } from './session-service'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set when a Bridgekeeper session authenticated the request. */
+    session: AuthenticatedSession | undefined
+  }
+}
+
+/**
+ * The chain link for the bridge's own sessions: claims `bks_…` secrets (from the bearer header or
+ * the session cookie), looks them up by hash, and slides the idle expiry in the same step.
+ */
+export function sessionCredentialVerifier(sessions: SessionService): CredentialVerifier {
+  return {
+    kind: 'session',
+    cookie: readSessionCookie,
+    async verify(credential, c) {
+      if (!credential.value.startsWith(SESSION_SECRET_PREFIX)) return notMine
+      if (!isSessionSecretShape(credential.value)) return failed('session_malformed')
+      const found = await sessions.authenticate(credential.value)
+      if (!found) return failed('session_unknown_or_expired')
+      c.set('session', found)
+      return { outcome: 'verified', principal: principalOfSession(found.record) }
+    },
+  }
+}
