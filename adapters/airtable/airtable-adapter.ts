@@ -5,7 +5,7 @@ import { OPERATORS, type BackendContext, type Condition, type DataAdapter, type 
 import { compileFormula, quoteString } from './formula'
 import { airtableLimiter } from './rate-limiter'
 
-/** Airtable limits (PROVIDERS.md): page size, records per write, URL length. */
+/** Airtable limits (docs/providers.md, Airtable): page size, records per write, URL length. */
 const AIRTABLE_MAX_PAGE_SIZE = 100
 const AIRTABLE_MAX_WRITE = 10
 const AIRTABLE_MAX_URL = 16_000

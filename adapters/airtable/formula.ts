@@ -1,7 +1,7 @@
 import type { Condition, Scalar } from '../../src/data/types'
 
 /**
- * Compiles normalized conditions to an Airtable `filterByFormula` (PROVIDERS.md, Airtable):
+ * Compiles normalized conditions to an Airtable `filterByFormula` (docs/providers.md, Airtable):
  * every string value quoted with `\` and `'` escaped, every field reference with `\` and `}`
  * escaped, numbers only when finite. A value can never become formula syntax.
  */

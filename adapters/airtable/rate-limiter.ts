@@ -1,7 +1,7 @@
 import { AppError } from '../../src/errors/app-error'
 import type { Store } from '../../src/store/types'
 
-/** Airtable: 5 requests per second per base; after a 429, wait 30 seconds (PROVIDERS.md). */
+/** Airtable: 5 requests per second per base; after a 429, wait 30 seconds (docs/providers.md, Airtable). */
 const AIRTABLE_REQUESTS_PER_SECOND = 5
 const AIRTABLE_BACKOFF_MS = 30_000
 

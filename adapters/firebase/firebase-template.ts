@@ -39,7 +39,7 @@ function firebaseClaimsProblem(claims: Record<string, unknown>): string | null {
 /**
  * Firebase custom tokens for `signInWithCustomToken`, minted with WebCrypto through jose (firebase-
  * admin can't run on Workers). Header `{alg: RS256, typ: JWT}`, claims in firebase-admin's order,
- * signed with the service account's key (PROVIDERS.md, Firebase).
+ * signed with the service account's key (docs/providers.md, Firebase).
  */
 export function defineFirebaseTemplate(options: FirebaseTemplateOptions): TokenTemplate {
   const lifetime = options.lifetimeSeconds ?? 300

@@ -30,7 +30,7 @@ const VARIABLE = /^[a-z0-9][a-z0-9-]*$/
 
 /**
  * Hasura JWTs: `x-hasura-allowed-roles`, `x-hasura-default-role` and `x-hasura-user-id` always
- * present, every `x-hasura-*` value a string except allowed-roles (PROVIDERS.md, Hasura).
+ * present, every `x-hasura-*` value a string except allowed-roles (docs/providers.md, Hasura).
  */
 export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): TokenTemplate {
   const name = options.name ?? 'hasura'

@@ -6,7 +6,7 @@ import type { Store } from '../store/types'
 export type Budget = { key: string; capacity: number; windowMs: number }
 
 /**
- * Takes one token from every budget (per user and per address, SECURITY.md 28) and answers 429
+ * Takes one token from every budget (per user and per address, SECURITY.md, "Rate limits") and answers 429
  * with the longest Retry-After when any is empty. A store that can't be reached answers 503.
  */
 export async function enforceBudgets(store: Store, clock: Clock, budgets: Budget[], reason: string, detail?: string): Promise<void> {

@@ -16,7 +16,7 @@ function ownerCondition(resource: Pick<Resource, 'owner'>, principal: Principal)
 }
 
 /**
- * Deny by default (SECURITY.md 22-23): an operation the resource doesn't declare is refused; a
+ * Deny by default (SECURITY.md, "Data access"): an operation the resource doesn't declare is refused; a
  * declared one yields the conditions that every backend query must include.
  */
 export function scopeFor(resource: Resource, operation: Operation, principal: Principal): ScopeDecision {

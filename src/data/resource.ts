@@ -46,7 +46,7 @@ export type Resource = Required<Omit<ResourceDefinition, 'backend' | 'operations
 
 const MAX_PAGE_SIZE = 100
 
-/** Declares a resource in an adapter module. Checked again at start-up by `checkResource`. */
+/** Declares a resource in an adapter module. Checked again at start-up by `resourceProblems`. */
 export function defineResource(definition: ResourceDefinition): ResourceDefinition {
   return definition
 }

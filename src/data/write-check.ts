@@ -7,7 +7,7 @@ import { checkValue, fieldError } from './values'
 const MAX_FIELDS = 200
 
 /**
- * Turns a client body into the values to write (SECURITY.md 24-25): only known, writable fields,
+ * Turns a client body into the values to write (SECURITY.md, "Data access"): only known, writable fields,
  * scalar values of the right type, no owner or system field, presets forced on create.
  */
 export function valuesForWrite(resource: Resource, body: unknown, mode: 'create' | 'update', principal: Principal): Record<string, Scalar> {

@@ -44,7 +44,7 @@ export function bearerChallenge(error?: 'invalid_token' | 'invalid_request'): st
   return error ? `Bearer realm="bridgekeeper", error="${error}"` : 'Bearer realm="bridgekeeper"'
 }
 
-/** The single generic authentication failure: the same body whatever went wrong (SECURITY.md 31). */
+/** The single generic authentication failure: the same body whatever went wrong (SECURITY.md, "Logs and errors"). */
 export function invalidCredentials(reason: string): AppError {
   return new AppError('invalid_token', {
     reason,

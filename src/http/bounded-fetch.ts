@@ -1,5 +1,5 @@
 /**
- * fetch for key and discovery documents (SECURITY.md 6): a timeout, no redirects, and a cap on
+ * fetch for key and discovery documents (SECURITY.md, "Upstream JWTs"): a timeout, no redirects, and a cap on
  * the body size, so a slow or hostile issuer can neither hang nor flood the bridge.
  */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>

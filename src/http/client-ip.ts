@@ -1,7 +1,7 @@
 import type { TrustProxy } from '../config/config'
 
 /**
- * The client address used for rate limits and audit logs (SECURITY.md 21).
+ * The client address used for rate limits and audit logs (SECURITY.md, "Client addresses").
  * Forwarding headers are read only when the deployment declares that a proxy sets them;
  * otherwise the socket address wins and client-sent headers are ignored.
  */

@@ -11,7 +11,7 @@ export function isSafeMethod(method: string): boolean {
 }
 
 /**
- * CSRF defence for cookie-authenticated writes (SECURITY.md 18): the request must come from an
+ * CSRF defence for cookie-authenticated writes (SECURITY.md, "Browsers"): the request must come from an
  * allowed origin (or say `Sec-Fetch-Site: same-origin`). Bearer requests need no check: a
  * browser never attaches them by itself.
  */

@@ -7,7 +7,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
  * A request that carries a body must declare JSON: the API accepts nothing else, and reading a
- * form body as JSON would invite cross-site "simple" requests (SECURITY.md 18).
+ * form body as JSON would invite cross-site "simple" requests (SECURITY.md, "Browsers").
  */
 export function jsonOnly(): MiddlewareHandler<AppEnv> {
   return async function jsonOnly(c, next) {

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from './app-env'
 
 /**
- * Security headers on every response (SECURITY.md 20). API responses are `no-store` unless a
+ * Security headers on every response (SECURITY.md, "Browsers"). API responses are `no-store` unless a
  * route chose its own caching (the JWKS is public and cacheable on purpose).
  */
 export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<AppEnv> {

@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger'
 import type { Store } from '../store/types'
 
 /**
- * Guessing detection (SECURITY.md 16): failed authentications are counted per client address in
+ * Guessing detection (SECURITY.md, "Guessing detection"): failed authentications are counted per client address in
  * a sliding window; past the limit the address gets 429 until the window slides.
  * The counter lives in the store, so instances sharing it share the count. If the store is
  * down the counter is skipped (logged): upstream-JWT sign-ins must keep working then.

@@ -1,4 +1,4 @@
-/** Field names whose values never reach a log line (SECURITY.md 30). */
+/** Field names whose values never reach a log line (SECURITY.md, "Logs and errors"). */
 const SECRET_KEY = /(token|secret|password|authorization|cookie|api[-_]?key|private|credential|jwt|^key$|^d$|^p$|^q$|^dp$|^dq$|^qi$)/i
 /** Values that look like credentials even under an innocent name. */
 const SECRET_VALUE = [

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../http/app-env'
 
 /**
- * The session cookie (SECURITY.md 17): `__Host-` prefixed over HTTPS, always HttpOnly, Secure,
+ * The session cookie (SECURITY.md, "Browsers"): `__Host-` prefixed over HTTPS, always HttpOnly, Secure,
  * SameSite=Lax, Path=/ and no Domain. Over plain HTTP (local development only) the prefix can't
  * be used, so the name drops it; browsers still accept Secure cookies from localhost.
  */

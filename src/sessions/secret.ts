@@ -2,7 +2,7 @@ import { base64url } from 'jose'
 
 /** Session secrets carry a prefix so secret scanners and the auth code can recognise them. */
 export const SESSION_SECRET_PREFIX = 'bks_'
-const SECRET_BYTES = 32 // 256 bits from the CSPRNG (SECURITY.md 11)
+const SECRET_BYTES = 32 // 256 bits from the CSPRNG (SECURITY.md, "Sessions")
 const SECRET_SHAPE = /^bks_[A-Za-z0-9_-]{43}$/
 
 /** A new session secret: 256 random bits, no personal data. */

@@ -12,7 +12,7 @@ export type SessionService = ReturnType<typeof createSessionService>
 
 /**
  * Sessions: opaque 256-bit secrets whose SHA-256 alone is stored, with sliding idle and absolute
- * expiry enforced here and by the store's own TTLs (SECURITY.md 11-14).
+ * expiry enforced here and by the store's own TTLs (SECURITY.md, "Sessions").
  */
 export function createSessionService(deps: { store: Store; clock: Clock; config: Config['sessions'] }) {
   const { store, clock, config } = deps

@@ -5,7 +5,7 @@ import { newId } from '../ids/prefixed-id'
 import { renderClaims, shortcodeProblems, type ClaimSpec } from './shortcodes'
 import type { MintContext, MintedToken, TokenTemplate } from './template'
 
-/** Claims only the bridge sets (SECURITY.md 8). A template or a request can never set them. */
+/** Claims only the bridge sets (SECURITY.md, "Tokens the bridge mints"). A template or a request can never set them. */
 const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti'] as const
 
 export const DEFAULT_LIFETIME_SECONDS = 60

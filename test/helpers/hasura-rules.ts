@@ -1,6 +1,6 @@
 /**
  * Hasura's documented rules for JWT claims, applied the way graphql-engine reads them
- * (https://hasura.io/docs/latest/auth/authentication/jwt/ and PROVIDERS.md): find the claims by
+ * (https://hasura.io/docs/latest/auth/authentication/jwt/ and docs/providers.md): find the claims by
  * namespace or JSONPath, decode the format, then check the mandatory session variables.
  */
 export type HasuraJwtSettings = {

@@ -6,7 +6,7 @@ import type { Store } from '../../src/store/types'
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** A unique key prefix per test file, so suites share the one real Redis without collisions. */
-export function uniquePrefix(label: string): string {
+function uniquePrefix(label: string): string {
   return `bkt:${label}:${Math.random().toString(36).slice(2, 8)}:`
 }
 
@@ -37,7 +37,7 @@ export function useRedisStores(label: string) {
 }
 
 /** A Redis store over a real connection, ready to answer. */
-export async function redisStore(prefix: string, url = REDIS_URL): Promise<Store> {
+async function redisStore(prefix: string, url = REDIS_URL): Promise<Store> {
   const store = createRedisStore({ url, keyPrefix: prefix })
   await waitUntil(() => store.ping())
   return store
@@ -57,7 +57,7 @@ export async function waitUntil(check: () => Promise<unknown>, timeoutMs = 5000)
 }
 
 /** Deletes every key under a prefix. */
-export async function dropPrefix(prefix: string): Promise<void> {
+async function dropPrefix(prefix: string): Promise<void> {
   const client = new Redis(REDIS_URL)
   try {
     let cursor = '0'

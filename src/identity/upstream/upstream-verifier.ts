@@ -35,7 +35,7 @@ export interface TokenVerifier {
 type Entry = { config: IssuerConfig; keys: Promise<JWTVerifyGetKey> | undefined }
 
 /**
- * Verifies JWTs from the configured OIDC issuers (SECURITY.md 1-6): pinned asymmetric
+ * Verifies JWTs from the configured OIDC issuers (SECURITY.md, "Upstream JWTs"): pinned asymmetric
  * algorithms, keys only from the issuer's JWKS (embedded `jwk`/`jku`/`x5u`/`x5c` headers are never
  * used), exact `iss`, required `aud`/`exp`/`sub`, `azp` checked when present.
  */
