@@ -2,19 +2,47 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const SDKS = ['airtable', 'mongodb', 'firebase', 'firebase/*', 'firebase-admin', 'firebase-admin/*', '@prisma/*', 'ioredis', 'pg', 'better-sqlite3']
+const SDKS = [
+  'airtable',
+  'mongodb',
+  'firebase',
+  'firebase/*',
+  'firebase-admin',
+  'firebase-admin/*',
+  '@prisma/*',
+  'ioredis',
+  'pg',
+  'better-sqlite3',
+]
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', '.data/', '.vitest/', 'adapters/prisma/generated/', 'dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.wrangler/',
+      '.data/',
+      '.vitest/',
+      'adapters/prisma/generated/',
+      'dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       // `_` marks a value that is deliberately unused (destructuring a member away).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       // Async functions that implement a Promise-returning contract (a store, a key provider)
       // need no await; the rule would force wrappers that say less.
       '@typescript-eslint/require-await': 'off',
@@ -32,8 +60,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'src/ is Web-standard: Node APIs belong in src/runtime/node or an adapter.' },
-            { group: ['**/adapters/**', '**/adapters'], message: 'src/ never imports an adapter: the runtime entry hands adapters to the assembly.' },
+            {
+              group: ['node:*'],
+              message: 'src/ is Web-standard: Node APIs belong in src/runtime/node or an adapter.',
+            },
+            {
+              group: ['**/adapters/**', '**/adapters'],
+              message:
+                'src/ never imports an adapter: the runtime entry hands adapters to the assembly.',
+            },
             { group: SDKS, message: 'Provider SDKs belong in their adapters/ folder.' },
           ],
         },

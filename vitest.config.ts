@@ -20,7 +20,12 @@ export default defineConfig({
       {
         extends: true,
         // Unit files share module instances (no per-file isolation): they hold no global state.
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [INTEGRATION, E2E, WORKERS, 'node_modules/**'], isolate: false },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [INTEGRATION, E2E, WORKERS, 'node_modules/**'],
+          isolate: false,
+        },
       },
       { extends: true, test: { name: 'integration', include: [INTEGRATION] } },
       { extends: true, test: { name: 'e2e', include: [E2E] } },

@@ -22,7 +22,8 @@ export async function serveBenchBridge(
   overrides: Partial<Pick<RuntimeCapabilities, 'store' | 'keys' | 'adapters'>> = {},
   env: Record<string, string> = {},
 ) {
-  const keys = overrides.keys ?? staticKeys([await importSigningKey(await generateSigningJwk('RS256'))])
+  const keys =
+    overrides.keys ?? staticKeys([await importSigningKey(await generateSigningJwk('RS256'))])
   const bridge = await assembleBridge({
     name: 'node',
     env: { PUBLIC_URL: 'http://127.0.0.1:8790', LOG_LEVEL: 'error', ...UNLIMITED, ...env },

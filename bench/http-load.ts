@@ -18,14 +18,18 @@ export async function measureRps(options: {
   const once = () =>
     new Promise<void>((resolve, reject) => {
       const started = performance.now()
-      const req = request(options.url, { method: options.method ?? 'GET', headers: options.headers, agent: agent }, (res) => {
-        res.resume()
-        res.on('end', () => {
-          latencies.push(performance.now() - started)
-          statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1
-          resolve()
-        })
-      })
+      const req = request(
+        options.url,
+        { method: options.method ?? 'GET', headers: options.headers, agent: agent },
+        (res) => {
+          res.resume()
+          res.on('end', () => {
+            latencies.push(performance.now() - started)
+            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1
+            resolve()
+          })
+        },
+      )
       req.on('error', reject)
       if (options.body) req.write(options.body)
       req.end()

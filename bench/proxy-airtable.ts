@@ -15,16 +15,42 @@ import { bearerSession } from './sign-in'
 
 const BASE = 'appBenchmark000001'
 const TOKEN = 'patLocalBenchmark.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
-const airtable = await startLocalAirtable({ token: TOKEN, bases: { [BASE]: ['Apartments'] }, ratePerSecond: 1_000_000 })
+const airtable = await startLocalAirtable({
+  token: TOKEN,
+  bases: { [BASE]: ['Apartments'] },
+  ratePerSecond: 1_000_000,
+})
 for (let i = 0; i < 200; i++) {
-  airtable.seed(BASE, 'Apartments', { Name: `Flat ${i}`, Address: `${i} Main St`, Price: 1000 + i, Email: i % 4 === 0 ? 'ada@example.com' : `other${i}@example.com` })
+  airtable.seed(BASE, 'Apartments', {
+    Name: `Flat ${i}`,
+    Address: `${i} Main St`,
+    Price: 1000 + i,
+    Email: i % 4 === 0 ? 'ada@example.com' : `other${i}@example.com`,
+  })
 }
 
-const bridge = await serveBenchBridge({ adapters: [testAdapter({ resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: airtable.url, requestsPerSecond: 1_000_000 }) })] })] })
+const bridge = await serveBenchBridge({
+  adapters: [
+    testAdapter({
+      resources: [
+        apartments({
+          baseId: BASE,
+          connection: () => ({
+            token: TOKEN,
+            endpointUrl: airtable.url,
+            requestsPerSecond: 1_000_000,
+          }),
+        }),
+      ],
+    }),
+  ],
+})
 const secret = await bearerSession(bridge.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {
-  const response = await fetch(`${bridge.url}/v1/data/apartments?limit=50`, { headers: { authorization: `Bearer ${secret}` } })
+  const response = await fetch(`${bridge.url}/v1/data/apartments?limit=50`, {
+    headers: { authorization: `Bearer ${secret}` },
+  })
   const body = (await response.json()) as { data: unknown[] }
   if (body.data.length !== 50) throw new Error(`expected 50 rows, got ${body.data.length}`)
 }

@@ -16,16 +16,31 @@ import { bearerSession } from './sign-in'
 const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
 const schema = `bk_bench_${Date.now().toString(36)}`
 const database = await openPrismaDatabase({ url, dataDir: '.data', schema })
-const client = database.client as { post: { createMany(a: object): Promise<unknown>; findMany(a: object): Promise<unknown[]> } }
+const client = database.client as {
+  post: { createMany(a: object): Promise<unknown>; findMany(a: object): Promise<unknown[]> }
+}
 await client.post.createMany({
-  data: Array.from({ length: 500 }, (_, i) => ({ title: `Post ${i}`, body: 'x'.repeat(200), authorId: i % 5 === 0 ? 'ada' : `user${i % 7}`, authorEmail: i % 5 === 0 ? 'ada@example.com' : `u${i}@example.com` })),
+  data: Array.from({ length: 500 }, (_, i) => ({
+    title: `Post ${i}`,
+    body: 'x'.repeat(200),
+    authorId: i % 5 === 0 ? 'ada' : `user${i % 7}`,
+    authorEmail: i % 5 === 0 ? 'ada@example.com' : `u${i}@example.com`,
+  })),
 })
 
-const server = await serveBenchBridge({ adapters: [testAdapter({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] })] })
+const server = await serveBenchBridge({
+  adapters: [
+    testAdapter({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] }),
+  ],
+})
 const secret = await bearerSession(server.url, { sub: 'ada', email: 'ada@example.com' })
 
 const throughBridge = async () => {
-  const body = (await (await fetch(`${server.url}/v1/data/posts?filter[authorId]=ada&limit=50`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { data: unknown[] }
+  const body = (await (
+    await fetch(`${server.url}/v1/data/posts?filter[authorId]=ada&limit=50`, {
+      headers: { authorization: `Bearer ${secret}` },
+    })
+  ).json()) as { data: unknown[] }
   if (body.data.length !== 50) throw new Error(`expected 50, got ${body.data.length}`)
 }
 const direct = async () => {
@@ -33,7 +48,15 @@ const direct = async () => {
     where: { AND: [{ authorId: 'ada' }] },
     orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     take: 51,
-    select: { id: true, createdAt: true, title: true, body: true, views: true, authorId: true, authorEmail: true },
+    select: {
+      id: true,
+      createdAt: true,
+      title: true,
+      body: true,
+      views: true,
+      authorId: true,
+      authorEmail: true,
+    },
   })
   if (rows.length !== 51) throw new Error('direct: wrong count')
 }

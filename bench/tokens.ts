@@ -36,8 +36,20 @@ async function rate(label: string, run: () => Promise<unknown>): Promise<number>
 
 // 1. Firebase
 const { account } = testServiceAccount()
-const admin = getAuth(initializeApp({ credential: cert({ projectId: account.project_id, clientEmail: account.client_email, privateKey: account.private_key }) }))
-const firebase = defineFirebaseTemplate({ serviceAccount: account, lifetimeSeconds: 3600, claims: { roles: ['editor'], tier: 'gold' } })
+const admin = getAuth(
+  initializeApp({
+    credential: cert({
+      projectId: account.project_id,
+      clientEmail: account.client_email,
+      privateKey: account.private_key,
+    }),
+  }),
+)
+const firebase = defineFirebaseTemplate({
+  serviceAccount: account,
+  lifetimeSeconds: 3600,
+  claims: { roles: ['editor'], tier: 'gold' },
+})
 const key = await importSigningKey(await generateSigningJwk('RS256'))
 const keys = staticKeys([key])
 const principal: Principal = {
@@ -69,10 +81,25 @@ const raw = await rate('jose: raw RS256 SignJWT, same key', () =>
     .setExpirationTime('60s')
     .sign(key.privateKey),
 )
-await measureRps({ url: `${server.url}/v1/tokens/hasura`, method: 'POST', headers: { authorization: `Bearer ${secret}` }, durationMs: 500, connections: 8 })
-const http = await measureRps({ url: `${server.url}/v1/tokens/hasura`, method: 'POST', headers: { authorization: `Bearer ${secret}` }, durationMs: SECONDS, connections: 8 })
-if (Object.keys(http.statuses).some((s) => s !== '200')) throw new Error(`unexpected statuses ${JSON.stringify(http.statuses)}`)
-console.log(`${'HTTP POST /v1/tokens/hasura (session)'.padEnd(44)} ${http.rps.toFixed(0)} /s  median ${http.medianMs.toFixed(2)} ms`)
+await measureRps({
+  url: `${server.url}/v1/tokens/hasura`,
+  method: 'POST',
+  headers: { authorization: `Bearer ${secret}` },
+  durationMs: 500,
+  connections: 8,
+})
+const http = await measureRps({
+  url: `${server.url}/v1/tokens/hasura`,
+  method: 'POST',
+  headers: { authorization: `Bearer ${secret}` },
+  durationMs: SECONDS,
+  connections: 8,
+})
+if (Object.keys(http.statuses).some((s) => s !== '200'))
+  throw new Error(`unexpected statuses ${JSON.stringify(http.statuses)}`)
+console.log(
+  `${'HTTP POST /v1/tokens/hasura (session)'.padEnd(44)} ${http.rps.toFixed(0)} /s  median ${http.medianMs.toFixed(2)} ms`,
+)
 console.log(`ratio Firebase bridge : firebase-admin        ${(ours / theirs).toFixed(2)}`)
 console.log(`ratio HTTP hasura : raw jose signing          ${(http.rps / raw).toFixed(2)}`)
 await server.close()

@@ -11,7 +11,13 @@ import { envSchema } from '../src/config/env-schema'
 
 export const CONFIGURATION_DOC = 'docs/configuration.md'
 
-type Row = { name: string; section: string; fallback: string; description: string; runtimes: string }
+type Row = {
+  name: string
+  section: string
+  fallback: string
+  description: string
+  runtimes: string
+}
 
 export function renderConfigurationDocs(): string {
   const rows: Row[] = variables(envSchema, 'core', 'Node, Workers')
@@ -25,7 +31,9 @@ export function renderConfigurationDocs(): string {
       rows.push(row)
     }
   }
-  const table = rows.map((r) => `| \`${r.name}\` | ${r.fallback} | ${r.section} (${r.runtimes}) | ${r.description} |`)
+  const table = rows.map(
+    (r) => `| \`${r.name}\` | ${r.fallback} | ${r.section} (${r.runtimes}) | ${r.description} |`,
+  )
   return [
     '# Configuration',
     '',
@@ -60,7 +68,8 @@ function defaultOf(field: z.ZodType): string {
       const value: unknown = current.def.defaultValue
       return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``
     }
-    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap() as z.ZodType
+    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable)
+      current = current.unwrap() as z.ZodType
     else if (current instanceof z.ZodPipe) current = current.in as z.ZodType
     else return 'unset'
   }

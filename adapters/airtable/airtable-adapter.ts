@@ -1,7 +1,13 @@
 import Airtable from 'airtable'
 import { AppError } from '../../src/errors/app-error'
 import { rowMatches } from '../../src/data/policy'
-import { OPERATORS, type BackendContext, type Condition, type DataAdapter, type Row } from '../../src/data/types'
+import {
+  OPERATORS,
+  type BackendContext,
+  type Condition,
+  type DataAdapter,
+  type Row,
+} from '../../src/data/types'
 import { compileFormula, quoteString } from './formula'
 import { airtableLimiter } from './rate-limiter'
 
@@ -24,13 +30,24 @@ export type AirtableConnection = {
 }
 
 type AirtableRecord = { id: string; createdTime?: string; fields: Record<string, unknown> }
-type AirtableBase = { makeRequest(options: { method?: string; path?: string; qs?: Record<string, unknown>; body?: unknown }): Promise<{ statusCode: number; body: unknown }> }
+type AirtableBase = {
+  makeRequest(options: {
+    method?: string
+    path?: string
+    qs?: Record<string, unknown>
+    body?: unknown
+  }): Promise<{ statusCode: number; body: unknown }>
+}
 
 /**
  * The Airtable adapter: a table of one base, reached with the official `airtable` client. Its
  * retries are off, so the shared budget and the 30 s back-off apply to every instance.
  */
-export function airtableTable(options: { baseId: string; table: string; connection: () => AirtableConnection }) {
+export function airtableTable(options: {
+  baseId: string
+  table: string
+  connection: () => AirtableConnection
+}) {
   return function airtableBackend(context: BackendContext): DataAdapter {
     const connection = options.connection()
     const client = new Airtable({
@@ -40,7 +57,12 @@ export function airtableTable(options: { baseId: string; table: string; connecti
       noRetryIfRateLimited: true,
     })
     const base = client.base(options.baseId) as unknown as AirtableBase
-    const limiter = airtableLimiter({ store: context.store, baseId: options.baseId, maxWaitMs: connection.maxWaitMs ?? 2000, perSecond: connection.requestsPerSecond })
+    const limiter = airtableLimiter({
+      store: context.store,
+      baseId: options.baseId,
+      maxWaitMs: connection.maxWaitMs ?? 2000,
+      perSecond: connection.requestsPerSecond,
+    })
     const path = `/${encodeURIComponent(options.table)}`
 
     async function call(request: Parameters<AirtableBase['makeRequest']>[0]): Promise<unknown> {
@@ -53,18 +75,37 @@ export function airtableTable(options: { baseId: string; table: string; connecti
     }
 
     async function translate(error: unknown): Promise<AppError> {
-      const status = typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : 0
-      const type = typeof error === 'object' && error !== null && 'error' in error ? String(error.error) : 'UNKNOWN'
-      const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : ''
+      const status =
+        typeof error === 'object' && error !== null && 'statusCode' in error
+          ? Number(error.statusCode)
+          : 0
+      const type =
+        typeof error === 'object' && error !== null && 'error' in error
+          ? String(error.error)
+          : 'UNKNOWN'
+      const message =
+        error instanceof Error
+          ? error.message
+          : typeof error === 'object' && error !== null && 'message' in error
+            ? String(error.message)
+            : ''
       context.logger.warn('airtable.error', { status, type, table: options.table })
       if (status === 429) {
         await limiter.backOff()
-        return new AppError('backend_unavailable', { headers: { 'Retry-After': '30' }, reason: 'airtable_429' })
+        return new AppError('backend_unavailable', {
+          headers: { 'Retry-After': '30' },
+          reason: 'airtable_429',
+        })
       }
       if (type === 'INVALID_OFFSET_VALUE') return new AppError('invalid_cursor')
       if (type === 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE') return new AppError('cursor_expired')
-      if (status === 422) return new AppError('invalid_value', { detail: 'The backend refused a value.', reason: type })
-      if (status === 0 && /abort/i.test(message)) return new AppError('gateway_timeout', { reason: 'airtable_timeout' })
+      if (status === 422)
+        return new AppError('invalid_value', {
+          detail: 'The backend refused a value.',
+          reason: type,
+        })
+      if (status === 0 && /abort/i.test(message))
+        return new AppError('gateway_timeout', { reason: 'airtable_timeout' })
       // 401/403 mean our credentials or base scope are wrong: the client learns nothing about them.
       return new AppError('bad_gateway', { reason: `airtable_${status}_${type}` })
     }
@@ -75,14 +116,22 @@ export function airtableTable(options: { baseId: string; table: string; connecti
     async function scoped(id: string, where: Condition[]): Promise<Row | null> {
       if (!RECORD_ID.test(id)) return null
       const formula = compileFormula(where, [`RECORD_ID() = ${quoteString(id)}`])
-      const body = (await call({ method: 'GET', path, qs: { filterByFormula: formula, maxRecords: 1, pageSize: 1 } })) as { records: AirtableRecord[] }
+      const body = (await call({
+        method: 'GET',
+        path,
+        qs: { filterByFormula: formula, maxRecords: 1, pageSize: 1 },
+      })) as { records: AirtableRecord[] }
       const found = body.records[0]
       return found && found.id === id ? row(found) : null
     }
 
     return {
       kind: 'airtable',
-      capabilities: { operators: OPERATORS, atomicScopedWrites: false, maxPageSize: AIRTABLE_MAX_PAGE_SIZE },
+      capabilities: {
+        operators: OPERATORS,
+        atomicScopedWrites: false,
+        maxPageSize: AIRTABLE_MAX_PAGE_SIZE,
+      },
 
       async find(query) {
         const params: Record<string, unknown> = {
@@ -96,7 +145,10 @@ export function airtableTable(options: { baseId: string; table: string; connecti
         const long = JSON.stringify(params).length * 3 > AIRTABLE_MAX_URL
         const body = (await (long
           ? call({ method: 'POST', path: `${path}/listRecords`, body: params })
-          : call({ method: 'GET', path, qs: params }))) as { records: AirtableRecord[]; offset?: string }
+          : call({ method: 'GET', path, qs: params }))) as {
+          records: AirtableRecord[]
+          offset?: string
+        }
         return { rows: body.records.map(row), nextCursor: body.offset }
       },
 
@@ -106,7 +158,11 @@ export function airtableTable(options: { baseId: string; table: string; connecti
         const rows: Row[] = []
         for (let i = 0; i < records.length; i += AIRTABLE_MAX_WRITE) {
           const chunk = records.slice(i, i + AIRTABLE_MAX_WRITE)
-          const body = (await call({ method: 'POST', path, body: { records: chunk.map((fields) => ({ fields })), typecast: false } })) as { records: AirtableRecord[] }
+          const body = (await call({
+            method: 'POST',
+            path,
+            body: { records: chunk.map((fields) => ({ fields })), typecast: false },
+          })) as { records: AirtableRecord[] }
           rows.push(...body.records.map(row))
         }
         return rows
@@ -118,7 +174,11 @@ export function airtableTable(options: { baseId: string; table: string; connecti
         // out of its owner's scope between the two calls.
         const current = await scoped(id, where)
         if (!current || !rowMatches(current, where)) return null
-        const body = (await call({ method: 'PATCH', path, body: { records: [{ id, fields: values }], typecast: false } })) as { records: AirtableRecord[] }
+        const body = (await call({
+          method: 'PATCH',
+          path,
+          body: { records: [{ id, fields: values }], typecast: false },
+        })) as { records: AirtableRecord[] }
         const updated = body.records[0]
         return updated ? row(updated) : null
       },

@@ -8,7 +8,11 @@ import { airtableTable, type AirtableConnection } from './airtable-adapter'
 export function apartments(options: { baseId: string; connection: () => AirtableConnection }) {
   return defineResource({
     name: 'apartments',
-    backend: airtableTable({ baseId: options.baseId, table: 'Apartments', connection: options.connection }),
+    backend: airtableTable({
+      baseId: options.baseId,
+      table: 'Apartments',
+      connection: options.connection,
+    }),
     fields: {
       Name: { type: 'string', maxLength: 200 },
       Address: { type: 'string', maxLength: 500 },

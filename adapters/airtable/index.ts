@@ -9,7 +9,9 @@ const airtableEnv = z
         message: 'must be an Airtable personal access token (pat…) or OAuth token',
       })
       .optional()
-      .describe('Secret: a personal access token (`pat…`). Unset: the Airtable resources are not served'),
+      .describe(
+        'Secret: a personal access token (`pat…`). Unset: the Airtable resources are not served',
+      ),
     AIRTABLE_BASE_ID: z
       .string()
       .regex(/^app[A-Za-z0-9]{14}$/, { message: 'must be a base id (app…)' })
@@ -18,15 +20,23 @@ const airtableEnv = z
     AIRTABLE_ENDPOINT_URL: z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe('Where Airtable is (default `https://api.airtable.com`); tests and `npm run airtable:local` point it elsewhere'),
-    AIRTABLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000).describe('Per-call timeout'),
+      .describe(
+        'Where Airtable is (default `https://api.airtable.com`); tests and `npm run airtable:local` point it elsewhere',
+      ),
+    AIRTABLE_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(10_000)
+      .describe('Per-call timeout'),
     AIRTABLE_MAX_WAIT_MS: z.coerce
       .number()
       .int()
       .min(0)
       .max(30_000)
       .default(2000)
-      .describe('How long a request may wait for the base\'s shared 5 req/s budget before 503'),
+      .describe("How long a request may wait for the base's shared 5 req/s budget before 503"),
   })
   .refine((env) => !env.AIRTABLE_TOKEN || env.AIRTABLE_BASE_ID, {
     path: ['AIRTABLE_BASE_ID'],

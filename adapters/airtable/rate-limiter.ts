@@ -10,7 +10,13 @@ const AIRTABLE_BACKOFF_MS = 30_000
  * shares it. A request waits for a token up to `maxWaitMs`, then answers 503 with Retry-After.
  * Real time on purpose: the budget is Airtable's, measured by the wall clock.
  */
-export function airtableLimiter(options: { store: Store; baseId: string; maxWaitMs: number; perSecond?: number; now?: () => number }) {
+export function airtableLimiter(options: {
+  store: Store
+  baseId: string
+  maxWaitMs: number
+  perSecond?: number
+  now?: () => number
+}) {
   const perSecond = options.perSecond ?? AIRTABLE_REQUESTS_PER_SECOND
   const now = options.now ?? Date.now
   const bucket = `airtable:${options.baseId}`

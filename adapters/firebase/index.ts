@@ -7,7 +7,12 @@ import { firebaseEnv, type FirebaseEnv } from './service-account'
  * The Firebase custom-token template. Edit the claims to give Firebase Security Rules what they
  * need (`request.auth.token.<claim>`); reserved names are refused at start-up.
  */
-function firebase(env: Pick<FirebaseEnv, 'FIREBASE_SERVICE_ACCOUNT' | 'FIREBASE_TENANT_ID' | 'FIREBASE_TOKEN_LIFETIME'>) {
+function firebase(
+  env: Pick<
+    FirebaseEnv,
+    'FIREBASE_SERVICE_ACCOUNT' | 'FIREBASE_TENANT_ID' | 'FIREBASE_TOKEN_LIFETIME'
+  >,
+) {
   return defineFirebaseTemplate({
     serviceAccount: env.FIREBASE_SERVICE_ACCOUNT,
     tenantId: env.FIREBASE_TENANT_ID,
@@ -38,8 +43,11 @@ export const firebaseAdapter = defineAdapter({
     if (problems.length > 0) throw new ConfigError(problems)
     return {
       templates: [firebase(env)],
-      summary: [env.FIREBASE_SERVICE_ACCOUNT ? `custom tokens for ${env.FIREBASE_SERVICE_ACCOUNT.client_email}` : 'off (set FIREBASE_SERVICE_ACCOUNT)'],
+      summary: [
+        env.FIREBASE_SERVICE_ACCOUNT
+          ? `custom tokens for ${env.FIREBASE_SERVICE_ACCOUNT.client_email}`
+          : 'off (set FIREBASE_SERVICE_ACCOUNT)',
+      ],
     }
   },
 })
-

@@ -11,7 +11,14 @@ import type { ServiceAccount } from './service-account'
  */
 export function firebaseRefreshTokenRevocation(account: ServiceAccount): RevocationHook {
   const app = initializeApp(
-    { credential: cert({ projectId: account.project_id, clientEmail: account.client_email, privateKey: account.private_key }), projectId: account.project_id },
+    {
+      credential: cert({
+        projectId: account.project_id,
+        clientEmail: account.client_email,
+        privateKey: account.private_key,
+      }),
+      projectId: account.project_id,
+    },
     `bridgekeeper-revocation-${Math.random().toString(36).slice(2)}`,
   )
   return async (event) => {

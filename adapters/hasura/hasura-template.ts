@@ -1,5 +1,9 @@
 import type { Principal } from '../../src/identity/principal'
-import { DEFAULT_LIFETIME_SECONDS, DEFAULT_SKEW_SECONDS, signBridgeJwt } from '../../src/tokens/bridge-jwt'
+import {
+  DEFAULT_LIFETIME_SECONDS,
+  DEFAULT_SKEW_SECONDS,
+  signBridgeJwt,
+} from '../../src/tokens/bridge-jwt'
 import type { TokenTemplate } from '../../src/tokens/template'
 
 /** Hasura's default claims namespace. https://hasura.io/docs/latest/auth/authentication/jwt/ */
@@ -38,11 +42,15 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
   const format = options.claimsFormat ?? 'json'
   const lifetimeSeconds = options.lifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS
   const defaultRoleOf = (p: Principal) =>
-    typeof options.defaultRole === 'function' ? options.defaultRole(p) : (options.defaultRole ?? 'user')
+    typeof options.defaultRole === 'function'
+      ? options.defaultRole(p)
+      : (options.defaultRole ?? 'user')
 
   const hasuraClaims = (principal: Principal): Record<string, unknown> => {
     const defaultRole = defaultRoleOf(principal)
-    const allowed = [...new Set([defaultRole, ...(options.allowedRoles?.(principal) ?? principal.roles)])]
+    const allowed = [
+      ...new Set([defaultRole, ...(options.allowedRoles?.(principal) ?? principal.roles)]),
+    ]
     const claims: Record<string, unknown> = {
       'x-hasura-allowed-roles': allowed,
       'x-hasura-default-role': defaultRole,
@@ -90,7 +98,8 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
         problems.push('claimsNamespacePath must be a simple JSONPath such as $ or $.hasura')
       if (options.claimsNamespacePath === '$' && format === 'stringified_json')
         problems.push('claimsNamespacePath "$" cannot use stringified_json')
-      if (typeof options.defaultRole === 'string' && options.defaultRole.length === 0) problems.push('defaultRole is empty')
+      if (typeof options.defaultRole === 'string' && options.defaultRole.length === 0)
+        problems.push('defaultRole is empty')
       return problems
     },
     async mint(context) {
@@ -107,7 +116,8 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
         audience,
         claims_format: format,
       }
-      if (options.claimsNamespacePath !== undefined) settings.claims_namespace_path = options.claimsNamespacePath
+      if (options.claimsNamespacePath !== undefined)
+        settings.claims_namespace_path = options.claimsNamespacePath
       else settings.claims_namespace = options.claimsNamespace ?? HASURA_DEFAULT_NAMESPACE
       return settings
     },

@@ -25,8 +25,14 @@ export const mongodbAdapter = defineAdapter({
   enabled: (env) => env.MONGODB_URL !== undefined,
   hint: 'set MONGODB_URL',
   async setup(env) {
-    const [{ MongoClient }, { mongoPosts }] = await Promise.all([import('mongodb'), import('./posts')])
-    const client = new MongoClient(env.MONGODB_URL ?? '', { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 })
+    const [{ MongoClient }, { mongoPosts }] = await Promise.all([
+      import('mongodb'),
+      import('./posts'),
+    ])
+    const client = new MongoClient(env.MONGODB_URL ?? '', {
+      serverSelectionTimeoutMS: 3000,
+      connectTimeoutMS: 3000,
+    })
     const db = client.db(env.MONGODB_DATABASE)
     return {
       resources: [mongoPosts({ db: () => db })],

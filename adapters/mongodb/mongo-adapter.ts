@@ -1,5 +1,11 @@
 import { ObjectId, type Db, type Document, MongoServerError } from 'mongodb'
-import { OPERATORS, type BackendContext, type DataAdapter, type Row, type Scalar } from '../../src/data/types'
+import {
+  OPERATORS,
+  type BackendContext,
+  type DataAdapter,
+  type Row,
+  type Scalar,
+} from '../../src/data/types'
 import { AppError } from '../../src/errors/app-error'
 import { afterFilter, assertSafeKey, mongoFilter, toMongoValue } from './mongo-filter'
 
@@ -14,17 +20,29 @@ export type MongoIndex = { key: Record<string, 1 | -1>; unique?: boolean; name?:
  * `$set` of allowed fields only, deleteOne), so there is no read-then-write race. No
  * transactions, replica sets or change streams are used.
  */
-export function mongoCollection(options: { db: () => Db; collection: string; indexes?: MongoIndex[] }) {
+export function mongoCollection(options: {
+  db: () => Db
+  collection: string
+  indexes?: MongoIndex[]
+}) {
   return function mongoBackend(context: BackendContext): DataAdapter {
     const fields = context.fields
     let indexes: Promise<unknown> | undefined
     const coll = async () => {
       const collection = options.db().collection(options.collection)
       if (options.indexes?.length) {
-        indexes ??= collection.createIndexes(options.indexes.map((i) => ({ key: i.key, unique: i.unique ?? false, ...(i.name ? { name: i.name } : {}) }))).catch((error: unknown) => {
-          indexes = undefined
-          throw error
-        })
+        indexes ??= collection
+          .createIndexes(
+            options.indexes.map((i) => ({
+              key: i.key,
+              unique: i.unique ?? false,
+              ...(i.name ? { name: i.name } : {}),
+            })),
+          )
+          .catch((error: unknown) => {
+            indexes = undefined
+            throw error
+          })
         await indexes
       }
       return collection
@@ -41,21 +59,45 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
       if (error instanceof MongoServerError && error.code === 11000) {
         // The driver drops keyPattern from bulk write errors; the index name in the message remains.
         const indexName = /index: (\S+)/.exec(error.message)?.[1]
-        const declared = options.indexes?.find((i) => (i.name ?? Object.entries(i.key).map(([k, v]) => `${k}_${v}`).join('_')) === indexName)
-        const names = Object.keys((error.keyPattern ?? declared?.key ?? {}) as Record<string, unknown>)
-        return new AppError('conflict', { detail: `Another row already has these values: ${names.join(', ')}.`, extensions: { fields: names }, reason: 'duplicate_key' })
+        const declared = options.indexes?.find(
+          (i) =>
+            (i.name ??
+              Object.entries(i.key)
+                .map(([k, v]) => `${k}_${v}`)
+                .join('_')) === indexName,
+        )
+        const names = Object.keys(
+          (error.keyPattern ?? declared?.key ?? {}) as Record<string, unknown>,
+        )
+        return new AppError('conflict', {
+          detail: `Another row already has these values: ${names.join(', ')}.`,
+          extensions: { fields: names },
+          reason: 'duplicate_key',
+        })
       }
       if (error instanceof MongoServerError && [2, 9, 14, 52, 66].includes(Number(error.code))) {
-        return new AppError('invalid_value', { detail: 'The database refused a value.', reason: `mongo_${error.code}` })
+        return new AppError('invalid_value', {
+          detail: 'The database refused a value.',
+          reason: `mongo_${error.code}`,
+        })
       }
       const name = error instanceof Error ? error.name : ''
-      if (/MongoNetwork|MongoServerSelection|MongoNotConnected|MongoTopologyClosed|PoolClosed/.test(name)) {
-        return new AppError('backend_unavailable', { headers: { 'Retry-After': '1' }, reason: 'mongo_unreachable', cause: error })
+      if (
+        /MongoNetwork|MongoServerSelection|MongoNotConnected|MongoTopologyClosed|PoolClosed/.test(
+          name,
+        )
+      ) {
+        return new AppError('backend_unavailable', {
+          headers: { 'Retry-After': '1' },
+          reason: 'mongo_unreachable',
+          cause: error,
+        })
       }
       context.logger.error('mongo.error', { collection: options.collection, error })
       return new AppError('internal', { cause: error })
     }
-    const projection = (names: string[]) => Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, 1]))
+    const projection = (names: string[]) =>
+      Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, 1]))
     const all = Object.keys(fields)
     const toRow = (doc: Document): Row => {
       const out: Record<string, unknown> = {}
@@ -77,7 +119,11 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
 
     return {
       kind: 'mongodb',
-      capabilities: { operators: OPERATORS, atomicScopedWrites: true, maxPageSize: MONGO_MAX_PAGE_SIZE },
+      capabilities: {
+        operators: OPERATORS,
+        atomicScopedWrites: true,
+        maxPageSize: MONGO_MAX_PAGE_SIZE,
+      },
 
       async find(query) {
         const sort: Document = {}
@@ -88,7 +134,12 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
         if (query.cursor !== undefined) {
           try {
             const parsed = JSON.parse(query.cursor) as { v: unknown[]; id: string }
-            last = { values: parsed.v.map((v, i) => toMongoValue(v as Scalar, fields[query.sort[i]?.field ?? ''])), id: new ObjectId(parsed.id) }
+            last = {
+              values: parsed.v.map((v, i) =>
+                toMongoValue(v as Scalar, fields[query.sort[i]?.field ?? '']),
+              ),
+              id: new ObjectId(parsed.id),
+            }
           } catch {
             throw new AppError('invalid_cursor')
           }
@@ -96,7 +147,9 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
         const combined = last ? { $and: [filter, afterFilter(query.sort, last)] } : filter
         const docs = await run(async () =>
           (await coll())
-            .find(combined, { projection: projection([...query.fields, ...query.sort.map((s) => s.field)]) })
+            .find(combined, {
+              projection: projection([...query.fields, ...query.sort.map((s) => s.field)]),
+            })
             .sort(sort)
             .limit(query.limit + 1)
             .toArray(),
@@ -105,7 +158,10 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
         const tail = page.at(-1)
         const nextCursor =
           docs.length > query.limit && tail
-            ? JSON.stringify({ v: query.sort.map((s) => cursorValue(tail[s.field])), id: tail._id.toHexString() })
+            ? JSON.stringify({
+                v: query.sort.map((s) => cursorValue(tail[s.field])),
+                id: tail._id.toHexString(),
+              })
             : undefined
         return { rows: page.map(toRow), nextCursor }
       },
@@ -113,7 +169,12 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
       async get(id, where) {
         const _id = byId(id)
         if (!_id) return null
-        const doc = await run(async () => (await coll()).findOne({ $and: [{ _id }, mongoFilter(where, fields)] }, { projection: projection(all) }))
+        const doc = await run(async () =>
+          (await coll()).findOne(
+            { $and: [{ _id }, mongoFilter(where, fields)] },
+            { projection: projection(all) },
+          ),
+        )
         return doc ? toRow(doc) : null
       },
 
@@ -127,7 +188,11 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
         const _id = byId(id)
         if (!_id) return null
         const doc = await run(async () =>
-          (await coll()).findOneAndUpdate({ $and: [{ _id }, mongoFilter(where, fields)] }, { $set: toDocument(values) }, { returnDocument: 'after', projection: projection(all) }),
+          (await coll()).findOneAndUpdate(
+            { $and: [{ _id }, mongoFilter(where, fields)] },
+            { $set: toDocument(values) },
+            { returnDocument: 'after', projection: projection(all) },
+          ),
         )
         return doc ? toRow(doc) : null
       },
@@ -135,7 +200,9 @@ export function mongoCollection(options: { db: () => Db; collection: string; ind
       async delete(id, where) {
         const _id = byId(id)
         if (!_id) return false
-        const result = await run(async () => (await coll()).deleteOne({ $and: [{ _id }, mongoFilter(where, fields)] }))
+        const result = await run(async () =>
+          (await coll()).deleteOne({ $and: [{ _id }, mongoFilter(where, fields)] }),
+        )
         return result.deletedCount === 1
       },
     }

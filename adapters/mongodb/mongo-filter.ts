@@ -6,7 +6,10 @@ type Filter = Record<string, unknown>
 /** Field names reach MongoDB only from resource declarations; this check makes that explicit. */
 export function assertSafeKey(key: string): void {
   if (key.startsWith('$') || key.includes('.') || key.includes('\u0000')) {
-    throw new AppError('unknown_field', { detail: `${key.slice(0, 64)}: operator or dotted keys are not allowed`, extensions: { field: key.slice(0, 64) } })
+    throw new AppError('unknown_field', {
+      detail: `${key.slice(0, 64)}: operator or dotted keys are not allowed`,
+      extensions: { field: key.slice(0, 64) },
+    })
   }
 }
 
@@ -21,13 +24,17 @@ export function toMongoValue(value: Scalar, spec: FieldSpec | undefined): unknow
 /** One normalized condition as a MongoDB filter; `contains` is a regex of the escaped literal. */
 function mongoCondition(c: Condition, spec: FieldSpec | undefined): Filter {
   assertSafeKey(c.field)
-  const value = Array.isArray(c.value) ? c.value.map((v) => toMongoValue(v, spec)) : toMongoValue(c.value, spec)
+  const value = Array.isArray(c.value)
+    ? c.value.map((v) => toMongoValue(v, spec))
+    : toMongoValue(c.value, spec)
   switch (c.op) {
     case 'eq':
       // A missing boolean reads as false, as in the other adapters.
       return value === false ? { [c.field]: { $in: [false, null] } } : { [c.field]: { $eq: value } }
     case 'ne':
-      return value === false ? { [c.field]: { $nin: [false, null] } } : { [c.field]: { $ne: value } }
+      return value === false
+        ? { [c.field]: { $nin: [false, null] } }
+        : { [c.field]: { $ne: value } }
     case 'in':
       return { [c.field]: { $in: value } }
     case 'contains':
@@ -38,7 +45,9 @@ function mongoCondition(c: Condition, spec: FieldSpec | undefined): Filter {
 }
 
 export function mongoFilter(conditions: Condition[], fields: Record<string, FieldSpec>): Filter {
-  return conditions.length === 0 ? {} : { $and: conditions.map((c) => mongoCondition(c, fields[c.field])) }
+  return conditions.length === 0
+    ? {}
+    : { $and: conditions.map((c) => mongoCondition(c, fields[c.field])) }
 }
 
 /**
@@ -48,7 +57,9 @@ export function mongoFilter(conditions: Condition[], fields: Record<string, Fiel
 export function afterFilter(sort: SortKey[], last: { values: unknown[]; id: unknown }): Filter {
   const branches: Filter[] = []
   for (let i = 0; i <= sort.length; i++) {
-    const equal: Filter[] = sort.slice(0, i).map((key, j) => ({ [key.field]: { $eq: last.values[j] ?? null } }))
+    const equal: Filter[] = sort
+      .slice(0, i)
+      .map((key, j) => ({ [key.field]: { $eq: last.values[j] ?? null } }))
     if (i === sort.length) {
       branches.push({ $and: [...equal, { _id: { $gt: last.id } }] })
       continue
@@ -57,9 +68,13 @@ export function afterFilter(sort: SortKey[], last: { values: unknown[]; id: unkn
     const value = last.values[i] ?? null
     let strictlyAfter: Filter | null
     if (key.direction === 'asc') {
-      strictlyAfter = value === null ? { [key.field]: { $ne: null } } : { [key.field]: { $gt: value } }
+      strictlyAfter =
+        value === null ? { [key.field]: { $ne: null } } : { [key.field]: { $gt: value } }
     } else {
-      strictlyAfter = value === null ? null : { $or: [{ [key.field]: { $lt: value } }, { [key.field]: { $eq: null } }] }
+      strictlyAfter =
+        value === null
+          ? null
+          : { $or: [{ [key.field]: { $lt: value } }, { [key.field]: { $eq: null } }] }
     }
     if (strictlyAfter) branches.push({ $and: [...equal, strictlyAfter] })
   }

@@ -15,6 +15,9 @@ export const prismaD1Adapter = defineAdapter({
   hint: 'bind a D1 database as DB',
   setup(_env, { bindings }) {
     const client = openD1Database(bindings.DB)
-    return { resources: [posts({ client: () => client, provider: 'sqlite' })], summary: ['/v1/data/posts on D1'] }
+    return {
+      resources: [posts({ client: () => client, provider: 'sqlite' })],
+      summary: ['/v1/data/posts on D1'],
+    }
   },
 })

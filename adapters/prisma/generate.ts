@@ -10,8 +10,16 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const cli = join(here, '../../node_modules/prisma/build/index.js')
 for (const schema of ['postgres', 'sqlite', 'd1']) {
-  execFileSync(process.execPath, [cli, 'generate', '--schema', join(here, 'schema', `${schema}.prisma`)], {
-    stdio: 'inherit',
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-  })
+  execFileSync(
+    process.execPath,
+    [cli, 'generate', '--schema', join(here, 'schema', `${schema}.prisma`)],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      },
+    },
+  )
 }

@@ -4,7 +4,9 @@ import { defineAdapter } from '../../src/assembly/adapter'
 const prismaEnv = z.object({
   DATABASE_URL: z
     .string()
-    .regex(/^(postgres(ql)?:\/\/|file:)/, { message: 'must be a postgresql:// URL or file:path.db (SQLite)' })
+    .regex(/^(postgres(ql)?:\/\/|file:)/, {
+      message: 'must be a postgresql:// URL or file:path.db (SQLite)',
+    })
     .optional()
     .describe(
       'Secret: `postgresql://…` (`?schema=` honoured) or `file:path.db`, migrated on start. Unset: in development an embedded SQLite file under `.data/` with sample posts; in production no `posts` resource',
@@ -27,10 +29,18 @@ export const prismaAdapter = defineAdapter({
       import('./samples'),
       import('./posts'),
     ])
-    const database = await openPrismaDatabase({ url: env.DATABASE_URL, dataDir: dataDir ?? '.data' })
+    const database = await openPrismaDatabase({
+      url: env.DATABASE_URL,
+      dataDir: dataDir ?? '.data',
+    })
     if (database.kind === 'sqlite' && !env.DATABASE_URL) await seedSamplePosts(database.client)
     return {
-      resources: [posts({ client: () => database.client, provider: database.kind === 'postgres' ? 'postgresql' : 'sqlite' })],
+      resources: [
+        posts({
+          client: () => database.client,
+          provider: database.kind === 'postgres' ? 'postgresql' : 'sqlite',
+        }),
+      ],
       summary: [`/v1/data/posts on ${database.label}`],
       close: () => database.close(),
     }

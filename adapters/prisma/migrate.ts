@@ -9,7 +9,9 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
 async function migrationFiles(dialect: 'postgres' | 'sqlite') {
   const dir = join(MIGRATIONS, dialect)
   const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort()
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })))
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })),
+  )
 }
 
 /**
@@ -17,7 +19,10 @@ async function migrationFiles(dialect: 'postgres' | 'sqlite') {
  * be downloaded here). Each runs once, in a transaction, recorded in `_bridgekeeper_migrations`;
  * an advisory lock keeps instances starting together from racing.
  */
-export async function migratePostgres(connectionString: string, schema = 'public'): Promise<string[]> {
+export async function migratePostgres(
+  connectionString: string,
+  schema = 'public',
+): Promise<string[]> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error('invalid schema name')
   const client = new pg.Client({ connectionString })
   await client.connect()
@@ -26,8 +31,14 @@ export async function migratePostgres(connectionString: string, schema = 'public
     await client.query('SELECT pg_advisory_lock(727274)')
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
     await client.query(`SET search_path TO "${schema}"`)
-    await client.query('CREATE TABLE IF NOT EXISTS _bridgekeeper_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())')
-    const done = new Set((await client.query<{ name: string }>('SELECT name FROM _bridgekeeper_migrations')).rows.map((r) => r.name))
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS _bridgekeeper_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    )
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM _bridgekeeper_migrations')).rows.map(
+        (r) => r.name,
+      ),
+    )
     for (const { name, sql } of await migrationFiles('postgres')) {
       if (done.has(name)) continue
       await client.query('BEGIN')
@@ -53,8 +64,15 @@ export async function migrateSqlite(file: string): Promise<string[]> {
   const applied: string[] = []
   try {
     db.pragma('journal_mode = WAL')
-    db.exec('CREATE TABLE IF NOT EXISTS _bridgekeeper_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)')
-    const done = new Set(db.prepare('SELECT name FROM _bridgekeeper_migrations').all().map((r) => (r as { name: string }).name))
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS _bridgekeeper_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+    )
+    const done = new Set(
+      db
+        .prepare('SELECT name FROM _bridgekeeper_migrations')
+        .all()
+        .map((r) => (r as { name: string }).name),
+    )
     for (const { name, sql } of await migrationFiles('sqlite')) {
       if (done.has(name)) continue
       db.transaction(() => {

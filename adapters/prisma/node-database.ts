@@ -18,16 +18,29 @@ export type PrismaDatabase = {
  * Node: a Prisma client on PostgreSQL when `url` is a postgres:// URL, else on a SQLite file
  * (the embedded default under `.data/`), migrated on open.
  */
-export async function openPrismaDatabase(options: { url?: string; dataDir: string; schema?: string }): Promise<PrismaDatabase> {
+export async function openPrismaDatabase(options: {
+  url?: string
+  dataDir: string
+  schema?: string
+}): Promise<PrismaDatabase> {
   const url = options.url
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const schema = options.schema ?? new URL(url).searchParams.get('schema') ?? 'public'
     await migratePostgres(url, schema)
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }, { schema }) })
+    const client = new PostgresClient({
+      adapter: new PrismaPg({ connectionString: url }, { schema }),
+    })
     const { hostname, port, pathname } = new URL(url)
-    return { kind: 'postgres', client, label: `postgresql://${hostname}:${port || 5432}${pathname} (schema ${schema})`, close: () => client.$disconnect() }
+    return {
+      kind: 'postgres',
+      client,
+      label: `postgresql://${hostname}:${port || 5432}${pathname} (schema ${schema})`,
+      close: () => client.$disconnect(),
+    }
   }
-  const file = url?.startsWith('file:') ? url.slice('file:'.length) : join(options.dataDir, 'bridgekeeper.db')
+  const file = url?.startsWith('file:')
+    ? url.slice('file:'.length)
+    : join(options.dataDir, 'bridgekeeper.db')
   await mkdir(options.dataDir, { recursive: true })
   await migrateSqlite(file)
   const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file }) })

@@ -1,4 +1,12 @@
-import { OPERATORS, type BackendContext, type Condition, type DataAdapter, type FieldSpec, type Row, type Scalar } from '../../src/data/types'
+import {
+  OPERATORS,
+  type BackendContext,
+  type Condition,
+  type DataAdapter,
+  type FieldSpec,
+  type Row,
+  type Scalar,
+} from '../../src/data/types'
 import { AppError } from '../../src/errors/app-error'
 import { translatePrismaError } from './prisma-errors'
 
@@ -19,11 +27,16 @@ const PRISMA_MAX_PAGE_SIZE = 100
  * Ownership is enforced in the query: update and delete are one statement whose `where` holds
  * the id AND the scope, so there is no read-then-write race; a count of 0 answers 404.
  */
-export function prismaModel(options: { client: () => object; model: string; provider: 'postgresql' | 'sqlite' }) {
+export function prismaModel(options: {
+  client: () => object
+  model: string
+  provider: 'postgresql' | 'sqlite'
+}) {
   return function prismaBackend(context: BackendContext): DataAdapter {
     const delegate = () => {
       const found = (options.client() as Record<string, unknown>)[options.model]
-      if (!found || typeof found !== 'object') throw new Error(`the Prisma client has no model "${options.model}"`)
+      if (!found || typeof found !== 'object')
+        throw new Error(`the Prisma client has no model "${options.model}"`)
       return found as ModelDelegate
     }
     const fields = context.fields
@@ -32,12 +45,16 @@ export function prismaModel(options: { client: () => object; model: string; prov
         return await operation()
       } catch (error) {
         const problem = translatePrismaError(error)
-        if (problem.status >= 500) context.logger.error('prisma.error', { model: options.model, error })
+        if (problem.status >= 500)
+          context.logger.error('prisma.error', { model: options.model, error })
         throw problem
       }
     }
     const select = (names: string[]): Record<string, true> =>
-      Object.fromEntries([['id', true] as const, ...names.filter((n) => n in fields).map((n) => [n, true] as const)])
+      Object.fromEntries([
+        ['id', true] as const,
+        ...names.filter((n) => n in fields).map((n) => [n, true] as const),
+      ])
     const allFields = Object.keys(fields)
     const toRow = (data: Data): Row => {
       const out: Record<string, unknown> = {}
@@ -48,8 +65,15 @@ export function prismaModel(options: { client: () => object; model: string; prov
       return { id: String(data.id), fields: out }
     }
     const toData = (values: Record<string, Scalar>): Data =>
-      Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fields[k]?.type === 'datetime' && typeof v === 'string' ? new Date(v) : v]))
-    const where = (conditions: Condition[]) => ({ AND: conditions.map((c) => condition(c, fields[c.field], options.provider)) })
+      Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [
+          k,
+          fields[k]?.type === 'datetime' && typeof v === 'string' ? new Date(v) : v,
+        ]),
+      )
+    const where = (conditions: Condition[]) => ({
+      AND: conditions.map((c) => condition(c, fields[c.field], options.provider)),
+    })
     // SQLite's LIKE (behind Prisma's `contains`) ignores case and has no escape character, so
     // the database returns a superset and the exact substring test runs here. Pages may then be
     // shorter than the limit; the cursor still moves over what the database returned.
@@ -58,7 +82,11 @@ export function prismaModel(options: { client: () => object; model: string; prov
 
     return {
       kind: 'prisma',
-      capabilities: { operators: OPERATORS, atomicScopedWrites: true, maxPageSize: PRISMA_MAX_PAGE_SIZE },
+      capabilities: {
+        operators: OPERATORS,
+        atomicScopedWrites: true,
+        maxPageSize: PRISMA_MAX_PAGE_SIZE,
+      },
 
       async find(query) {
         // Keyset pagination on (sort…, id) through Prisma's cursor: stable while rows change.
@@ -75,31 +103,53 @@ export function prismaModel(options: { client: () => object; model: string; prov
         )
         const page = rows.slice(0, query.limit)
         const last = page.at(-1)
-        const kept = page.filter((data) => recheck.every((c) => typeof data[c.field] === 'string' && String(data[c.field]).includes(String(c.value))))
-        return { rows: kept.map(toRow), nextCursor: rows.length > query.limit && last ? String(last.id) : undefined }
+        const kept = page.filter((data) =>
+          recheck.every(
+            (c) =>
+              typeof data[c.field] === 'string' && String(data[c.field]).includes(String(c.value)),
+          ),
+        )
+        return {
+          rows: kept.map(toRow),
+          nextCursor: rows.length > query.limit && last ? String(last.id) : undefined,
+        }
       },
 
       async get(id, conditions) {
-        const found = await run(() => delegate().findFirst({ where: { AND: [{ id }, where(conditions)] }, select: select(allFields) }))
+        const found = await run(() =>
+          delegate().findFirst({
+            where: { AND: [{ id }, where(conditions)] },
+            select: select(allFields),
+          }),
+        )
         return found ? toRow(found) : null
       },
 
       async create(records) {
-        const created = await run(() => delegate().createManyAndReturn({ data: records.map(toData), select: select(allFields) }))
+        const created = await run(() =>
+          delegate().createManyAndReturn({ data: records.map(toData), select: select(allFields) }),
+        )
         return created.map(toRow)
       },
 
       async update(id, conditions, values) {
         const updated = await run(() =>
-          delegate().updateManyAndReturn({ where: { AND: [{ id }, where(conditions)] }, data: toData(values), select: select(allFields) }),
+          delegate().updateManyAndReturn({
+            where: { AND: [{ id }, where(conditions)] },
+            data: toData(values),
+            select: select(allFields),
+          }),
         )
         const [row] = updated
-        if (updated.length > 1) throw new AppError('internal', { reason: 'update touched more than one row' })
+        if (updated.length > 1)
+          throw new AppError('internal', { reason: 'update touched more than one row' })
         return row ? toRow(row) : null
       },
 
       async delete(id, conditions) {
-        const { count } = await run(() => delegate().deleteMany({ where: { AND: [{ id }, where(conditions)] } }))
+        const { count } = await run(() =>
+          delegate().deleteMany({ where: { AND: [{ id }, where(conditions)] } }),
+        )
         return count > 0
       },
     }
@@ -112,17 +162,29 @@ function likeLiteral(value: string): string {
 }
 
 /** One normalized condition as a Prisma filter. `ne` keeps NULLs, as Airtable and MongoDB do. */
-function condition(c: Condition, spec: FieldSpec | undefined, provider: 'postgresql' | 'sqlite'): Data {
-  const value = spec?.type === 'datetime' && typeof c.value === 'string' ? new Date(c.value) : c.value
+function condition(
+  c: Condition,
+  spec: FieldSpec | undefined,
+  provider: 'postgresql' | 'sqlite',
+): Data {
+  const value =
+    spec?.type === 'datetime' && typeof c.value === 'string' ? new Date(c.value) : c.value
   switch (c.op) {
     case 'eq':
       return { [c.field]: value }
     case 'ne':
-      return value === null ? { [c.field]: { not: null } } : { OR: [{ [c.field]: { not: value } }, { [c.field]: null }] }
+      return value === null
+        ? { [c.field]: { not: null } }
+        : { OR: [{ [c.field]: { not: value } }, { [c.field]: null }] }
     case 'in':
       return { [c.field]: { in: Array.isArray(value) ? value : [value] } }
     case 'contains':
-      return { [c.field]: { contains: provider === 'postgresql' && typeof value === 'string' ? likeLiteral(value) : value } }
+      return {
+        [c.field]: {
+          contains:
+            provider === 'postgresql' && typeof value === 'string' ? likeLiteral(value) : value,
+        },
+      }
     case 'lt':
     case 'lte':
     case 'gt':

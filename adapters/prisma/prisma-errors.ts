@@ -1,12 +1,19 @@
 import { AppError } from '../../src/errors/app-error'
 
-type PrismaLikeError = { name?: string; code?: string; message?: string; meta?: Record<string, unknown> }
+type PrismaLikeError = {
+  name?: string
+  code?: string
+  message?: string
+  meta?: Record<string, unknown>
+}
 
 /** The constraint's fields, from `meta.target` or a driver adapter's error. */
 function constraintFields(meta: Record<string, unknown> | undefined): string[] {
   if (!meta) return []
   if (Array.isArray(meta.target)) return meta.target.map(String)
-  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } } | undefined)?.cause
+  const cause = (
+    meta.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } } | undefined
+  )?.cause
   const fields = cause?.constraint?.fields
   return Array.isArray(fields) ? fields.map((f) => String(f).replace(/^"|"$/g, '')) : []
 }
@@ -23,31 +30,50 @@ export function translatePrismaError(error: unknown): AppError {
     case 'P2002': {
       const fields = constraintFields(e.meta)
       return new AppError('conflict', {
-        detail: fields.length > 0 ? `Another row already has these values: ${fields.join(', ')}.` : 'Another row already has these values.',
+        detail:
+          fields.length > 0
+            ? `Another row already has these values: ${fields.join(', ')}.`
+            : 'Another row already has these values.',
         extensions: { fields },
         reason: 'unique_violation',
       })
     }
     case 'P2003':
-      return new AppError('invalid_value', { detail: 'A referenced row does not exist.', reason: 'foreign_key' })
+      return new AppError('invalid_value', {
+        detail: 'A referenced row does not exist.',
+        reason: 'foreign_key',
+      })
     case 'P2000':
     case 'P2005':
     case 'P2006':
     case 'P2007':
     case 'P2011':
     case 'P2012':
-      return new AppError('invalid_value', { detail: 'The database refused a value.', reason: e.code })
+      return new AppError('invalid_value', {
+        detail: 'The database refused a value.',
+        reason: e.code,
+      })
     case 'P2025':
       return new AppError('not_found')
     default:
       break // not a known request error: classified by name and message below
   }
-  if (e.name === 'PrismaClientValidationError') return new AppError('invalid_value', { detail: 'The database refused a value.', reason: 'prisma_validation' })
+  if (e.name === 'PrismaClientValidationError')
+    return new AppError('invalid_value', {
+      detail: 'The database refused a value.',
+      reason: 'prisma_validation',
+    })
   if (
     e.name === 'PrismaClientInitializationError' ||
-    /P1001|P1002|P1017|ECONNREFUSED|ECONNRESET|ETIMEDOUT|DatabaseNotReachable|terminat|Connection|connect|SQLITE_BUSY|closed/i.test(text)
+    /P1001|P1002|P1017|ECONNREFUSED|ECONNRESET|ETIMEDOUT|DatabaseNotReachable|terminat|Connection|connect|SQLITE_BUSY|closed/i.test(
+      text,
+    )
   ) {
-    return new AppError('backend_unavailable', { headers: { 'Retry-After': '1' }, reason: 'database_unreachable', cause: error })
+    return new AppError('backend_unavailable', {
+      headers: { 'Retry-After': '1' },
+      reason: 'database_unreachable',
+      cause: error,
+    })
   }
   return new AppError('internal', { cause: error })
 }

@@ -5,7 +5,9 @@ const redisEnv = z.object({
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' })
     .optional()
-    .describe('Secret: `redis://` or `rediss://`, the store shared by every instance. Unset: the in-memory store (development only)'),
+    .describe(
+      'Secret: `redis://` or `rediss://`, the store shared by every instance. Unset: the in-memory store (development only)',
+    ),
   STORE_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'use 1-32 letters, digits, ":", "_" or "-"')

@@ -49,7 +49,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   }
   const shas = new Map<string, string>()
 
-  async function run(script: string, keyList: string[], args: (string | number)[]): Promise<unknown> {
+  async function run(
+    script: string,
+    keyList: string[],
+    args: (string | number)[],
+  ): Promise<unknown> {
     let sha = shas.get(script)
     if (!sha) {
       sha = createHash('sha1').update(script).digest('hex')
@@ -82,7 +86,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       ...parsed,
       userAgent: parsed.userAgent ?? undefined,
       ip: parsed.ip ?? undefined,
-      principal: { ...parsed.principal, email: parsed.principal.email ?? undefined, orgId: parsed.principal.orgId ?? undefined },
+      principal: {
+        ...parsed.principal,
+        email: parsed.principal.email ?? undefined,
+        orgId: parsed.principal.orgId ?? undefined,
+      },
       secretHash: current ?? secretHash,
       lastActiveAt: Number(lastActiveAt),
       idleExpiresAt: Number(idleExpiresAt),
@@ -90,7 +98,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     }
   }
 
-  const READ_FIELDS = ['data', 'secretHash', 'lastActiveAt', 'idleExpiresAt', 'absoluteExpiresAt'] as const
+  const READ_FIELDS = [
+    'data',
+    'secretHash',
+    'lastActiveAt',
+    'idleExpiresAt',
+    'absoluteExpiresAt',
+  ] as const
   const live = (record: SessionRecord | null, now: number) =>
     record && now < Math.min(record.idleExpiresAt, record.absoluteExpiresAt) ? record : null
 
@@ -115,7 +129,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         }
         const evicted = await run(
           scripts.CREATE,
-          [keys.session(record.id), keys.secret(record.secretHash), keys.userSessions(record.userKey)],
+          [
+            keys.session(record.id),
+            keys.secret(record.secretHash),
+            keys.userSessions(record.userKey),
+          ],
           [
             record.id,
             JSON.stringify(data),
@@ -135,14 +153,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       },
 
       async authenticate(secretHash, now, idleMs): Promise<AuthenticatedSession | null> {
-        const reply = await run(scripts.AUTHENTICATE, [keys.secret(secretHash)], [
-          now,
-          idleMs,
-          prefixes.session,
-          secretHash,
-          prefixes.secret,
-          prefixes.user,
-        ])
+        const reply = await run(
+          scripts.AUTHENTICATE,
+          [keys.secret(secretHash)],
+          [now, idleMs, prefixes.session, secretHash, prefixes.secret, prefixes.user],
+        )
         if (!Array.isArray(reply)) return null
         const fields = reply.map((value) => (value === null ? null : String(value)))
         const record = toRecord(fields)
@@ -156,8 +171,16 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           [id, currentHash, nextHash, now, graceMs, prefixes.secret],
         )
         if (!Array.isArray(reply)) return null
-        const [data, secret, lastActiveAt, idle, absolute] = reply.map((v) => (v === null ? null : String(v)))
-        return toRecord([data ?? null, secret ?? null, lastActiveAt ?? null, idle ?? null, absolute ?? null])
+        const [data, secret, lastActiveAt, idle, absolute] = reply.map((v) =>
+          v === null ? null : String(v),
+        )
+        return toRecord([
+          data ?? null,
+          secret ?? null,
+          lastActiveAt ?? null,
+          idle ?? null,
+          absolute ?? null,
+        ])
       },
 
       async get(id, now) {
@@ -181,17 +204,21 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       },
 
       async revoke(id) {
-        const reply = await run(scripts.REVOKE, [keys.session(id)], [id, prefixes.secret, prefixes.user])
+        const reply = await run(
+          scripts.REVOKE,
+          [keys.session(id)],
+          [id, prefixes.secret, prefixes.user],
+        )
         if (!Array.isArray(reply)) return null
         return toRecord(reply.map((v) => (v === null ? null : String(v))))
       },
 
       async revokeUser(userKey) {
-        const count = await run(scripts.REVOKE_USER, [keys.userSessions(userKey)], [
-          prefixes.session,
-          prefixes.secret,
-          prefixes.user,
-        ])
+        const count = await run(
+          scripts.REVOKE_USER,
+          [keys.userSessions(userKey)],
+          [prefixes.session, prefixes.secret, prefixes.user],
+        )
         return Number(count)
       },
     },
@@ -232,11 +259,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return guard(() => client.get(keys.kv(key)))
       },
       async compareAndSet(key, expected, value) {
-        const reply = await run(scripts.COMPARE_AND_SET, [keys.kv(key)], [
-          expected ?? '',
-          value,
-          expected === null ? '1' : '0',
-        ])
+        const reply = await run(
+          scripts.COMPARE_AND_SET,
+          [keys.kv(key)],
+          [expected ?? '', value, expected === null ? '1' : '0'],
+        )
         return Number(reply) === 1
       },
     },

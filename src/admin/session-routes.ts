@@ -11,7 +11,12 @@ import type { SessionService } from '../sessions/session-service'
 const CreateUserSessionBody = z
   .object({
     userId: z.string().min(1).max(255),
-    issuer: z.string().min(1).max(255).optional().openapi({ description: 'Defaults to the bridge itself' }),
+    issuer: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .openapi({ description: 'Defaults to the bridge itself' }),
     email: z.email().optional(),
     emailVerified: z.boolean().optional(),
     roles: z.array(z.string().min(1).max(64)).max(32).optional(),
@@ -23,7 +28,12 @@ const CreateUserSessionBody = z
 const RevokeUserBody = z
   .object({
     userId: z.string().min(1).max(255),
-    issuer: z.string().min(1).max(255).optional().openapi({ description: 'Defaults to the bridge itself (admin-created sessions)' }),
+    issuer: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .openapi({ description: 'Defaults to the bridge itself (admin-created sessions)' }),
   })
   .strict()
   .openapi('RevokeUserSessions')
@@ -37,10 +47,17 @@ const create = createRoute({
   method: 'post',
   path: '/v1/admin/sessions',
   tags: ['Admin'],
-  summary: 'Create a bearer session for a user a trusted backend has verified itself (admin API key)',
+  summary:
+    'Create a bearer session for a user a trusted backend has verified itself (admin API key)',
   security: [{ adminKey: [] }],
-  request: { body: { content: { 'application/json': { schema: CreateUserSessionBody } }, required: true } },
-  responses: { 201: jsonContent(SessionCreatedSchema, 'A new session and its secret, shown once'), 422: problem('Invalid body'), ...adminProblems },
+  request: {
+    body: { content: { 'application/json': { schema: CreateUserSessionBody } }, required: true },
+  },
+  responses: {
+    201: jsonContent(SessionCreatedSchema, 'A new session and its secret, shown once'),
+    422: problem('Invalid body'),
+    ...adminProblems,
+  },
 })
 
 const revokeUser = createRoute({
@@ -49,12 +66,21 @@ const revokeUser = createRoute({
   tags: ['Admin'],
   summary: 'Revoke every session of one user (admin API key)',
   security: [{ adminKey: [] }],
-  request: { body: { content: { 'application/json': { schema: RevokeUserBody } }, required: true } },
-  responses: { 200: jsonContent(z.object({ revoked: z.number().int() }), 'How many sessions were revoked'), ...adminProblems },
+  request: {
+    body: { content: { 'application/json': { schema: RevokeUserBody } }, required: true },
+  },
+  responses: {
+    200: jsonContent(z.object({ revoked: z.number().int() }), 'How many sessions were revoked'),
+    ...adminProblems,
+  },
 })
 
 /** Admin routes over sessions: create one for a backend-verified user, revoke all of a user's. */
-export function adminSessionRoutes(deps: { config: Config; sessions: SessionService; onRevoked?: RevocationHook }) {
+export function adminSessionRoutes(deps: {
+  config: Config
+  sessions: SessionService
+  onRevoked?: RevocationHook
+}) {
   const { config, sessions } = deps
   return new OpenAPIHono<AppEnv>()
     .openapi(create, async (c) => {
@@ -68,7 +94,10 @@ export function adminSessionRoutes(deps: { config: Config; sessions: SessionServ
         orgId: body.orgId,
         claims: {},
       }
-      c.var.log.info('admin.session_created', { userId: principal.userId, issuer: principal.issuer })
+      c.var.log.info('admin.session_created', {
+        userId: principal.userId,
+        issuer: principal.issuer,
+      })
       return c.json(await issueSession(c, { config, sessions }, principal, 'bearer'), 201)
     })
     .openapi(revokeUser, async (c) => {
@@ -76,7 +105,11 @@ export function adminSessionRoutes(deps: { config: Config; sessions: SessionServ
       const issuer = body.issuer ?? config.publicUrl
       const revoked = await sessions.revokeUser(userKey({ issuer, userId: body.userId }))
       c.var.log.warn('admin.sessions_revoked', { userId: body.userId, issuer, revoked })
-      await runRevocationHook(deps.onRevoked, { issuer, userId: body.userId, scope: 'all', by: 'admin' }, c.var.log)
+      await runRevocationHook(
+        deps.onRevoked,
+        { issuer, userId: body.userId, scope: 'all', by: 'admin' },
+        c.var.log,
+      )
       return c.json({ revoked }, 200)
     })
 }

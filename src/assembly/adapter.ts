@@ -49,7 +49,10 @@ export type AdapterModule<S extends z.ZodType = z.ZodType> = {
   /** Runtimes it can run on; configured on another runtime, it is refused at start-up. */
   runtimes: readonly RuntimeName[]
   /** Whether the environment asks for it. Absent: always on. */
-  enabled?(env: z.output<S>, context: Pick<AdapterContext, 'mode' | 'runtime' | 'bindings'>): boolean
+  enabled?(
+    env: z.output<S>,
+    context: Pick<AdapterContext, 'mode' | 'runtime' | 'bindings'>,
+  ): boolean
   /** What to set to turn it on (shown at start-up while it is off). */
   hint?: string
   /**

@@ -71,7 +71,10 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
     defaultMode: runtime.defaultMode,
     defaultTrustProxy: runtime.defaultTrustProxy,
   })
-  const sections = runtime.adapters.map((module) => ({ module, env: parseEnvSection(module.env, runtime.env) }))
+  const sections = runtime.adapters.map((module) => ({
+    module,
+    env: parseEnvSection(module.env, runtime.env),
+  }))
   const problems = [
     ...(parsed.ok ? [] : parsed.problems),
     ...sections.flatMap(({ env }) => (env.ok ? [] : env.problems)),
@@ -99,7 +102,9 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       continue
     }
     if (!module.runtimes.includes(runtime.name)) {
-      problems.push(`${module.id}: configured, but it runs on ${module.runtimes.join(' and ')} only`)
+      problems.push(
+        `${module.id}: configured, but it runs on ${module.runtimes.join(' and ')} only`,
+      )
       continue
     }
     try {
@@ -116,7 +121,8 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
   }
 
   const stores = contributions.flatMap((c) => (c.store ? [c.store] : []))
-  if (stores.length > 1) problems.push('store: more than one adapter contributes a store; configure one')
+  if (stores.length > 1)
+    problems.push('store: more than one adapter contributes a store; configure one')
   const store = runtime.store ?? stores[0] ?? runtime.platformStore ?? createMemoryStore()
   // A store the caller injected (tests, benchmarks) is its own choice; a defaulted one is checked.
   if (config.mode === 'production' && store.kind === 'memory' && !runtime.store) {
@@ -135,7 +141,13 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
   try {
     const keys =
       runtime.keys ??
-      (await createKeyProvider({ config, store, clock, logger, developmentKeys: runtime.developmentKeys }))
+      (await createKeyProvider({
+        config,
+        store,
+        clock,
+        logger,
+        developmentKeys: runtime.developmentKeys,
+      }))
     const app = createApp({
       config,
       store,
@@ -148,7 +160,18 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       onSessionsRevoked: combineHooks(hooks),
       fetch: runtime.fetch,
     })
-    return { app, config, store, keys, logger, clock, resources, templates, summary, close: closeAll }
+    return {
+      app,
+      config,
+      store,
+      keys,
+      logger,
+      clock,
+      resources,
+      templates,
+      summary,
+      close: closeAll,
+    }
   } catch (error) {
     await closeAll()
     throw error

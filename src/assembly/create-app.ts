@@ -66,9 +66,13 @@ export function createApp(deps: AppDeps) {
     ...definitions.flatMap(resourceProblems),
   ]
   const names = definitions.map((d) => d.name)
-  for (const name of new Set(names)) if (names.filter((n) => n === name).length > 1) problems.push(`resource "${name}": defined twice`)
+  for (const name of new Set(names))
+    if (names.filter((n) => n === name).length > 1)
+      problems.push(`resource "${name}": defined twice`)
   if (problems.length > 0) throw new ConfigError(problems)
-  const resources = definitions.map((definition) => bindResource(definition, { store, clock, logger }))
+  const resources = definitions.map((definition) =>
+    bindResource(definition, { store, clock, logger }),
+  )
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use(
@@ -125,7 +129,8 @@ export function createApp(deps: AppDeps) {
       fetch: deps.fetch,
     }),
   ]
-  const devIssuer = config.mode === 'development' ? createDevIssuer(config.publicUrl, clock) : undefined
+  const devIssuer =
+    config.mode === 'development' ? createDevIssuer(config.publicUrl, clock) : undefined
   if (devIssuer) issuers.push(devIssuer)
   // The authenticator chain: the bridge's own sessions first, then JWTs of the known issuers.
   const auth = createAuthenticator({
@@ -133,16 +138,29 @@ export function createApp(deps: AppDeps) {
     lockout,
     verifiers: [
       sessionCredentialVerifier(sessions),
-      jwtCredentialVerifier({ issuers, maxTokenBytes: config.upstream.maxTokenBytes, cookieName: config.upstream.cookieName }),
+      jwtCredentialVerifier({
+        issuers,
+        maxTokenBytes: config.upstream.maxTokenBytes,
+        cookieName: config.upstream.cookieName,
+      }),
     ],
   })
 
   app.route('/', healthRoutes(store))
   app.route('/', identityRoutes(auth))
-  app.route('/', sessionRoutes({ config, clock, sessions, auth, onRevoked: deps.onSessionsRevoked }))
-  app.route('/', adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked: deps.onSessionsRevoked }))
+  app.route(
+    '/',
+    sessionRoutes({ config, clock, sessions, auth, onRevoked: deps.onSessionsRevoked }),
+  )
+  app.route(
+    '/',
+    adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked: deps.onSessionsRevoked }),
+  )
   app.route('/', keyRoutes({ config, keys: deps.keys }))
-  app.route('/', tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }))
+  app.route(
+    '/',
+    tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }),
+  )
   app.route('/', dataRoutes({ config, clock, store, resources, auth }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))
 
@@ -161,7 +179,10 @@ export function createApp(deps: AppDeps) {
     in: 'cookie',
     name: config.upstream.cookieName,
   })
-  app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', { type: 'http', scheme: 'bearer' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', {
+    type: 'http',
+    scheme: 'bearer',
+  })
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -173,11 +194,15 @@ export function createApp(deps: AppDeps) {
     },
     servers: [{ url: config.publicUrl }],
   })
-  app.get('/docs', async (c, next) => {
-    await next()
-    // The reference page loads its script from a CDN; it is the only non-API page.
-    c.res.headers.set('Cache-Control', 'public, max-age=300')
-  }, Scalar({ url: '/openapi.json', pageTitle: 'Bridgekeeper API' }))
+  app.get(
+    '/docs',
+    async (c, next) => {
+      await next()
+      // The reference page loads its script from a CDN; it is the only non-API page.
+      c.res.headers.set('Cache-Control', 'public, max-age=300')
+    },
+    Scalar({ url: '/openapi.json', pageTitle: 'Bridgekeeper API' }),
+  )
 
   app.onError(onError)
   app.notFound(onNotFound)

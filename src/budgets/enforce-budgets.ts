@@ -9,9 +9,17 @@ export type Budget = { key: string; capacity: number; windowMs: number }
  * Takes one token from every budget (per user and per address, SECURITY.md, "Rate limits") and answers 429
  * with the longest Retry-After when any is empty. A store that can't be reached answers 503.
  */
-export async function enforceBudgets(store: Store, clock: Clock, budgets: Budget[], reason: string, detail?: string): Promise<void> {
+export async function enforceBudgets(
+  store: Store,
+  clock: Clock,
+  budgets: Budget[],
+  reason: string,
+  detail?: string,
+): Promise<void> {
   const now = clock.now()
-  const results = await storeCall(() => Promise.all(budgets.map((b) => store.limits.take(b.key, b.capacity, b.windowMs, now))))
+  const results = await storeCall(() =>
+    Promise.all(budgets.map((b) => store.limits.take(b.key, b.capacity, b.windowMs, now))),
+  )
   const refused = results.map((r, i) => ({ r, budget: budgets[i] })).filter(({ r }) => !r.allowed)
   if (refused.length === 0) return
   const wait = Math.max(...refused.map(({ r }) => r.retryAfterMs))

@@ -69,23 +69,33 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
   if (!parsed.ok) return parsed
   const e = parsed.value
   const mode: Mode =
-    e.BRIDGE_MODE ?? (e.NODE_ENV === 'production' ? 'production' : e.NODE_ENV === 'development' ? 'development' : options.defaultMode)
+    e.BRIDGE_MODE ??
+    (e.NODE_ENV === 'production'
+      ? 'production'
+      : e.NODE_ENV === 'development'
+        ? 'development'
+        : options.defaultMode)
   const publicUrl = (e.PUBLIC_URL ?? `http://${formatHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
 
   const problems: string[] = []
   if (mode === 'production') {
     if (!e.SIGNING_KEYS && !e.SIGNING_KEYS_PEM && !e.KEY_ENCRYPTION_KEY)
-      problems.push('SIGNING_KEYS: required in production (a JWK set with private keys), unless KEY_ENCRYPTION_KEY lets the bridge manage its keys in the store')
+      problems.push(
+        'SIGNING_KEYS: required in production (a JWK set with private keys), unless KEY_ENCRYPTION_KEY lets the bridge manage its keys in the store',
+      )
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the issuer and JWKS URL)')
-    else if (!e.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must use https in production')
-    if (new URL(publicUrl).pathname !== '/') problems.push('PUBLIC_URL: must be an origin without a path')
+    else if (!e.PUBLIC_URL.startsWith('https://'))
+      problems.push('PUBLIC_URL: must use https in production')
+    if (new URL(publicUrl).pathname !== '/')
+      problems.push('PUBLIC_URL: must be an origin without a path')
   }
   for (const issuer of e.UPSTREAM_ISSUERS ?? []) {
     // Tokens the bridge mints must never log anyone in (SECURITY.md, "Tokens the bridge mints").
     if (issuer.issuer.replace(/\/+$/, '').startsWith(publicUrl))
       problems.push('UPSTREAM_ISSUERS: an upstream issuer cannot be the bridge itself')
   }
-  if (e.SIGNING_KEYS && e.SIGNING_KEYS_PEM) problems.push('SIGNING_KEYS_PEM: set SIGNING_KEYS or SIGNING_KEYS_PEM, not both')
+  if (e.SIGNING_KEYS && e.SIGNING_KEYS_PEM)
+    problems.push('SIGNING_KEYS_PEM: set SIGNING_KEYS or SIGNING_KEYS_PEM, not both')
   if (e.SESSION_IDLE_TIMEOUT > e.SESSION_ABSOLUTE_TIMEOUT)
     problems.push('SESSION_IDLE_TIMEOUT: must not exceed SESSION_ABSOLUTE_TIMEOUT')
   if (problems.length > 0) return { ok: false, problems }

@@ -6,7 +6,8 @@ import { z } from 'zod'
  */
 const seconds = (fallback: number, max = 31_536_000) =>
   z.coerce.number().int().min(1).max(max).default(fallback)
-const count = (fallback: number, max = 1_000_000) => z.coerce.number().int().min(1).max(max).default(fallback)
+const count = (fallback: number, max = 1_000_000) =>
+  z.coerce.number().int().min(1).max(max).default(fallback)
 
 const origin = z.string().refine(
   (value) => {
@@ -18,7 +19,10 @@ const origin = z.string().refine(
       return false
     }
   },
-  { message: 'each origin must be exact, like https://app.example.com (no path, no wildcard, not "null")' },
+  {
+    message:
+      'each origin must be exact, like https://app.example.com (no path, no wildcard, not "null")',
+  },
 )
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
@@ -81,38 +85,95 @@ const issuerSchema = z
 export type IssuerConfig = z.output<typeof issuerSchema>
 
 export const envSchema = z.object({
-  BRIDGE_MODE: z.enum(['development', 'production']).optional().describe('`development` or `production`. Default: `development` on Node (`production` when `NODE_ENV=production`), `production` on Workers. Production refuses to start without signing keys, a shared store and an https `PUBLIC_URL`, and has no `/dev/token`'),
-  NODE_ENV: z.string().optional().describe('`production` or `development` set the mode when `BRIDGE_MODE` is unset'),
+  BRIDGE_MODE: z
+    .enum(['development', 'production'])
+    .optional()
+    .describe(
+      '`development` or `production`. Default: `development` on Node (`production` when `NODE_ENV=production`), `production` on Workers. Production refuses to start without signing keys, a shared store and an https `PUBLIC_URL`, and has no `/dev/token`',
+    ),
+  NODE_ENV: z
+    .string()
+    .optional()
+    .describe('`production` or `development` set the mode when `BRIDGE_MODE` is unset'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Node listener address'),
   PORT: z.coerce.number().int().min(1).max(65535).default(8787).describe('Node listener port'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional().describe('The origin clients use (default `http://HOST:PORT`); the issuer of minted tokens'),
-  ALLOWED_ORIGINS: csv(origin).optional().describe('Comma-separated exact origins for CORS and cookie-authenticated writes. Default: development, the bridge itself and any `http://localhost:*` or `http://127.0.0.1:*`; production, none'),
-  TRUST_PROXY: z.enum(['none', 'x-forwarded-for', 'cf-connecting-ip']).optional().describe('`none`, `x-forwarded-for` (right-most hop) or `cf-connecting-ip`: where the client address comes from (Workers default: `cf-connecting-ip`). With `none`, forwarding headers are ignored'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('The origin clients use (default `http://HOST:PORT`); the issuer of minted tokens'),
+  ALLOWED_ORIGINS: csv(origin)
+    .optional()
+    .describe(
+      'Comma-separated exact origins for CORS and cookie-authenticated writes. Default: development, the bridge itself and any `http://localhost:*` or `http://127.0.0.1:*`; production, none',
+    ),
+  TRUST_PROXY: z
+    .enum(['none', 'x-forwarded-for', 'cf-connecting-ip'])
+    .optional()
+    .describe(
+      '`none`, `x-forwarded-for` (right-most hop) or `cf-connecting-ip`: where the client address comes from (Workers default: `cf-connecting-ip`). With `none`, forwarding headers are ignored',
+    ),
   BODY_LIMIT_BYTES: count(64 * 1024, 10 * 1024 * 1024).describe('Larger request bodies get 413'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('`debug`, `info`, `warn` or `error`'),
-
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('`debug`, `info`, `warn` or `error`'),
 
   SIGNING_KEYS: jsonVariable(
-    z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }, {
-      message: 'must be a JWK set: {"keys":[…]} with private keys',
-    }),
-  ).optional().describe('Secret: a JWK set of private keys (`kid`, `alg` of RS256/ES256/EdDSA; RSA ≥ 2048 bits). All are published; the first one signs. Development default: a key generated into `.data/signing-keys.json`'),
+    z.object(
+      { keys: z.array(z.record(z.string(), z.unknown())).min(1) },
+      {
+        message: 'must be a JWK set: {"keys":[…]} with private keys',
+      },
+    ),
+  )
+    .optional()
+    .describe(
+      'Secret: a JWK set of private keys (`kid`, `alg` of RS256/ES256/EdDSA; RSA ≥ 2048 bits). All are published; the first one signs. Development default: a key generated into `.data/signing-keys.json`',
+    ),
   SIGNING_KEYS_PEM: z
     .string()
     .refine((value) => value.includes('-----BEGIN PRIVATE KEY-----'), {
       message: 'must hold one or more PKCS#8 PEM blocks (-----BEGIN PRIVATE KEY-----)',
     })
-    .optional().describe('Secret, instead of `SIGNING_KEYS`: PKCS#8 PEM blocks of `SIGNING_ALG`; the `kid` is the key\'s RFC 7638 thumbprint'),
+    .optional()
+    .describe(
+      "Secret, instead of `SIGNING_KEYS`: PKCS#8 PEM blocks of `SIGNING_ALG`; the `kid` is the key's RFC 7638 thumbprint",
+    ),
   KEY_ENCRYPTION_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'must be 32 random bytes, base64url-encoded (43 characters)' })
-    .optional().describe('Secret, 32 bytes base64url: with no static keys, the bridge generates, rotates and keeps its keys in the shared store, encrypted with this key'),
-  SIGNING_ALG: z.enum(['RS256', 'ES256', 'EdDSA']).default('RS256').describe('Algorithm of generated keys (`RS256`, `ES256`, `EdDSA`). RS256 is the default because Hasura\'s EdDSA support through a JWKS has broken before'),
-  SIGNING_RSA_BITS: z.coerce.number().pipe(z.union([z.literal(2048), z.literal(3072), z.literal(4096)])).default(2048).describe('RSA size of generated keys (2048, 3072 or 4096)'),
-  KEY_ROTATION_DAYS: z.coerce.number().min(0).max(365).default(30).describe('Managed keys: how long a key signs (`0`: only on `POST /v1/admin/keys/rotate`)'),
-  JWKS_MAX_AGE: seconds(300, 86_400).describe('`Cache-Control: max-age` of the JWKS, in seconds; a new key is published at least this long (plus 5 s) before it signs'),
-  TOKEN_MAX_LIFETIME: seconds(3600, 86_400).describe('Longest lifetime, in seconds, a template may give a bridge-signed token; a retired key stays published this long plus `JWKS_MAX_AGE`'),
-  MINT_PER_USER: count(60).describe('Tokens a user may mint per `MINT_WINDOW` (429 with `Retry-After` beyond)'),
+    .regex(/^[A-Za-z0-9_-]{43}$/, {
+      message: 'must be 32 random bytes, base64url-encoded (43 characters)',
+    })
+    .optional()
+    .describe(
+      'Secret, 32 bytes base64url: with no static keys, the bridge generates, rotates and keeps its keys in the shared store, encrypted with this key',
+    ),
+  SIGNING_ALG: z
+    .enum(['RS256', 'ES256', 'EdDSA'])
+    .default('RS256')
+    .describe(
+      "Algorithm of generated keys (`RS256`, `ES256`, `EdDSA`). RS256 is the default because Hasura's EdDSA support through a JWKS has broken before",
+    ),
+  SIGNING_RSA_BITS: z.coerce
+    .number()
+    .pipe(z.union([z.literal(2048), z.literal(3072), z.literal(4096)]))
+    .default(2048)
+    .describe('RSA size of generated keys (2048, 3072 or 4096)'),
+  KEY_ROTATION_DAYS: z.coerce
+    .number()
+    .min(0)
+    .max(365)
+    .default(30)
+    .describe('Managed keys: how long a key signs (`0`: only on `POST /v1/admin/keys/rotate`)'),
+  JWKS_MAX_AGE: seconds(300, 86_400).describe(
+    '`Cache-Control: max-age` of the JWKS, in seconds; a new key is published at least this long (plus 5 s) before it signs',
+  ),
+  TOKEN_MAX_LIFETIME: seconds(3600, 86_400).describe(
+    'Longest lifetime, in seconds, a template may give a bridge-signed token; a retired key stays published this long plus `JWKS_MAX_AGE`',
+  ),
+  MINT_PER_USER: count(60).describe(
+    'Tokens a user may mint per `MINT_WINDOW` (429 with `Retry-After` beyond)',
+  ),
   MINT_PER_IP: count(600).describe('Tokens a client address may mint per `MINT_WINDOW`'),
   DATA_PER_USER: count(600).describe('Data requests a user may make per `DATA_WINDOW`'),
   DATA_PER_IP: count(3000).describe('Data requests a client address may make per `DATA_WINDOW`'),
@@ -121,24 +182,52 @@ export const envSchema = z.object({
   ADMIN_API_KEY: z
     .string()
     .min(32, { message: 'must be at least 32 characters of random data' })
-    .optional().describe('Secret, ≥ 32 characters: lets a trusted backend call `/v1/admin/*`. Unset: admin routes refuse'),
+    .optional()
+    .describe(
+      'Secret, ≥ 32 characters: lets a trusted backend call `/v1/admin/*`. Unset: admin routes refuse',
+    ),
 
-  UPSTREAM_ISSUERS: jsonVariable(z.array(issuerSchema)).optional().describe('JSON list of identity providers whose JWTs sign users in (see the README)'),
-  UPSTREAM_COOKIE_NAME: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('__session').describe('Cookie that may carry an upstream JWT (Clerk\'s name)'),
+  UPSTREAM_ISSUERS: jsonVariable(z.array(issuerSchema))
+    .optional()
+    .describe('JSON list of identity providers whose JWTs sign users in (see the README)'),
+  UPSTREAM_COOKIE_NAME: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/)
+    .default('__session')
+    .describe("Cookie that may carry an upstream JWT (Clerk's name)"),
   JWKS_TIMEOUT_MS: count(3000, 30_000).describe('Timeout of upstream JWKS and discovery fetches'),
-  JWKS_COOLDOWN_SECONDS: seconds(30, 3600).describe('Minimum time between JWKS refetches for an unknown `kid`'),
+  JWKS_COOLDOWN_SECONDS: seconds(30, 3600).describe(
+    'Minimum time between JWKS refetches for an unknown `kid`',
+  ),
   MAX_TOKEN_BYTES: count(8192, 65_536).describe('Largest upstream token accepted'),
 
-  SESSION_IDLE_TIMEOUT: seconds(30 * 60).describe('Sliding idle lifetime of a session, in seconds (OWASP/NIST default)'),
-  SESSION_ABSOLUTE_TIMEOUT: seconds(12 * 60 * 60).describe('Absolute lifetime of a session, in seconds'),
-  SESSION_ROTATION_GRACE: z.coerce.number().int().min(0).max(300).default(30).describe('Seconds the old secret keeps working after `POST /v1/sessions/refresh`'),
-  SESSION_MAX_PER_USER: count(10, 1000).describe('The oldest session of a user is evicted beyond this'),
-  SESSION_CREATE_PER_USER: count(10).describe('Sign-ins a user may make per `SESSION_CREATE_WINDOW`'),
-  SESSION_CREATE_PER_IP: count(30).describe('Sign-ins a client address may make per `SESSION_CREATE_WINDOW`'),
+  SESSION_IDLE_TIMEOUT: seconds(30 * 60).describe(
+    'Sliding idle lifetime of a session, in seconds (OWASP/NIST default)',
+  ),
+  SESSION_ABSOLUTE_TIMEOUT: seconds(12 * 60 * 60).describe(
+    'Absolute lifetime of a session, in seconds',
+  ),
+  SESSION_ROTATION_GRACE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(30)
+    .describe('Seconds the old secret keeps working after `POST /v1/sessions/refresh`'),
+  SESSION_MAX_PER_USER: count(10, 1000).describe(
+    'The oldest session of a user is evicted beyond this',
+  ),
+  SESSION_CREATE_PER_USER: count(10).describe(
+    'Sign-ins a user may make per `SESSION_CREATE_WINDOW`',
+  ),
+  SESSION_CREATE_PER_IP: count(30).describe(
+    'Sign-ins a client address may make per `SESSION_CREATE_WINDOW`',
+  ),
   SESSION_CREATE_WINDOW: seconds(60, 86_400).describe('Window of the sign-in budgets, in seconds'),
-  AUTH_FAILURE_LIMIT: count(20).describe('Failed authentications per client address in `AUTH_FAILURE_WINDOW` before 429'),
+  AUTH_FAILURE_LIMIT: count(20).describe(
+    'Failed authentications per client address in `AUTH_FAILURE_WINDOW` before 429',
+  ),
   AUTH_FAILURE_WINDOW: seconds(300, 86_400).describe('Window of the failure count, in seconds'),
 })
 
 export type ParsedEnv = z.output<typeof envSchema>
-

@@ -11,7 +11,10 @@ export type Environment = Record<string, unknown>
  * schema. Only non-empty strings count as set, so `FOO=` means unset on every runtime. Problems
  * name the variable and what is wrong with it, never its value: several variables are secrets.
  */
-export function parseEnvSection<S extends z.ZodType>(schema: S, env: Environment): Parsed<z.output<S>> {
+export function parseEnvSection<S extends z.ZodType>(
+  schema: S,
+  env: Environment,
+): Parsed<z.output<S>> {
   const parsed = schema.safeParse(stringsOf(env))
   if (parsed.success) return { ok: true, value: parsed.data }
   return { ok: false, problems: parsed.error.issues.map(formatIssue) }

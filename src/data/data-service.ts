@@ -21,30 +21,52 @@ export function dataService(resource: Resource, principal: Principal, log: Logge
   function scope(operation: Operation): Condition[] {
     const decision = scopeFor(resource, operation, principal)
     if (decision.ok) return decision.where
-    log.warn('policy.denied', { resource: resource.name, operation, rule: decision.reason, userId: principal.userId })
+    log.warn('policy.denied', {
+      resource: resource.name,
+      operation,
+      rule: decision.reason,
+      userId: principal.userId,
+    })
     throw new AppError(decision.reason, { reason: `${resource.name}.${operation}` })
   }
 
   function view(row: Row, fields: string[] = resource.readable): RecordView {
     const out: Record<string, unknown> = {}
-    for (const field of fields) if (resource.readable.includes(field) && row.fields[field] !== undefined) out[field] = row.fields[field]
+    for (const field of fields)
+      if (resource.readable.includes(field) && row.fields[field] !== undefined)
+        out[field] = row.fields[field]
     return { id: row.id, fields: out }
   }
 
   /** Defence in depth: a row outside the scope never leaves the bridge, and is logged as a bug. */
   function inScope(row: Row, where: Condition[], operation: Operation): boolean {
     if (rowMatches(row, where)) return true
-    log.error('policy.scope_violation', { resource: resource.name, operation, rowId: row.id, adapter: adapter.kind })
+    log.error('policy.scope_violation', {
+      resource: resource.name,
+      operation,
+      rowId: row.id,
+      adapter: adapter.kind,
+    })
     return false
   }
 
-  const neededFields = (fields: string[], where: Condition[]) => [...new Set([...fields, ...where.map((c) => c.field)])]
+  const neededFields = (fields: string[], where: Condition[]) => [
+    ...new Set([...fields, ...where.map((c) => c.field)]),
+  ]
 
   return {
     async list(params: URLSearchParams) {
       const where = scope('list')
       const query = parseListParams(resource, params)
-      const fingerprint = await queryFingerprint([resource.name, userKey(principal), where, query.filters, query.sort, query.limit, query.fields])
+      const fingerprint = await queryFingerprint([
+        resource.name,
+        userKey(principal),
+        where,
+        query.filters,
+        query.sort,
+        query.limit,
+        query.fields,
+      ])
       const page = await adapter.find({
         where: [...where, ...query.filters],
         sort: query.sort,
@@ -63,7 +85,8 @@ export function dataService(resource: Resource, principal: Principal, log: Logge
       const where = scope('get')
       const row = await adapter.get(id, where)
       // Another user's row answers exactly like a missing one.
-      if (!row || !inScope(row, where, 'get')) throw new AppError('not_found', { reason: 'row_not_in_scope' })
+      if (!row || !inScope(row, where, 'get'))
+        throw new AppError('not_found', { reason: 'row_not_in_scope' })
       return view(row)
     },
 
@@ -76,7 +99,11 @@ export function dataService(resource: Resource, principal: Principal, log: Logge
       }
       const records = items.map((item) => valuesForWrite(resource, item, 'create', principal))
       const rows = await adapter.create(records)
-      log.info('data.created', { resource: resource.name, count: rows.length, userId: principal.userId })
+      log.info('data.created', {
+        resource: resource.name,
+        count: rows.length,
+        userId: principal.userId,
+      })
       const views = rows.map((row) => view(row))
       return many ? { data: views } : views[0]
     },
@@ -86,13 +113,19 @@ export function dataService(resource: Resource, principal: Principal, log: Logge
       const values = valuesForWrite(resource, body, 'update', principal)
       const row = await adapter.update(id, where, values)
       if (!row) throw new AppError('not_found', { reason: 'row_not_in_scope' })
-      log.info('data.updated', { resource: resource.name, rowId: id, fields: Object.keys(values), userId: principal.userId })
+      log.info('data.updated', {
+        resource: resource.name,
+        rowId: id,
+        fields: Object.keys(values),
+        userId: principal.userId,
+      })
       return view(row)
     },
 
     async delete(id: string) {
       const where = scope('delete')
-      if (!(await adapter.delete(id, where))) throw new AppError('not_found', { reason: 'row_not_in_scope' })
+      if (!(await adapter.delete(id, where)))
+        throw new AppError('not_found', { reason: 'row_not_in_scope' })
       log.info('data.deleted', { resource: resource.name, rowId: id, userId: principal.userId })
     },
   }

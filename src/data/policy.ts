@@ -19,7 +19,11 @@ function ownerCondition(resource: Pick<Resource, 'owner'>, principal: Principal)
  * Deny by default (SECURITY.md, "Data access"): an operation the resource doesn't declare is refused; a
  * declared one yields the conditions that every backend query must include.
  */
-export function scopeFor(resource: Resource, operation: Operation, principal: Principal): ScopeDecision {
+export function scopeFor(
+  resource: Resource,
+  operation: Operation,
+  principal: Principal,
+): ScopeDecision {
   const rule = resource.operations[operation]
   if (rule === undefined) return { ok: false, reason: 'operation_not_allowed' }
   const owner = ownerCondition(resource, principal)
@@ -30,7 +34,9 @@ export function scopeFor(resource: Resource, operation: Operation, principal: Pr
   if (rule === 'all') return { ok: true, where: [] }
   if (rule === true) return { ok: false, reason: 'operation_not_allowed' }
   const conditions = rule(principal)
-  return conditions === null ? { ok: false, reason: 'scope_denied' } : { ok: true, where: conditions }
+  return conditions === null
+    ? { ok: false, reason: 'scope_denied' }
+    : { ok: true, where: conditions }
 }
 
 /** Evaluates conditions in memory: the defence-in-depth check on every row a backend returns. */
@@ -54,7 +60,8 @@ function matches(actual: unknown, { op, value }: Condition): boolean {
     case 'lte':
     case 'gt':
     case 'gte': {
-      if (a === null || value === null || Array.isArray(value) || typeof a !== typeof value) return false
+      if (a === null || value === null || Array.isArray(value) || typeof a !== typeof value)
+        return false
       const x = a as string | number | boolean
       if (op === 'lt') return x < value
       if (op === 'lte') return x <= value

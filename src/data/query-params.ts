@@ -3,7 +3,13 @@ import type { Resource } from './resource'
 import { OPERATORS, type Condition, type Operator, type SortKey } from './types'
 import { fieldError, parseQueryValue } from './values'
 
-export type ListParams = { filters: Condition[]; sort: SortKey[]; limit: number; cursor: string | undefined; fields: string[] }
+export type ListParams = {
+  filters: Condition[]
+  sort: SortKey[]
+  limit: number
+  cursor: string | undefined
+  fields: string[]
+}
 
 const FILTER = /^filter\[([^\]]+)\](?:\[([^\]]*)\])?$/
 const DEFAULT_LIMIT = 20
@@ -27,7 +33,8 @@ export function parseListParams(resource: Resource, params: URLSearchParams): Li
       const op = (filter[2] ?? 'eq') as Operator
       const spec = resource.fields[field]
       if (!spec) throw fieldError('unknown_field', field, 'no such field')
-      if (!resource.filterable.includes(field)) throw fieldError('field_not_readable', field, 'cannot be filtered on')
+      if (!resource.filterable.includes(field))
+        throw fieldError('field_not_readable', field, 'cannot be filtered on')
       if (!(OPERATORS as readonly string[]).includes(op) || !resource.operators.includes(op)) {
         throw fieldError('operator_not_allowed', field, `operator "${op}" is not allowed`)
       }
@@ -35,7 +42,8 @@ export function parseListParams(resource: Resource, params: URLSearchParams): Li
         inValues.set(field, [...(inValues.get(field) ?? []), raw])
         continue
       }
-      if (op === 'contains' && spec.type !== 'string') throw fieldError('operator_not_allowed', field, 'contains works on text only')
+      if (op === 'contains' && spec.type !== 'string')
+        throw fieldError('operator_not_allowed', field, 'contains works on text only')
       filters.push({ field, op, value: parseQueryValue(field, spec, raw) })
       continue
     }
@@ -47,7 +55,8 @@ export function parseListParams(resource: Resource, params: URLSearchParams): Li
           .map((part) => {
             const field = part.replace(/^-/, '')
             if (!resource.fields[field]) throw fieldError('unknown_field', field, 'no such field')
-            if (!resource.sortable.includes(field)) throw fieldError('field_not_readable', field, 'cannot be sorted on')
+            if (!resource.sortable.includes(field))
+              throw fieldError('field_not_readable', field, 'cannot be sorted on')
             const key: SortKey = { field, direction: part.startsWith('-') ? 'desc' : 'asc' }
             return key
           })
@@ -55,7 +64,11 @@ export function parseListParams(resource: Resource, params: URLSearchParams): Li
       case 'limit': {
         const value = Number(raw)
         if (!Number.isInteger(value) || value < 1 || value > resource.maxPageSize) {
-          throw fieldError('invalid_value', 'limit', `must be an integer from 1 to ${resource.maxPageSize}`)
+          throw fieldError(
+            'invalid_value',
+            'limit',
+            `must be an integer from 1 to ${resource.maxPageSize}`,
+          )
         }
         limit = value
         break
@@ -67,11 +80,14 @@ export function parseListParams(resource: Resource, params: URLSearchParams): Li
         fields = raw.split(',').filter(Boolean)
         for (const field of fields) {
           if (!resource.fields[field]) throw fieldError('unknown_field', field, 'no such field')
-          if (!resource.readable.includes(field)) throw fieldError('field_not_readable', field, 'cannot be read')
+          if (!resource.readable.includes(field))
+            throw fieldError('field_not_readable', field, 'cannot be read')
         }
         break
       default:
-        throw new AppError('validation_failed', { detail: `Unknown query parameter "${key.slice(0, 64)}".` })
+        throw new AppError('validation_failed', {
+          detail: `Unknown query parameter "${key.slice(0, 64)}".`,
+        })
     }
   }
   for (const [field, values] of inValues) {

@@ -57,11 +57,14 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
   const at = `resource "${definition.name}"`
   const known = new Set(Object.keys(definition.fields))
   const check = (list: string[] | undefined, what: string) => {
-    for (const field of list ?? []) if (!known.has(field)) problems.push(`${at}: ${what} names unknown field "${field}"`)
+    for (const field of list ?? [])
+      if (!known.has(field)) problems.push(`${at}: ${what} names unknown field "${field}"`)
   }
-  if (!/^[a-z][a-z0-9-]{0,63}$/.test(definition.name)) problems.push(`${at}: name must be lowercase letters, digits and "-"`)
+  if (!/^[a-z][a-z0-9-]{0,63}$/.test(definition.name))
+    problems.push(`${at}: name must be lowercase letters, digits and "-"`)
   if (!definition.owner?.field) problems.push(`${at}: the owner rule has no owner field`)
-  else if (!known.has(definition.owner.field)) problems.push(`${at}: owner field "${definition.owner.field}" is not a field`)
+  else if (!known.has(definition.owner.field))
+    problems.push(`${at}: owner field "${definition.owner.field}" is not a field`)
   check(definition.readable, 'readable')
   check(definition.writable, 'writable')
   check(definition.writableOnCreate, 'writableOnCreate')
@@ -71,29 +74,42 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
   check(Object.keys(definition.presets ?? {}), 'presets')
   const clientWritable = new Set([...definition.writable, ...(definition.writableOnCreate ?? [])])
   for (const field of clientWritable) {
-    if (definition.fields[field]?.readOnly) problems.push(`${at}: "${field}" is read-only in the backend and can't be writable`)
-    if (field === definition.owner?.field) problems.push(`${at}: the owner field "${field}" can't be client-writable`)
+    if (definition.fields[field]?.readOnly)
+      problems.push(`${at}: "${field}" is read-only in the backend and can't be writable`)
+    if (field === definition.owner?.field)
+      problems.push(`${at}: the owner field "${field}" can't be client-writable`)
   }
   for (const field of Object.keys(definition.presets ?? {})) {
-    if (definition.fields[field]?.readOnly) problems.push(`${at}: preset on "${field}", which the backend doesn't let anyone write`)
-    if (clientWritable.has(field)) problems.push(`${at}: preset on "${field}", which clients may also write; a preset is server-set`)
+    if (definition.fields[field]?.readOnly)
+      problems.push(`${at}: preset on "${field}", which the backend doesn't let anyone write`)
+    if (clientWritable.has(field))
+      problems.push(
+        `${at}: preset on "${field}", which clients may also write; a preset is server-set`,
+      )
   }
   for (const key of Object.keys(definition.operations ?? {})) {
-    if (!(OPERATIONS as readonly string[]).includes(key)) problems.push(`${at}: unknown operation "${key}"`)
+    if (!(OPERATIONS as readonly string[]).includes(key))
+      problems.push(`${at}: unknown operation "${key}"`)
   }
   for (const op of definition.operators ?? []) {
-    if (!(OPERATORS as readonly string[]).includes(op)) problems.push(`${at}: unknown operator "${op}"`)
+    if (!(OPERATORS as readonly string[]).includes(op))
+      problems.push(`${at}: unknown operator "${op}"`)
   }
   const size = definition.maxPageSize ?? MAX_PAGE_SIZE
-  if (size < 1 || size > MAX_PAGE_SIZE) problems.push(`${at}: maxPageSize must be 1-${MAX_PAGE_SIZE}`)
+  if (size < 1 || size > MAX_PAGE_SIZE)
+    problems.push(`${at}: maxPageSize must be 1-${MAX_PAGE_SIZE}`)
   for (const key of definition.defaultSort ?? []) {
-    if (!known.has(key.field)) problems.push(`${at}: defaultSort names unknown field "${key.field}"`)
+    if (!known.has(key.field))
+      problems.push(`${at}: defaultSort names unknown field "${key.field}"`)
   }
   return problems
 }
 
 /** Fills in defaults and binds the backend. Call after `resourceProblems` found nothing. */
-export function bindResource(definition: ResourceDefinition, context: Omit<BackendContext, 'fields'>): Resource {
+export function bindResource(
+  definition: ResourceDefinition,
+  context: Omit<BackendContext, 'fields'>,
+): Resource {
   const adapter = definition.backend({ ...context, fields: definition.fields })
   const ownerPreset = (principal: Principal): Scalar =>
     definition.owner.principal === 'email' ? (principal.email ?? null) : principal.userId
@@ -109,9 +125,14 @@ export function bindResource(definition: ResourceDefinition, context: Omit<Backe
     immutable: [...new Set([...(definition.immutable ?? []), definition.owner.field])],
     filterable: definition.filterable ?? definition.readable,
     sortable: definition.sortable ?? definition.readable,
-    operators: (definition.operators ?? adapter.capabilities.operators).filter((op) => adapter.capabilities.operators.includes(op)),
+    operators: (definition.operators ?? adapter.capabilities.operators).filter((op) =>
+      adapter.capabilities.operators.includes(op),
+    ),
     defaultSort: definition.defaultSort ?? [],
-    maxPageSize: Math.min(definition.maxPageSize ?? MAX_PAGE_SIZE, adapter.capabilities.maxPageSize),
+    maxPageSize: Math.min(
+      definition.maxPageSize ?? MAX_PAGE_SIZE,
+      adapter.capabilities.maxPageSize,
+    ),
     adapter,
   }
 }

@@ -12,7 +12,9 @@ import type { Store } from '../store/types'
 import { dataService } from './data-service'
 import type { Resource } from './resource'
 
-const RecordSchema = z.object({ id: z.string(), fields: z.record(z.string(), z.unknown()) }).openapi('DataRecord')
+const RecordSchema = z
+  .object({ id: z.string(), fields: z.record(z.string(), z.unknown()) })
+  .openapi('DataRecord')
 const Params = z.object({ resource: z.string().max(64) })
 const IdParams = Params.extend({ id: z.string().max(128) })
 const denials = {
@@ -25,25 +27,89 @@ const denials = {
   503: problem('The backend or store is unavailable'),
   504: problem('The backend did not answer in time'),
 }
-const body = { content: { 'application/json': { schema: z.unknown().openapi({ description: 'Fields object (or, for create, an array of them)' }) } }, required: true }
+const body = {
+  content: {
+    'application/json': {
+      schema: z
+        .unknown()
+        .openapi({ description: 'Fields object (or, for create, an array of them)' }),
+    },
+  },
+  required: true,
+}
 
 const list = createRoute({
   method: 'get',
   path: '/v1/data/{resource}',
   tags: ['Data'],
   summary: 'List the rows the policy lets the caller see',
-  description: 'Query: filter[Field]=value, filter[Field][op]=value (eq ne lt lte gt gte in contains), sort=a,-b, limit (≤ 100), cursor, fields=a,b',
+  description:
+    'Query: filter[Field]=value, filter[Field][op]=value (eq ne lt lte gt gte in contains), sort=a,-b, limit (≤ 100), cursor, fields=a,b',
   security: userSecurity,
   request: { params: Params },
-  responses: { 200: jsonContent(z.object({ data: z.array(RecordSchema), nextCursor: z.string().nullable() }), 'One page'), 400: problem('Bad cursor'), 409: problem('The cursor expired'), ...denials },
+  responses: {
+    200: jsonContent(
+      z.object({ data: z.array(RecordSchema), nextCursor: z.string().nullable() }),
+      'One page',
+    ),
+    400: problem('Bad cursor'),
+    409: problem('The cursor expired'),
+    ...denials,
+  },
 })
-const getOne = createRoute({ method: 'get', path: '/v1/data/{resource}/{id}', tags: ['Data'], summary: 'One row', security: userSecurity, request: { params: IdParams }, responses: { 200: jsonContent(RecordSchema, 'The row'), ...denials } })
-const create = createRoute({ method: 'post', path: '/v1/data/{resource}', tags: ['Data'], summary: 'Create a row (the owner is set by the bridge)', security: userSecurity, request: { params: Params, body }, responses: { 201: jsonContent(z.union([RecordSchema, z.object({ data: z.array(RecordSchema) })]), 'Created'), 409: problem('A unique constraint refused it'), ...denials } })
-const update = createRoute({ method: 'patch', path: '/v1/data/{resource}/{id}', tags: ['Data'], summary: 'Change writable fields of a row in scope', security: userSecurity, request: { params: IdParams, body }, responses: { 200: jsonContent(RecordSchema, 'The row after the change'), 409: problem('A unique constraint refused it'), ...denials } })
-const remove = createRoute({ method: 'delete', path: '/v1/data/{resource}/{id}', tags: ['Data'], summary: 'Delete a row in scope', security: userSecurity, request: { params: IdParams }, responses: { 204: { description: 'Deleted' }, ...denials } })
+const getOne = createRoute({
+  method: 'get',
+  path: '/v1/data/{resource}/{id}',
+  tags: ['Data'],
+  summary: 'One row',
+  security: userSecurity,
+  request: { params: IdParams },
+  responses: { 200: jsonContent(RecordSchema, 'The row'), ...denials },
+})
+const create = createRoute({
+  method: 'post',
+  path: '/v1/data/{resource}',
+  tags: ['Data'],
+  summary: 'Create a row (the owner is set by the bridge)',
+  security: userSecurity,
+  request: { params: Params, body },
+  responses: {
+    201: jsonContent(z.union([RecordSchema, z.object({ data: z.array(RecordSchema) })]), 'Created'),
+    409: problem('A unique constraint refused it'),
+    ...denials,
+  },
+})
+const update = createRoute({
+  method: 'patch',
+  path: '/v1/data/{resource}/{id}',
+  tags: ['Data'],
+  summary: 'Change writable fields of a row in scope',
+  security: userSecurity,
+  request: { params: IdParams, body },
+  responses: {
+    200: jsonContent(RecordSchema, 'The row after the change'),
+    409: problem('A unique constraint refused it'),
+    ...denials,
+  },
+})
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/data/{resource}/{id}',
+  tags: ['Data'],
+  summary: 'Delete a row in scope',
+  security: userSecurity,
+  request: { params: IdParams },
+  responses: { 204: { description: 'Deleted' }, ...denials },
+})
 
 /** /v1/data/{resource}: the row-level data proxy. */
-export function dataRoutes(deps: { config: Config; clock: Clock; store: Store; resources: Resource[]; auth: Authenticator }) {
+export function dataRoutes(deps: {
+  config: Config
+  clock: Clock
+  store: Store
+  resources: Resource[]
+  auth: Authenticator
+}) {
   const { config, clock, store, auth } = deps
   const resources = new Map(deps.resources.map((r) => [r.name, r]))
   const windowMs = config.data.windowSeconds * 1000
@@ -69,7 +135,12 @@ export function dataRoutes(deps: { config: Config; clock: Clock; store: Store; r
   }
 
   return app
-    .openapi(list, async (c) => c.json(await serviceFor(c, c.req.valid('param').resource).list(new URL(c.req.url).searchParams), 200))
+    .openapi(list, async (c) =>
+      c.json(
+        await serviceFor(c, c.req.valid('param').resource).list(new URL(c.req.url).searchParams),
+        200,
+      ),
+    )
     .openapi(getOne, async (c) => {
       const { resource, id } = c.req.valid('param')
       return c.json(await serviceFor(c, resource).get(id), 200)

@@ -47,7 +47,12 @@ export interface DataAdapter {
 }
 
 /** What a backend factory gets from the runtime, and the resource's field types. */
-export type BackendContext = { store: Store; clock: Clock; logger: Logger; fields: Record<string, FieldSpec> }
+export type BackendContext = {
+  store: Store
+  clock: Clock
+  logger: Logger
+  fields: Record<string, FieldSpec>
+}
 
 type FieldType = 'string' | 'number' | 'boolean' | 'datetime'
 export type FieldSpec = {

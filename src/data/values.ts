@@ -5,8 +5,22 @@ const MAX_STRING = 10_000
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/
 
 /** A 422 that names the field (never echoing the value). */
-export function fieldError(code: 'unknown_field' | 'field_not_readable' | 'field_not_writable' | 'field_immutable' | 'invalid_value' | 'operator_not_allowed', field: string, message: string): AppError {
-  return new AppError(code, { detail: `${field}: ${message}`, extensions: { field }, reason: `${code}:${field}` })
+export function fieldError(
+  code:
+    | 'unknown_field'
+    | 'field_not_readable'
+    | 'field_not_writable'
+    | 'field_immutable'
+    | 'invalid_value'
+    | 'operator_not_allowed',
+  field: string,
+  message: string,
+): AppError {
+  return new AppError(code, {
+    detail: `${field}: ${message}`,
+    extensions: { field },
+    reason: `${code}:${field}`,
+  })
 }
 
 /** Checks a JSON value against a field's type. Objects and arrays are never values (no operator injection). */
@@ -26,10 +40,15 @@ export function checkValue(field: string, spec: FieldSpec, value: unknown): Scal
       if (typeof value === 'string' && value.length <= (spec.maxLength ?? MAX_STRING)) return value
       break
     case 'datetime':
-      if (typeof value === 'string' && ISO_DATETIME.test(value) && !Number.isNaN(Date.parse(value))) return value
+      if (typeof value === 'string' && ISO_DATETIME.test(value) && !Number.isNaN(Date.parse(value)))
+        return value
       break
   }
-  throw fieldError('invalid_value', field, `must be a ${spec.type}${spec.type === 'string' ? ` of at most ${spec.maxLength ?? MAX_STRING} characters` : ''}`)
+  throw fieldError(
+    'invalid_value',
+    field,
+    `must be a ${spec.type}${spec.type === 'string' ? ` of at most ${spec.maxLength ?? MAX_STRING} characters` : ''}`,
+  )
 }
 
 /** Parses a query-string value by the field's type. */

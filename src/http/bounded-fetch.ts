@@ -4,7 +4,11 @@
  */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 
-export function boundedFetch(options: { maxBytes: number; timeoutMs: number; fetch?: FetchLike }): FetchLike {
+export function boundedFetch(options: {
+  maxBytes: number
+  timeoutMs: number
+  fetch?: FetchLike
+}): FetchLike {
   const inner: FetchLike = options.fetch ?? ((input, init) => fetch(input, init))
   return async function boundedFetch(input, init = {}) {
     const signal = init.signal ?? AbortSignal.timeout(options.timeoutMs)

@@ -5,7 +5,11 @@ import type { TrustProxy } from '../config/config'
  * Forwarding headers are read only when the deployment declares that a proxy sets them;
  * otherwise the socket address wins and client-sent headers are ignored.
  */
-export function clientIp(headers: Headers, socketAddress: string | undefined, trustProxy: TrustProxy): string {
+export function clientIp(
+  headers: Headers,
+  socketAddress: string | undefined,
+  trustProxy: TrustProxy,
+): string {
   switch (trustProxy) {
     case 'cf-connecting-ip': {
       const value = headers.get('cf-connecting-ip')?.trim()

@@ -19,12 +19,16 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
 }
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
-  problemResponse(new AppError('not_found', { detail: 'No route matches this path.' }), requestIdOf(c))
+  problemResponse(
+    new AppError('not_found', { detail: 'No route matches this path.' }),
+    requestIdOf(c),
+  )
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   if (error instanceof HTTPException) {
-    if (error.status === 400 && /json/i.test(error.message)) return new AppError('malformed_json', { reason: error.message })
+    if (error.status === 400 && /json/i.test(error.message))
+      return new AppError('malformed_json', { reason: error.message })
     if (error.status === 413) return new AppError('payload_too_large')
     if (error.status === 401) return new AppError('unauthorized')
     if (error.status === 404) return new AppError('not_found')
@@ -35,7 +39,8 @@ function toAppError(error: unknown): AppError {
 
 function describe(error: unknown): Record<string, unknown> {
   if (error instanceof AppError && error.cause !== undefined) return describe(error.cause)
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, stack: error.stack }
   return { value: String(error) }
 }
 

@@ -14,10 +14,13 @@ export function jsonOnly(): MiddlewareHandler<AppEnv> {
     if (BODY_METHODS.has(c.req.method) && c.req.raw.body !== null) {
       const contentType = c.req.header('content-type')
       const length = c.req.header('content-length')
-      const declaresBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
+      const declaresBody =
+        (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
       const media = contentType?.split(';')[0]?.trim() ?? ''
       if (contentType !== undefined ? !JSON_MEDIA.test(media) : declaresBody) {
-        throw new AppError('unsupported_media_type', { detail: 'Send the body as application/json.' })
+        throw new AppError('unsupported_media_type', {
+          detail: 'Send the body as application/json.',
+        })
       }
     }
     await next()

@@ -5,7 +5,10 @@ import { AppError } from '../errors/app-error'
 import { validationHook } from './validation'
 
 /** Reads a JSON body that may be absent (then `{}`), validated like any route body. */
-export async function readOptionalJson<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
+export async function readOptionalJson<T extends z.ZodType>(
+  c: Context<AppEnv>,
+  schema: T,
+): Promise<z.output<T>> {
   const text = await c.req.text()
   let value: unknown = {}
   if (text.trim() !== '') {

@@ -14,6 +14,7 @@ export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<A
     headers.set('X-Frame-Options', 'DENY')
     headers.set('Cross-Origin-Resource-Policy', 'same-site')
     if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store')
-    if (options.hsts && c.var.https) headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
+    if (options.hsts && c.var.https)
+      headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
   }
 }

@@ -24,7 +24,11 @@ type Options = { kinds?: readonly VerifierKind[] }
  * first that claims the credential decides, and nothing the client merely asserts counts. Every
  * failure counts toward the address's lockout and answers the same generic 401.
  */
-export function createAuthenticator(deps: { config: Config; lockout: Lockout; verifiers: CredentialVerifier[] }) {
+export function createAuthenticator(deps: {
+  config: Config
+  lockout: Lockout
+  verifiers: CredentialVerifier[]
+}) {
   const { config, lockout } = deps
 
   async function fail(c: Context<AppEnv>, reason: string): Promise<never> {
@@ -53,7 +57,8 @@ export function createAuthenticator(deps: { config: Config; lockout: Lockout; ve
         }
       }
     }
-    if (!credential) throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
+    if (!credential)
+      throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
     if (credential.via === 'cookie' && !isSafeMethod(c.req.method)) {
       try {
         assertAllowedOrigin(c, config)
@@ -102,6 +107,7 @@ export function createAuthenticator(deps: { config: Config; lockout: Lockout; ve
 /** The signed-in principal of a route behind `requireUser`. */
 export function principalOf(c: Context<AppEnv>): Principal {
   const principal = c.var.principal
-  if (!principal) throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
+  if (!principal)
+    throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
   return principal
 }

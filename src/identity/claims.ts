@@ -21,7 +21,11 @@ function readClaim(claims: Record<string, unknown>, name: string): unknown {
 }
 
 /** Builds the principal of a verified token. Null when the subject is missing or unusable. */
-export function principalFromClaims(issuer: string, payload: JWTPayload, mapping: ClaimMapping): SessionPrincipal | null {
+export function principalFromClaims(
+  issuer: string,
+  payload: JWTPayload,
+  mapping: ClaimMapping,
+): SessionPrincipal | null {
   const sub = payload.sub
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) return null
   const claims: Record<string, unknown> = { ...payload }
@@ -40,7 +44,8 @@ export function principalFromClaims(issuer: string, payload: JWTPayload, mapping
 }
 
 function rolesOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((role): role is string => typeof role === 'string' && role.length > 0)
+  if (Array.isArray(value))
+    return value.filter((role): role is string => typeof role === 'string' && role.length > 0)
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean)
   return []
 }

@@ -25,7 +25,12 @@ export function jwtCredentialVerifier(options: {
       if (!result.ok) return failed(`jwt_${result.reason}`)
       return {
         outcome: 'verified',
-        principal: { ...result.principal, sessionId: undefined, expiresAt: result.expiresAt, method: 'upstream_jwt' },
+        principal: {
+          ...result.principal,
+          sessionId: undefined,
+          expiresAt: result.expiresAt,
+          method: 'upstream_jwt',
+        },
       }
     },
   }

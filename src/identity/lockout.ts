@@ -10,7 +10,12 @@ import type { Store } from '../store/types'
  * The counter lives in the store, so instances sharing it share the count. If the store is
  * down the counter is skipped (logged): upstream-JWT sign-ins must keep working then.
  */
-export function createLockout(deps: { store: Store; clock: Clock; limit: number; windowSeconds: number }) {
+export function createLockout(deps: {
+  store: Store
+  clock: Clock
+  limit: number
+  windowSeconds: number
+}) {
   const windowMs = deps.windowSeconds * 1000
   const key = (ip: string) => `authfail:${ip}`
 
@@ -37,7 +42,12 @@ export function createLockout(deps: { store: Store; clock: Clock; limit: number;
       try {
         const count = await deps.store.limits.hit(key(ip), windowMs, deps.clock.now())
         if (count === deps.limit) {
-          log.warn('security.auth_lockout', { eventId: newId('evt'), ip, failures: count, windowSeconds: deps.windowSeconds })
+          log.warn('security.auth_lockout', {
+            eventId: newId('evt'),
+            ip,
+            failures: count,
+            windowSeconds: deps.windowSeconds,
+          })
         }
       } catch (error) {
         log.warn('security.lockout_unrecorded', { reason: 'store unavailable', error })

@@ -5,8 +5,6 @@ import { principalOf, type Authenticator } from './authenticator'
 import type { DevIssuer } from './dev-issuer'
 import { PrincipalSchema, principalView } from './schemas'
 
-
-
 const me = createRoute({
   method: 'get',
   path: '/v1/me',
@@ -45,7 +43,10 @@ const devToken = createRoute({
   summary: 'Development mode only: a test-user token from the built-in development issuer',
   request: { body: { content: { 'application/json': { schema: DevTokenBody } }, required: true } },
   responses: {
-    200: jsonContent(z.object({ token: z.string(), expiresAt: z.string(), issuer: z.string() }), 'A signed test token'),
+    200: jsonContent(
+      z.object({ token: z.string(), expiresAt: z.string(), issuer: z.string() }),
+      'A signed test token',
+    ),
     422: problem('The body is not valid'),
   },
 })

@@ -17,6 +17,9 @@ export async function encryptJwk(jwk: JWK, kek: Uint8Array, kid: string): Promis
 }
 
 export async function decryptJwk(jwe: string, kek: Uint8Array): Promise<JWK> {
-  const { plaintext } = await compactDecrypt(jwe, kek, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] })
+  const { plaintext } = await compactDecrypt(jwe, kek, {
+    keyManagementAlgorithms: ['dir'],
+    contentEncryptionAlgorithms: ['A256GCM'],
+  })
   return JSON.parse(new TextDecoder().decode(plaintext)) as JWK
 }

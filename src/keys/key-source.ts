@@ -21,10 +21,13 @@ export async function createKeyProvider(deps: {
 }): Promise<KeyProvider> {
   const { config } = deps
   if (config.signingKeys) {
-    return staticKeys(await Promise.all(config.signingKeys.keys.map((jwk) => importSigningKey(jwk as JWK))))
+    return staticKeys(
+      await Promise.all(config.signingKeys.keys.map((jwk) => importSigningKey(jwk as JWK))),
+    )
   }
   if (config.keys.pem) {
-    const blocks = config.keys.pem.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g) ?? []
+    const blocks =
+      config.keys.pem.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g) ?? []
     const jwks = await Promise.all(blocks.map((pem) => pemToJwk(pem, config.keys.alg)))
     return staticKeys(await Promise.all(jwks.map((jwk) => importSigningKey(jwk))))
   }

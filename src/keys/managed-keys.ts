@@ -3,8 +3,19 @@ import type { Logger } from '../log/logger'
 import type { Store } from '../store/types'
 import { decryptJwk, encryptJwk } from './key-encryption'
 import type { KeyProvider, KeyStatus } from './key-provider'
-import { applyPlan, planRotation, type KeySetDocument, type RotationPolicy, type StoredKey } from './rotation-plan'
-import { generateSigningJwk, importSigningKey, type SigningAlgorithm, type SigningKey } from './signing-key'
+import {
+  applyPlan,
+  planRotation,
+  type KeySetDocument,
+  type RotationPolicy,
+  type StoredKey,
+} from './rotation-plan'
+import {
+  generateSigningJwk,
+  importSigningKey,
+  type SigningAlgorithm,
+  type SigningKey,
+} from './signing-key'
 
 const KEY_SET = 'signing-keys'
 const MAX_ATTEMPTS = 8
@@ -72,7 +83,11 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
       const next = applyPlan(current, steps, now, policy, created)
       if (await options.store.kv.compareAndSet(KEY_SET, raw, JSON.stringify(next))) {
         for (const step of steps) {
-          options.logger.warn('keys.rotation', { step: step.kind, kid: 'kid' in step ? step.kid : created?.kid, at: new Date(now).toISOString() })
+          options.logger.warn('keys.rotation', {
+            step: step.kind,
+            kid: 'kid' in step ? step.kid : created?.kid,
+            at: new Date(now).toISOString(),
+          })
         }
         cached = { doc: next, at: now }
         return next
@@ -122,7 +137,9 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
       return Promise.all(doc.keys.map(async (k) => (await importKey(k)).publicJwk))
     },
     async rotate() {
-      const doc = await sync((d) => (d.rotateRequestedAt === null ? { ...d, rotateRequestedAt: options.clock.now() } : d))
+      const doc = await sync((d) =>
+        d.rotateRequestedAt === null ? { ...d, rotateRequestedAt: options.clock.now() } : d,
+      )
       return statusOf(doc)
     },
     async status() {

@@ -43,7 +43,8 @@ export type PlanStep =
 export function planRotation(doc: KeySetDocument, now: number, policy: RotationPolicy): PlanStep[] {
   const steps: PlanStep[] = []
   for (const key of doc.keys) {
-    if (key.state === 'retired' && key.removeAt !== null && key.removeAt <= now) steps.push({ kind: 'remove', kid: key.kid })
+    if (key.state === 'retired' && key.removeAt !== null && key.removeAt <= now)
+      steps.push({ kind: 'remove', kid: key.kid })
   }
   const active = doc.keys.find((k) => k.state === 'active')
   const next = doc.keys.find((k) => k.state === 'next')
@@ -53,7 +54,8 @@ export function planRotation(doc: KeySetDocument, now: number, policy: RotationP
   const due =
     active === undefined ||
     doc.rotateRequestedAt !== null ||
-    (policy.rotationIntervalMs > 0 && now - (active.activatedAt ?? active.publishedAt) >= policy.rotationIntervalMs)
+    (policy.rotationIntervalMs > 0 &&
+      now - (active.activatedAt ?? active.publishedAt) >= policy.rotationIntervalMs)
   if (next && nextReady && due) {
     steps.push({ kind: 'promote', kid: next.kid, retire: active?.kid ?? null })
     return steps
@@ -62,7 +64,8 @@ export function planRotation(doc: KeySetDocument, now: number, policy: RotationP
     doc.rotateRequestedAt !== null ||
     (active !== undefined &&
       policy.rotationIntervalMs > 0 &&
-      now - (active.activatedAt ?? active.publishedAt) >= policy.rotationIntervalMs - policy.publishLeadMs)
+      now - (active.activatedAt ?? active.publishedAt) >=
+        policy.rotationIntervalMs - policy.publishLeadMs)
   if (!next && startsSoon) steps.push({ kind: 'create', state: 'next' })
   return steps
 }
@@ -98,7 +101,12 @@ export function applyPlan(
         break
       case 'create':
         if (!created) throw new Error('a create step needs a new key')
-        keys.push({ ...created, state: step.state, publishedAt: now, activatedAt: step.state === 'active' ? now : null })
+        keys.push({
+          ...created,
+          state: step.state,
+          publishedAt: now,
+          activatedAt: step.state === 'active' ? now : null,
+        })
         // A bootstrap key is already the rotation a pending request asked for.
         if (step.state === 'active') rotateRequestedAt = null
         break

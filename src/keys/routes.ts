@@ -23,7 +23,12 @@ const discovery = createRoute({
   path: '/.well-known/openid-configuration',
   tags: ['Keys'],
   summary: 'The issuer and where its keys are',
-  responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'OpenID provider metadata (signing keys only)') },
+  responses: {
+    200: jsonContent(
+      z.record(z.string(), z.unknown()),
+      'OpenID provider metadata (signing keys only)',
+    ),
+  },
 })
 
 /** The JWKS with `Cache-Control: public, max-age` and an ETag, and the discovery document. */

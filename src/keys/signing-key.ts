@@ -25,18 +25,30 @@ function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
 /** Imports a private JWK that carries `kid` and `alg`. Throws a message without key material. */
 export async function importSigningKey(jwk: JWK): Promise<SigningKey> {
   const alg = jwk.alg
-  if (!isSigningAlgorithm(alg)) throw new Error(`key ${String(jwk.kid)}: alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`)
-  if (typeof jwk.kid !== 'string' || jwk.kid.length === 0) throw new Error('every signing key needs a kid')
+  if (!isSigningAlgorithm(alg))
+    throw new Error(`key ${String(jwk.kid)}: alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`)
+  if (typeof jwk.kid !== 'string' || jwk.kid.length === 0)
+    throw new Error('every signing key needs a kid')
   if (jwk.d === undefined) throw new Error(`key ${jwk.kid}: a private key is required`)
-  if (jwk.kty === 'RSA' && base64UrlBits(jwk.n) < 2048) throw new Error(`key ${jwk.kid}: RSA keys must be at least 2048 bits`)
+  if (jwk.kty === 'RSA' && base64UrlBits(jwk.n) < 2048)
+    throw new Error(`key ${jwk.kid}: RSA keys must be at least 2048 bits`)
   const privateKey = await importJWK(jwk, alg)
-  if (privateKey instanceof Uint8Array) throw new Error(`key ${jwk.kid}: symmetric keys are not allowed`)
+  if (privateKey instanceof Uint8Array)
+    throw new Error(`key ${jwk.kid}: symmetric keys are not allowed`)
   return { kid: jwk.kid, alg, privateKey, publicJwk: publicJwkOf(jwk, jwk.kid, alg) }
 }
 
 /** Generates a new private JWK (extractable, so it can be kept) with a fresh `key_…` kid. */
-export async function generateSigningJwk(alg: SigningAlgorithm = 'RS256', modulusLength = 2048): Promise<JWK> {
-  const options = alg === 'RS256' ? { extractable: true, modulusLength } : alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true }
+export async function generateSigningJwk(
+  alg: SigningAlgorithm = 'RS256',
+  modulusLength = 2048,
+): Promise<JWK> {
+  const options =
+    alg === 'RS256'
+      ? { extractable: true, modulusLength }
+      : alg === 'EdDSA'
+        ? { extractable: true, crv: 'Ed25519' }
+        : { extractable: true }
   const { privateKey } = await generateKeyPair(alg, options)
   const jwk = await exportJWK(privateKey)
   return { ...jwk, kid: newId('key'), alg, use: 'sig' }

@@ -19,7 +19,11 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return getCookie(c, sessionCookieName(c))
 }
 
-export function writeSessionCookie(c: Context<AppEnv>, secret: string, maxAgeSeconds: number): void {
+export function writeSessionCookie(
+  c: Context<AppEnv>,
+  secret: string,
+  maxAgeSeconds: number,
+): void {
   setCookie(c, sessionCookieName(c), secret, {
     httpOnly: true,
     secure: true,
@@ -30,5 +34,10 @@ export function writeSessionCookie(c: Context<AppEnv>, secret: string, maxAgeSec
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, sessionCookieName(c), { httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
+  deleteCookie(c, sessionCookieName(c), {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+  })
 }

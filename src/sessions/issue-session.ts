@@ -24,7 +24,8 @@ export async function issueSession(
     ip: c.var.clientIp,
   })
   logSessionEvent(c.var.log, 'session.created', record, { transport, ip: c.var.clientIp })
-  for (const id of evicted) c.var.log.info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
+  for (const id of evicted)
+    c.var.log.info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
   if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
   return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
 }

@@ -1,7 +1,12 @@
 import type { Logger } from '../log/logger'
 
 /** Who lost sessions, and how. */
-export type RevocationEvent = { issuer: string; userId: string; scope: 'one' | 'all'; by: 'user' | 'admin' }
+export type RevocationEvent = {
+  issuer: string
+  userId: string
+  scope: 'one' | 'all'
+  by: 'user' | 'admin'
+}
 
 /**
  * Runs after the bridge has revoked sessions (the revocation itself never waits on it), e.g. the
@@ -9,7 +14,11 @@ export type RevocationEvent = { issuer: string; userId: string; scope: 'one' | '
  */
 export type RevocationHook = (event: RevocationEvent) => Promise<void>
 
-export async function runRevocationHook(hook: RevocationHook | undefined, event: RevocationEvent, log: Logger): Promise<void> {
+export async function runRevocationHook(
+  hook: RevocationHook | undefined,
+  event: RevocationEvent,
+  log: Logger,
+): Promise<void> {
   if (!hook) return
   try {
     await hook(event)

@@ -26,8 +26,14 @@ const create = createRoute({
   tags: ['Sessions'],
   summary: 'Exchange a verified upstream token for a new session',
   security: [{ bearer: [] }, { upstreamCookie: [] }],
-  request: { body: { content: { 'application/json': { schema: CreateSessionBody } }, required: false } },
-  responses: { 201: jsonContent(SessionCreatedSchema, 'A new session'), 422: problem('Invalid body'), ...authProblems },
+  request: {
+    body: { content: { 'application/json': { schema: CreateSessionBody } }, required: false },
+  },
+  responses: {
+    201: jsonContent(SessionCreatedSchema, 'A new session'),
+    422: problem('Invalid body'),
+    ...authProblems,
+  },
 })
 
 const list = createRoute({
@@ -36,7 +42,10 @@ const list = createRoute({
   tags: ['Sessions'],
   summary: "The caller's sessions",
   security: userSecurity,
-  responses: { 200: jsonContent(z.object({ data: z.array(SessionSchema) }), 'Sessions, oldest first'), ...authProblems },
+  responses: {
+    200: jsonContent(z.object({ data: z.array(SessionSchema) }), 'Sessions, oldest first'),
+    ...authProblems,
+  },
 })
 
 const revokeOne = createRoute({
@@ -46,16 +55,23 @@ const revokeOne = createRoute({
   summary: "Revoke one of the caller's sessions",
   security: userSecurity,
   request: { params: z.object({ id: z.string().max(64) }) },
-  responses: { 204: { description: 'Revoked' }, 404: problem('No such session of the caller'), ...authProblems },
+  responses: {
+    204: { description: 'Revoked' },
+    404: problem('No such session of the caller'),
+    ...authProblems,
+  },
 })
 
 const revokeAll = createRoute({
   method: 'delete',
   path: '/v1/sessions',
   tags: ['Sessions'],
-  summary: 'Sign out everywhere: revoke all of the caller\'s sessions',
+  summary: "Sign out everywhere: revoke all of the caller's sessions",
   security: userSecurity,
-  responses: { 200: jsonContent(z.object({ revoked: z.number().int() }), 'How many were revoked'), ...authProblems },
+  responses: {
+    200: jsonContent(z.object({ revoked: z.number().int() }), 'How many were revoked'),
+    ...authProblems,
+  },
 })
 
 const refresh = createRoute({
@@ -71,7 +87,13 @@ const refresh = createRoute({
   },
 })
 
-export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: SessionService; auth: Authenticator; onRevoked?: RevocationHook }) {
+export function sessionRoutes(deps: {
+  config: Config
+  clock: Clock
+  sessions: SessionService
+  auth: Authenticator
+  onRevoked?: RevocationHook
+}) {
   const { config, clock, sessions, auth } = deps
   const app = new OpenAPIHono<AppEnv>()
   // Explicit methods and paths: a `/v1/sessions/*` pattern would also match the sign-in route.
@@ -87,7 +109,10 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
       // cookie next to a valid upstream cookie doesn't get in the way.
       const principal = await auth.authenticate(c, { kinds: ['token'] })
       const { sessionId: _, expiresAt: __, method: ___, ...sessionPrincipal } = principal
-      return c.json(await issueSession(c, { config, sessions }, sessionPrincipal, body.transport ?? 'cookie'), 201)
+      return c.json(
+        await issueSession(c, { config, sessions }, sessionPrincipal, body.transport ?? 'cookie'),
+        201,
+      )
     })
     .openapi(list, async (c) => {
       const principal = principalOf(c)
@@ -99,18 +124,32 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
       const { id } = c.req.valid('param')
       const record = await sessions.get(id)
       // Another user's session answers exactly like a missing one.
-      if (!record || record.userKey !== userKey(principal)) throw new AppError('not_found', { reason: 'session_not_owned' })
+      if (!record || record.userKey !== userKey(principal))
+        throw new AppError('not_found', { reason: 'session_not_owned' })
       await sessions.revoke(id)
       logSessionEvent(c.var.log, 'session.revoked', record, { by: 'user' })
-      await runRevocationHook(deps.onRevoked, { issuer: principal.issuer, userId: principal.userId, scope: 'one', by: 'user' }, c.var.log)
+      await runRevocationHook(
+        deps.onRevoked,
+        { issuer: principal.issuer, userId: principal.userId, scope: 'one', by: 'user' },
+        c.var.log,
+      )
       if (id === principal.sessionId && c.var.credential?.via === 'cookie') clearSessionCookie(c)
       return c.body(null, 204)
     })
     .openapi(revokeAll, async (c) => {
       const principal = principalOf(c)
       const revoked = await sessions.revokeUser(userKey(principal))
-      c.var.log.info('session.revoked_all', { userId: principal.userId, issuer: principal.issuer, revoked, by: 'user' })
-      await runRevocationHook(deps.onRevoked, { issuer: principal.issuer, userId: principal.userId, scope: 'all', by: 'user' }, c.var.log)
+      c.var.log.info('session.revoked_all', {
+        userId: principal.userId,
+        issuer: principal.issuer,
+        revoked,
+        by: 'user',
+      })
+      await runRevocationHook(
+        deps.onRevoked,
+        { issuer: principal.issuer, userId: principal.userId, scope: 'all', by: 'user' },
+        c.var.log,
+      )
       if (c.var.credential?.via === 'cookie') clearSessionCookie(c)
       return c.json({ revoked }, 200)
     })
@@ -118,13 +157,18 @@ export function sessionRoutes(deps: { config: Config; clock: Clock; sessions: Se
       const current = c.var.session
       const credential = c.var.credential
       if (!current || !credential) throw invalidCredentials('session_required')
-      if (current.viaPreviousSecret) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
+      if (current.viaPreviousSecret)
+        throw new AppError('conflict', { detail: 'This secret was already rotated.' })
       const rotated = await sessions.rotate(current.record, credential.value)
       if (!rotated) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
       logSessionEvent(c.var.log, 'session.rotated', rotated.record)
       const view = sessionView(rotated.record, rotated.record.id)
       if (credential.via === 'cookie') {
-        writeSessionCookie(c, rotated.secret, Math.ceil((rotated.record.absoluteExpiresAt - clock.now()) / 1000))
+        writeSessionCookie(
+          c,
+          rotated.secret,
+          Math.ceil((rotated.record.absoluteExpiresAt - clock.now()) / 1000),
+        )
         return c.json({ session: view }, 200)
       }
       return c.json({ session: view, secret: rotated.secret }, 200)

@@ -6,7 +6,9 @@ export const SessionSchema = z
     id: z.string().openapi({ example: 'sess_2Ht0Y6TWdtJqtB0pS1Im0Yjq9a3' }),
     createdAt: z.string(),
     lastActiveAt: z.string(),
-    expiresAt: z.string().openapi({ description: 'When the session ends unless used (idle timeout), never past absoluteExpiresAt' }),
+    expiresAt: z.string().openapi({
+      description: 'When the session ends unless used (idle timeout), never past absoluteExpiresAt',
+    }),
     absoluteExpiresAt: z.string(),
     userAgent: z.string().nullable(),
     ip: z.string().nullable(),
@@ -16,10 +18,10 @@ export const SessionSchema = z
 
 export const CreateSessionBody = z
   .object({
-    transport: z
-      .enum(['cookie', 'bearer'])
-      .optional()
-      .openapi({ description: 'cookie (default): an HttpOnly cookie; bearer: the secret in the body, for mobile and servers' }),
+    transport: z.enum(['cookie', 'bearer']).optional().openapi({
+      description:
+        'cookie (default): an HttpOnly cookie; bearer: the secret in the body, for mobile and servers',
+    }),
   })
   .strict()
   .openapi('CreateSession')
@@ -27,13 +29,19 @@ export const CreateSessionBody = z
 export const SessionCreatedSchema = z
   .object({
     session: SessionSchema,
-    secret: z.string().optional().openapi({ description: 'Only with transport "bearer". Shown once.' }),
+    secret: z
+      .string()
+      .optional()
+      .openapi({ description: 'Only with transport "bearer". Shown once.' }),
   })
   .openapi('SessionCreated')
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-export function sessionView(record: SessionRecord, currentId: string | undefined): z.infer<typeof SessionSchema> {
+export function sessionView(
+  record: SessionRecord,
+  currentId: string | undefined,
+): z.infer<typeof SessionSchema> {
   return {
     id: record.id,
     createdAt: iso(record.createdAt),

@@ -7,7 +7,9 @@ const SECRET_SHAPE = /^bks_[A-Za-z0-9_-]{43}$/
 
 /** A new session secret: 256 random bits, no personal data. */
 export function newSessionSecret(): string {
-  return SESSION_SECRET_PREFIX + base64url.encode(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)))
+  return (
+    SESSION_SECRET_PREFIX + base64url.encode(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)))
+  )
 }
 
 export function isSessionSecretShape(value: string): boolean {

@@ -1,6 +1,11 @@
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
-import { SessionPrincipalSchema, userKey, type Principal, type SessionPrincipal } from '../identity/principal'
+import {
+  SessionPrincipalSchema,
+  userKey,
+  type Principal,
+  type SessionPrincipal,
+} from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../log/logger'
 import { storeCall } from '../store/store-call'
@@ -14,7 +19,11 @@ export type SessionService = ReturnType<typeof createSessionService>
  * Sessions: opaque 256-bit secrets whose SHA-256 alone is stored, with sliding idle and absolute
  * expiry enforced here and by the store's own TTLs (SECURITY.md, "Sessions").
  */
-export function createSessionService(deps: { store: Store; clock: Clock; config: Config['sessions'] }) {
+export function createSessionService(deps: {
+  store: Store
+  clock: Clock
+  config: Config['sessions']
+}) {
   const { store, clock, config } = deps
   const idleMs = config.idleSeconds * 1000
   const absoluteMs = config.absoluteSeconds * 1000
@@ -50,7 +59,9 @@ export function createSessionService(deps: { store: Store; clock: Clock; config:
         userAgent: meta.userAgent?.slice(0, 256),
         ip: meta.ip,
       }
-      const { evicted } = await storeCall(() => store.sessions.create(record, { maxPerUser: config.maxPerUser }))
+      const { evicted } = await storeCall(() =>
+        store.sessions.create(record, { maxPerUser: config.maxPerUser }),
+      )
       return { record, secret, evicted }
     },
 
@@ -62,9 +73,18 @@ export function createSessionService(deps: { store: Store; clock: Clock; config:
     /** New secret for the same session; the old one works for the configured grace only. */
     async rotate(record: SessionRecord, currentSecret: string) {
       const secret = newSessionSecret()
-      const [currentHash, nextHash] = await Promise.all([hashSecret(currentSecret), hashSecret(secret)])
+      const [currentHash, nextHash] = await Promise.all([
+        hashSecret(currentSecret),
+        hashSecret(secret),
+      ])
       const rotated = await storeCall(() =>
-        store.sessions.rotate(record.id, currentHash, nextHash, clock.now(), config.rotationGraceSeconds * 1000),
+        store.sessions.rotate(
+          record.id,
+          currentHash,
+          nextHash,
+          clock.now(),
+          config.rotationGraceSeconds * 1000,
+        ),
       )
       return rotated ? { record: rotated, secret } : null
     },
@@ -86,8 +106,12 @@ export function principalOfSession(record: SessionRecord): Principal {
   }
 }
 
-
-export function logSessionEvent(logger: Logger, event: string, record: SessionRecord, fields: Record<string, unknown> = {}) {
+export function logSessionEvent(
+  logger: Logger,
+  event: string,
+  record: SessionRecord,
+  fields: Record<string, unknown> = {},
+) {
   logger.info(event, {
     eventId: newId('evt'),
     sessionId: record.id,

@@ -1,10 +1,16 @@
 import type { SqlStore } from './sql-store'
 import { StoreUnavailableError, type Store } from './types'
 
-
 /** The stub surface of StoreObject: every method returns a promise over RPC. */
-type Remote<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never }
-export type StoreNamespace = { idFromName(name: string): unknown; get(id: unknown): Remote<Pick<SqlStore, StoreMethods>> }
+type Remote<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never
+}
+export type StoreNamespace = {
+  idFromName(name: string): unknown
+  get(id: unknown): Remote<Pick<SqlStore, StoreMethods>>
+}
 type StoreMethods =
   | 'ping'
   | 'sessionsCreate'
@@ -37,9 +43,12 @@ export function durableObjectStore(namespace: StoreNamespace, name = 'bridgekeep
     },
     async close() {},
     sessions: {
-      create: async (record, { maxPerUser }) => ({ evicted: await call((s) => s.sessionsCreate(record, maxPerUser)) }),
+      create: async (record, { maxPerUser }) => ({
+        evicted: await call((s) => s.sessionsCreate(record, maxPerUser)),
+      }),
       authenticate: (hash, now, idleMs) => call((s) => s.sessionsAuthenticate(hash, now, idleMs)),
-      rotate: (id, current, next, now, grace) => call((s) => s.sessionsRotate(id, current, next, now, grace)),
+      rotate: (id, current, next, now, grace) =>
+        call((s) => s.sessionsRotate(id, current, next, now, grace)),
       get: (id, now) => call((s) => s.sessionsGet(id, now)),
       list: (userKey, now) => call((s) => s.sessionsList(userKey, now)),
       revoke: (id) => call((s) => s.sessionsRevoke(id)),
@@ -48,7 +57,8 @@ export function durableObjectStore(namespace: StoreNamespace, name = 'bridgekeep
     limits: {
       hit: (key, windowMs, now) => call((s) => s.limitsHit(key, windowMs, now)),
       peek: (key, windowMs, now) => call((s) => s.limitsPeek(key, windowMs, now)),
-      take: (key, capacity, intervalMs, now, cost = 1) => call((s) => s.limitsTake(key, capacity, intervalMs, now, cost)),
+      take: (key, capacity, intervalMs, now, cost = 1) =>
+        call((s) => s.limitsTake(key, capacity, intervalMs, now, cost)),
     },
     kv: {
       get: (key) => call((s) => s.kvGet(key)),

@@ -95,7 +95,8 @@ export function createMemoryStore(): Store {
       record.previousHash = currentHash
       record.secretHash = nextHash
       secrets.set(nextHash, { id, expiresAt: expiry(record) })
-      if (graceMs > 0) secrets.set(currentHash, { id, expiresAt: Math.min(now + graceMs, expiry(record)) })
+      if (graceMs > 0)
+        secrets.set(currentHash, { id, expiresAt: Math.min(now + graceMs, expiry(record)) })
       else secrets.delete(currentHash)
       return strip(record)
     },
@@ -140,12 +141,18 @@ export function createMemoryStore(): Store {
     },
     async take(key, capacity, intervalMs, now, cost = 1): Promise<BucketResult> {
       const previous = buckets.get(key)
-      const tokens = previous ? refill(previous.tokens, now - previous.updatedAt, capacity, intervalMs) : capacity
+      const tokens = previous
+        ? refill(previous.tokens, now - previous.updatedAt, capacity, intervalMs)
+        : capacity
       const allowed = tokens >= cost
       const left = allowed ? tokens - cost : tokens
       buckets.set(key, { tokens: left, updatedAt: now })
       prune(buckets, (b) => now - b.updatedAt > intervalMs * 2)
-      return { allowed, remaining: Math.floor(left), retryAfterMs: allowed ? 0 : waitFor(tokens, cost, capacity, intervalMs) }
+      return {
+        allowed,
+        remaining: Math.floor(left),
+        retryAfterMs: allowed ? 0 : waitFor(tokens, cost, capacity, intervalMs),
+      }
     },
   }
 

@@ -30,9 +30,15 @@ export class SqlStore {
       prev_hash TEXT, prev_valid_until INTEGER, data TEXT NOT NULL, created_at INTEGER NOT NULL, last_active INTEGER NOT NULL,
       idle_exp INTEGER NOT NULL, abs_exp INTEGER NOT NULL)`)
     sql.exec('CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_key, created_at)')
-    sql.exec('CREATE TABLE IF NOT EXISTS secrets (hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, expires_at INTEGER NOT NULL)')
-    sql.exec('CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, start INTEGER NOT NULL, current INTEGER NOT NULL, previous INTEGER NOT NULL)')
-    sql.exec('CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)')
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS secrets (hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+    )
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, start INTEGER NOT NULL, current INTEGER NOT NULL, previous INTEGER NOT NULL)',
+    )
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)',
+    )
     sql.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)')
   }
 
@@ -41,12 +47,19 @@ export class SqlStore {
   }
 
   private record(row: SessionRow): SessionRecord {
-    const data = JSON.parse(row.data) as Omit<SessionRecord, 'secretHash' | 'lastActiveAt' | 'idleExpiresAt' | 'absoluteExpiresAt'>
+    const data = JSON.parse(row.data) as Omit<
+      SessionRecord,
+      'secretHash' | 'lastActiveAt' | 'idleExpiresAt' | 'absoluteExpiresAt'
+    >
     return {
       ...data,
       userAgent: data.userAgent ?? undefined,
       ip: data.ip ?? undefined,
-      principal: { ...data.principal, email: data.principal.email ?? undefined, orgId: data.principal.orgId ?? undefined },
+      principal: {
+        ...data.principal,
+        email: data.principal.email ?? undefined,
+        orgId: data.principal.orgId ?? undefined,
+      },
       secretHash: row.secret_hash,
       lastActiveAt: row.last_active,
       idleExpiresAt: row.idle_exp,
@@ -81,11 +94,27 @@ export class SqlStore {
     const expiresAt = Math.min(idleExpiresAt, absoluteExpiresAt)
     this.sql.exec(
       'INSERT INTO sessions (id, user_key, secret_hash, data, created_at, last_active, idle_exp, abs_exp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      record.id, record.userKey, secretHash, JSON.stringify(data), record.createdAt, lastActiveAt, idleExpiresAt, absoluteExpiresAt,
+      record.id,
+      record.userKey,
+      secretHash,
+      JSON.stringify(data),
+      record.createdAt,
+      lastActiveAt,
+      idleExpiresAt,
+      absoluteExpiresAt,
     )
-    this.sql.exec('INSERT INTO secrets (hash, session_id, expires_at) VALUES (?, ?, ?)', secretHash, record.id, expiresAt)
+    this.sql.exec(
+      'INSERT INTO secrets (hash, session_id, expires_at) VALUES (?, ?, ?)',
+      secretHash,
+      record.id,
+      expiresAt,
+    )
     const alive = this.sql
-      .exec<{ id: string }>('SELECT id FROM sessions WHERE user_key = ? AND MIN(idle_exp, abs_exp) > ? ORDER BY created_at, id', record.userKey, record.createdAt)
+      .exec<{ id: string }>(
+        'SELECT id FROM sessions WHERE user_key = ? AND MIN(idle_exp, abs_exp) > ? ORDER BY created_at, id',
+        record.userKey,
+        record.createdAt,
+      )
       .toArray()
       .map((r) => r.id)
     const evicted = alive.slice(0, Math.max(0, alive.length - maxPerUser))
@@ -94,7 +123,12 @@ export class SqlStore {
   }
 
   sessionsAuthenticate(hash: string, now: number, idleMs: number): AuthenticatedSession | null {
-    const secret = this.sql.exec<{ session_id: string; expires_at: number }>('SELECT session_id, expires_at FROM secrets WHERE hash = ?', hash).toArray()[0]
+    const secret = this.sql
+      .exec<{ session_id: string; expires_at: number }>(
+        'SELECT session_id, expires_at FROM secrets WHERE hash = ?',
+        hash,
+      )
+      .toArray()[0]
     if (!secret) return null
     if (now >= secret.expires_at) {
       this.sql.exec('DELETE FROM secrets WHERE hash = ?', hash)
@@ -105,20 +139,46 @@ export class SqlStore {
     const current = row.secret_hash === hash
     if (!current && now >= (row.prev_valid_until ?? 0)) return null
     const idle = Math.min(now + idleMs, row.abs_exp)
-    this.sql.exec('UPDATE sessions SET last_active = ?, idle_exp = ? WHERE id = ?', now, idle, row.id)
+    this.sql.exec(
+      'UPDATE sessions SET last_active = ?, idle_exp = ? WHERE id = ?',
+      now,
+      idle,
+      row.id,
+    )
     if (current) this.sql.exec('UPDATE secrets SET expires_at = ? WHERE hash = ?', idle, hash)
-    return { record: this.record({ ...row, last_active: now, idle_exp: idle }), viaPreviousSecret: !current }
+    return {
+      record: this.record({ ...row, last_active: now, idle_exp: idle }),
+      viaPreviousSecret: !current,
+    }
   }
 
-  sessionsRotate(id: string, currentHash: string, nextHash: string, now: number, graceMs: number): SessionRecord | null {
+  sessionsRotate(
+    id: string,
+    currentHash: string,
+    nextHash: string,
+    now: number,
+    graceMs: number,
+  ): SessionRecord | null {
     const row = this.live(id, now)
     if (!row || row.secret_hash !== currentHash) return null
     const expiresAt = Math.min(row.idle_exp, row.abs_exp)
     if (row.prev_hash) this.sql.exec('DELETE FROM secrets WHERE hash = ?', row.prev_hash)
     const graceUntil = Math.min(now + graceMs, expiresAt)
-    this.sql.exec('UPDATE sessions SET secret_hash = ?, prev_hash = ?, prev_valid_until = ? WHERE id = ?', nextHash, currentHash, graceUntil, id)
-    this.sql.exec('INSERT INTO secrets (hash, session_id, expires_at) VALUES (?, ?, ?)', nextHash, id, expiresAt)
-    if (graceMs > 0) this.sql.exec('UPDATE secrets SET expires_at = ? WHERE hash = ?', graceUntil, currentHash)
+    this.sql.exec(
+      'UPDATE sessions SET secret_hash = ?, prev_hash = ?, prev_valid_until = ? WHERE id = ?',
+      nextHash,
+      currentHash,
+      graceUntil,
+      id,
+    )
+    this.sql.exec(
+      'INSERT INTO secrets (hash, session_id, expires_at) VALUES (?, ?, ?)',
+      nextHash,
+      id,
+      expiresAt,
+    )
+    if (graceMs > 0)
+      this.sql.exec('UPDATE secrets SET expires_at = ? WHERE hash = ?', graceUntil, currentHash)
     else this.sql.exec('DELETE FROM secrets WHERE hash = ?', currentHash)
     return this.record({ ...row, secret_hash: nextHash })
   }
@@ -130,7 +190,11 @@ export class SqlStore {
 
   sessionsList(userKey: string, now: number): SessionRecord[] {
     return this.sql
-      .exec<SessionRow>('SELECT * FROM sessions WHERE user_key = ? AND MIN(idle_exp, abs_exp) > ? ORDER BY created_at, id', userKey, now)
+      .exec<SessionRow>(
+        'SELECT * FROM sessions WHERE user_key = ? AND MIN(idle_exp, abs_exp) > ? ORDER BY created_at, id',
+        userKey,
+        now,
+      )
       .toArray()
       .map((row) => this.record(row))
   }
@@ -141,14 +205,21 @@ export class SqlStore {
   }
 
   sessionsRevokeUser(userKey: string): number {
-    const ids = this.sql.exec<{ id: string }>('SELECT id FROM sessions WHERE user_key = ?', userKey).toArray()
+    const ids = this.sql
+      .exec<{ id: string }>('SELECT id FROM sessions WHERE user_key = ?', userKey)
+      .toArray()
     for (const { id } of ids) this.drop(id)
     return ids.length
   }
 
   private window(key: string, windowMs: number, now: number) {
     const start = windowStart(now, windowMs)
-    const row = this.sql.exec<{ start: number; current: number; previous: number }>('SELECT start, current, previous FROM windows WHERE key = ?', key).toArray()[0]
+    const row = this.sql
+      .exec<{ start: number; current: number; previous: number }>(
+        'SELECT start, current, previous FROM windows WHERE key = ?',
+        key,
+      )
+      .toArray()[0]
     if (!row) return { start, current: 0, previous: 0 }
     if (row.start === start) return row
     if (row.start === start - windowMs) return { start, current: 0, previous: row.current }
@@ -158,7 +229,13 @@ export class SqlStore {
   limitsHit(key: string, windowMs: number, now: number): number {
     const w = this.window(key, windowMs, now)
     w.current += 1
-    this.sql.exec('INSERT OR REPLACE INTO windows (key, start, current, previous) VALUES (?, ?, ?, ?)', key, w.start, w.current, w.previous)
+    this.sql.exec(
+      'INSERT OR REPLACE INTO windows (key, start, current, previous) VALUES (?, ?, ?, ?)',
+      key,
+      w.start,
+      w.current,
+      w.previous,
+    )
     return slidingCount(now, windowMs, w.current, w.previous)
   }
 
@@ -167,17 +244,41 @@ export class SqlStore {
     return slidingCount(now, windowMs, w.current, w.previous)
   }
 
-  limitsTake(key: string, capacity: number, intervalMs: number, now: number, cost: number): BucketResult {
-    const row = this.sql.exec<{ tokens: number; updated_at: number }>('SELECT tokens, updated_at FROM buckets WHERE key = ?', key).toArray()[0]
+  limitsTake(
+    key: string,
+    capacity: number,
+    intervalMs: number,
+    now: number,
+    cost: number,
+  ): BucketResult {
+    const row = this.sql
+      .exec<{ tokens: number; updated_at: number }>(
+        'SELECT tokens, updated_at FROM buckets WHERE key = ?',
+        key,
+      )
+      .toArray()[0]
     const tokens = row ? refill(row.tokens, now - row.updated_at, capacity, intervalMs) : capacity
     const allowed = tokens >= cost
     const left = allowed ? tokens - cost : tokens
-    this.sql.exec('INSERT OR REPLACE INTO buckets (key, tokens, updated_at, expires_at) VALUES (?, ?, ?, ?)', key, left, Math.max(now, row?.updated_at ?? now), now + intervalMs * 2)
-    return { allowed, remaining: Math.floor(left), retryAfterMs: allowed ? 0 : waitFor(tokens, cost, capacity, intervalMs) }
+    this.sql.exec(
+      'INSERT OR REPLACE INTO buckets (key, tokens, updated_at, expires_at) VALUES (?, ?, ?, ?)',
+      key,
+      left,
+      Math.max(now, row?.updated_at ?? now),
+      now + intervalMs * 2,
+    )
+    return {
+      allowed,
+      remaining: Math.floor(left),
+      retryAfterMs: allowed ? 0 : waitFor(tokens, cost, capacity, intervalMs),
+    }
   }
 
   kvGet(key: string): string | null {
-    return this.sql.exec<{ value: string }>('SELECT value FROM kv WHERE key = ?', key).toArray()[0]?.value ?? null
+    return (
+      this.sql.exec<{ value: string }>('SELECT value FROM kv WHERE key = ?', key).toArray()[0]
+        ?.value ?? null
+    )
   }
 
   kvCompareAndSet(key: string, expected: string | null, value: string): boolean {

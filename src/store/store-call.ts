@@ -7,7 +7,11 @@ export async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
     return await operation()
   } catch (error) {
     if (error instanceof StoreUnavailableError) {
-      throw new AppError('store_unavailable', { reason: 'store unreachable', cause: error, headers: { 'Retry-After': '1' } })
+      throw new AppError('store_unavailable', {
+        reason: 'store unreachable',
+        cause: error,
+        headers: { 'Retry-After': '1' },
+      })
     }
     throw error
   }

@@ -47,12 +47,22 @@ export interface SessionStore {
    * Finds the session of a secret hash and, in the same atomic step, slides its idle expiry
    * (never past the absolute one). Expired or unknown: null.
    */
-  authenticate(secretHash: string, now: number, idleMs: number): Promise<AuthenticatedSession | null>
+  authenticate(
+    secretHash: string,
+    now: number,
+    idleMs: number,
+  ): Promise<AuthenticatedSession | null>
   /**
    * Replaces the secret when `currentHash` is still the current one; the old secret keeps
    * working for `graceMs`. Null when the session is gone or was already rotated.
    */
-  rotate(id: string, currentHash: string, nextHash: string, now: number, graceMs: number): Promise<SessionRecord | null>
+  rotate(
+    id: string,
+    currentHash: string,
+    nextHash: string,
+    now: number,
+    graceMs: number,
+  ): Promise<SessionRecord | null>
   get(id: string, now: number): Promise<SessionRecord | null>
   /** The user's live sessions, oldest first. */
   list(userKey: string, now: number): Promise<SessionRecord[]>
@@ -76,7 +86,13 @@ export interface LimitStore {
    * Token bucket: takes `cost` tokens if there are enough. The bucket holds `capacity` tokens and
    * refills `capacity` tokens every `intervalMs`.
    */
-  take(key: string, capacity: number, intervalMs: number, now: number, cost?: number): Promise<BucketResult>
+  take(
+    key: string,
+    capacity: number,
+    intervalMs: number,
+    now: number,
+    cost?: number,
+  ): Promise<BucketResult>
 }
 
 export interface KvStore {

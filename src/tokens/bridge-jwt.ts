@@ -47,7 +47,11 @@ export async function signBridgeJwt(
     .setJti(jti)
     .sign(key.privateKey)
   const aud = Array.isArray(options.audience) ? options.audience.join(' ') : options.audience
-  return { token, expiresAt: exp * 1000, audit: { kid: key.kid, jti, aud, sub: context.principal.userId } }
+  return {
+    token,
+    expiresAt: exp * 1000,
+    audit: { kid: key.kid, jti, aud, sub: context.principal.userId },
+  }
 }
 
 export type JwtTemplateOptions = BridgeJwtOptions & {
@@ -66,7 +70,8 @@ export function defineJwtTemplate(options: JwtTemplateOptions): TokenTemplate {
     allow: options.allow,
     problems() {
       const problems = shortcodeProblems(claims)
-      for (const name of REGISTERED_CLAIMS) if (name in claims) problems.push(`claims: "${name}" is set by the bridge`)
+      for (const name of REGISTERED_CLAIMS)
+        if (name in claims) problems.push(`claims: "${name}" is set by the bridge`)
       const lifetime = options.lifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS
       if (lifetime < 1 || lifetime > 86_400) problems.push('lifetimeSeconds must be 1-86400')
       const skew = options.skewSeconds ?? DEFAULT_SKEW_SECONDS

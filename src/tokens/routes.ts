@@ -20,7 +20,8 @@ const mint = createRoute({
   path: '/v1/tokens/{template}',
   tags: ['Tokens'],
   summary: 'Mint a provider token (hasura, firebase, or a JWT template) for the signed-in caller',
-  description: 'Claims come from the server-side principal only: nothing in the request body or headers changes them.',
+  description:
+    'Claims come from the server-side principal only: nothing in the request body or headers changes them.',
   security: userSecurity,
   request: { params: z.object({ template: z.string().max(64) }) },
   responses: {
@@ -28,7 +29,9 @@ const mint = createRoute({
     401: problem('Not signed in'),
     403: problem('This template is not for this caller, or a cross-site cookie write'),
     404: problem('No such template'),
-    422: problem('The principal cannot be expressed in this token (e.g. a Firebase uid over 128 characters)'),
+    422: problem(
+      'The principal cannot be expressed in this token (e.g. a Firebase uid over 128 characters)',
+    ),
     429: problem('Minting too fast'),
     501: problem('The provider is not configured'),
     503: problem('The store is unavailable'),
@@ -39,7 +42,8 @@ const integration = createRoute({
   method: 'get',
   path: '/v1/integrations/{template}/config',
   tags: ['Tokens'],
-  summary: 'What a provider needs to trust these tokens (for Hasura: the HASURA_GRAPHQL_JWT_SECRET value)',
+  summary:
+    'What a provider needs to trust these tokens (for Hasura: the HASURA_GRAPHQL_JWT_SECRET value)',
   request: { params: z.object({ template: z.string().max(64) }) },
   responses: {
     200: jsonContent(z.record(z.string(), z.unknown()), 'Provider settings (no secrets)'),
@@ -68,7 +72,10 @@ export function tokenRoutes(deps: {
       const template = templates.get(c.req.valid('param').template)
       if (!template) throw new AppError('not_found', { detail: 'No token template has this name.' })
       if (template.allow && !template.allow(principal)) {
-        throw new AppError('forbidden', { detail: 'This token template is not available to you.', reason: 'template_not_allowed' })
+        throw new AppError('forbidden', {
+          detail: 'This token template is not available to you.',
+          reason: 'template_not_allowed',
+        })
       }
       await enforceBudgets(
         store,
@@ -79,9 +86,21 @@ export function tokenRoutes(deps: {
         ],
         'mint',
       )
-      const minted = await template.mint({ principal, now: clock.now(), issuer: config.publicUrl, keys })
-      c.var.log.info('token.minted', { template: template.name, ...minted.audit, sessionId: principal.sessionId })
-      return c.json({ token: minted.token, expiresAt: new Date(minted.expiresAt).toISOString() }, 200)
+      const minted = await template.mint({
+        principal,
+        now: clock.now(),
+        issuer: config.publicUrl,
+        keys,
+      })
+      c.var.log.info('token.minted', {
+        template: template.name,
+        ...minted.audit,
+        sessionId: principal.sessionId,
+      })
+      return c.json(
+        { token: minted.token, expiresAt: new Date(minted.expiresAt).toISOString() },
+        200,
+      )
     })
     .openapi(integration, (c) => {
       const template = templates.get(c.req.valid('param').template)
@@ -89,7 +108,8 @@ export function tokenRoutes(deps: {
         issuer: config.publicUrl,
         jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
       })
-      if (!settings) throw new AppError('not_found', { detail: 'This template has no provider settings.' })
+      if (!settings)
+        throw new AppError('not_found', { detail: 'This template has no provider settings.' })
       return c.json(settings, 200)
     })
 }

@@ -53,9 +53,18 @@ export function shortcodeProblems(spec: ClaimSpec, at = 'claims'): string[] {
     const problems: string[] = []
     for (const match of spec.matchAll(ANY)) {
       for (const alternative of (match[1] ?? '').split('||').map((p) => p.trim())) {
-        if (QUOTED.test(alternative) || /^-?\d+(\.\d+)?$/.test(alternative) || alternative === 'true' || alternative === 'false') continue
-        const known = alternative.startsWith('claims.') || alternative in shortcodeScope({ claims: {} } as unknown as Principal)
-        if (!known || !PATH.test(alternative)) problems.push(`${at}: unknown shortcode {{${alternative}}}`)
+        if (
+          QUOTED.test(alternative) ||
+          /^-?\d+(\.\d+)?$/.test(alternative) ||
+          alternative === 'true' ||
+          alternative === 'false'
+        )
+          continue
+        const known =
+          alternative.startsWith('claims.') ||
+          alternative in shortcodeScope({ claims: {} } as unknown as Principal)
+        if (!known || !PATH.test(alternative))
+          problems.push(`${at}: unknown shortcode {{${alternative}}}`)
       }
     }
     return problems
@@ -77,7 +86,13 @@ export function renderClaims(spec: ClaimSpec, principal: Principal): unknown {
       if (whole) return lookup(whole[1] ?? '', principal, scope)
       return value.replace(ANY, (_, expression: string) => {
         const found = lookup(expression, principal, scope)
-        return found === undefined ? '' : Array.isArray(found) ? found.join(',') : typeof found === 'string' ? found : JSON.stringify(found)
+        return found === undefined
+          ? ''
+          : Array.isArray(found)
+            ? found.join(',')
+            : typeof found === 'string'
+              ? found
+              : JSON.stringify(found)
       })
     }
     if (Array.isArray(value)) return value.map(render).filter((item) => item !== undefined)

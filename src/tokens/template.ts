@@ -41,12 +41,18 @@ export function checkTemplates(templates: TokenTemplate[], maxLifetimeSeconds: n
   const problems: string[] = []
   const seen = new Set<string>()
   for (const template of templates) {
-    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(template.name)) problems.push(`template "${template.name}": name must be lowercase letters, digits, "-" or "_"`)
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(template.name))
+      problems.push(
+        `template "${template.name}": name must be lowercase letters, digits, "-" or "_"`,
+      )
     if (seen.has(template.name)) problems.push(`template "${template.name}": defined twice`)
     seen.add(template.name)
     if ((template.bridgeKeyLifetimeSeconds ?? 0) > maxLifetimeSeconds)
-      problems.push(`template "${template.name}": lifetime exceeds TOKEN_MAX_LIFETIME (${maxLifetimeSeconds} s)`)
-    for (const problem of template.problems?.() ?? []) problems.push(`template "${template.name}": ${problem}`)
+      problems.push(
+        `template "${template.name}": lifetime exceeds TOKEN_MAX_LIFETIME (${maxLifetimeSeconds} s)`,
+      )
+    for (const problem of template.problems?.() ?? [])
+      problems.push(`template "${template.name}": ${problem}`)
   }
   return problems
 }

@@ -8,16 +8,23 @@ const app = (env: Record<string, string> = {}) => makeTestApp({ ...SESSION_ENV, 
 describe('admin API key', () => {
   const ADMIN = 'a'.repeat(16) + crypto.randomUUID()
 
-  it('lets a trusted backend create a session and revoke all of a user\'s sessions', async () => {
+  it("lets a trusted backend create a session and revoke all of a user's sessions", async () => {
     const t = await app({ ADMIN_API_KEY: ADMIN })
     const created = await t.app.request('/v1/admin/sessions', {
       method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      headers: {
+        Authorization: `Bearer ${ADMIN}`,
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': freshIp(),
+      },
       body: JSON.stringify({ userId: 'backend-user', email: 'b@example.com', roles: ['member'] }),
     })
     expect(created.status).toBe(201)
     const { secret } = (await created.json()) as { secret: string }
-    expect(await (await asSession(t, secret)).json()).toMatchObject({ userId: 'backend-user', roles: ['member'] })
+    expect(await (await asSession(t, secret)).json()).toMatchObject({
+      userId: 'backend-user',
+      roles: ['member'],
+    })
 
     const wrong = await t.app.request('/v1/admin/sessions/revoke', {
       method: 'POST',
@@ -36,11 +43,17 @@ describe('admin API key', () => {
 
   it('does not treat the admin key as a user credential', async () => {
     const t = await app({ ADMIN_API_KEY: ADMIN })
-    expect((await t.app.request('/v1/me', { headers: { Authorization: `Bearer ${ADMIN}` } })).status).toBe(401)
+    expect(
+      (await t.app.request('/v1/me', { headers: { Authorization: `Bearer ${ADMIN}` } })).status,
+    ).toBe(401)
     // Nor as a sign-in credential: backends create sessions at /v1/admin/sessions only.
     const signIn = await t.app.request('/v1/sessions', {
       method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      headers: {
+        Authorization: `Bearer ${ADMIN}`,
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': freshIp(),
+      },
       body: JSON.stringify({ transport: 'bearer' }),
     })
     expect(signIn.status).toBe(401)

@@ -13,11 +13,33 @@ let app: App
 let idp: OidcIssuer
 
 beforeAll(async () => {
-  server = await startLocalAirtable({ token: TOKEN, bases: { [BASE]: ['Apartments'] }, ratePerSecond: 10_000 })
+  server = await startLocalAirtable({
+    token: TOKEN,
+    bases: { [BASE]: ['Apartments'] },
+    ratePerSecond: 10_000,
+  })
   // An identity provider that will put any string in the email claim, as a hostile tenant could.
   idp = await startOidcIssuer()
   await idp.addKey('ES256')
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', UPSTREAM_ISSUERS: issuerEnv(idp) }, { adapters: [testAdapter({ resources: [apartments({ baseId: BASE, connection: () => ({ token: TOKEN, endpointUrl: server.url, requestsPerSecond: 10_000 }) })] })] })
+  const t = await makeTestApp(
+    { AUTH_FAILURE_LIMIT: '100000', UPSTREAM_ISSUERS: issuerEnv(idp) },
+    {
+      adapters: [
+        testAdapter({
+          resources: [
+            apartments({
+              baseId: BASE,
+              connection: () => ({
+                token: TOKEN,
+                endpointUrl: server.url,
+                requestsPerSecond: 10_000,
+              }),
+            }),
+          ],
+        }),
+      ],
+    },
+  )
   app = t.app
 })
 afterAll(async () => {
@@ -31,20 +53,31 @@ async function as(email: string, verified = true) {
   return (method: string, path: string, body?: unknown) =>
     app.request(`/v1/data/apartments${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     })
 }
 
 const seed = (email: string, name: string, extra: Record<string, string | number | boolean> = {}) =>
-  server.seed(BASE, 'Apartments', { Name: name, Address: `${name} street`, Price: 1000, Email: email, ...extra })
+  server.seed(BASE, 'Apartments', {
+    Name: name,
+    Address: `${name} street`,
+    Price: 1000,
+    Email: email,
+    ...extra,
+  })
 
 describe('apartments on Airtable', () => {
-  it('lists and opens only the apartments whose Email is the caller\'s', async () => {
+  it("lists and opens only the apartments whose Email is the caller's", async () => {
     const mine = seed('ada@example.com', 'Loft')
     seed('bob@example.com', 'Villa')
     const ada = await as('ada@example.com')
-    const list = (await (await ada('GET', '')).json()) as { data: { id: string; fields: Record<string, unknown> }[] }
+    const list = (await (await ada('GET', '')).json()) as {
+      data: { id: string; fields: Record<string, unknown> }[]
+    }
     expect(list.data.map((r) => r.fields.Name)).toEqual(['Loft'])
     expect((await ada('GET', `/${mine.id}`)).status).toBe(200)
   })
@@ -93,7 +126,11 @@ describe('apartments on Airtable', () => {
       expect(response.status).toBe(422)
       expect(await response.json()).toMatchObject({ code, field: Object.keys(body)[0] })
     }
-    expect(server.table(BASE, 'Apartments').get(mine.id)?.fields).toMatchObject({ Email: 'ada@example.com', Price: 1000, Name: 'Loft' })
+    expect(server.table(BASE, 'Apartments').get(mine.id)?.fields).toMatchObject({
+      Email: 'ada@example.com',
+      Price: 1000,
+      Name: 'Loft',
+    })
   })
 
   it('denies what the policy does not declare: create, delete, and unverified emails', async () => {
@@ -115,9 +152,12 @@ describe('formula compiler', () => {
   it('quotes values and escapes field names', () => {
     expect(quoteString("it's \\ here")).toBe("'it\\'s \\\\ here'")
     expect(fieldRef('Weird}Name\\')).toBe('{Weird\\}Name\\\\}')
-    expect(compileFormula([{ field: 'Email', op: 'eq', value: "a'b" }, { field: 'Visited', op: 'eq', value: false }])).toBe(
-      "AND({Email} = 'a\\'b', NOT({Visited}))",
-    )
+    expect(
+      compileFormula([
+        { field: 'Email', op: 'eq', value: "a'b" },
+        { field: 'Visited', op: 'eq', value: false },
+      ]),
+    ).toBe("AND({Email} = 'a\\'b', NOT({Visited}))")
     expect(compileFormula([])).toBe('')
   })
 })

@@ -13,26 +13,53 @@ import { makeTestApp, testAdapter } from '../helpers/test-app'
 const TOKEN = 'patLocalOperation.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
 const redis = useRedisStores('airtable')
 
-async function bridge(base: string, endpointUrl: string, options: { store?: Store; maxWaitMs?: number; timeoutMs?: number; token?: string; perSecond?: number } = {}) {
+async function bridge(
+  base: string,
+  endpointUrl: string,
+  options: {
+    store?: Store
+    maxWaitMs?: number
+    timeoutMs?: number
+    token?: string
+    perSecond?: number
+  } = {},
+) {
   const backend = airtableTable({
     baseId: base,
     table: 'Notes',
-    connection: () => ({ token: options.token ?? TOKEN, endpointUrl, maxWaitMs: options.maxWaitMs ?? 2000, timeoutMs: options.timeoutMs, requestsPerSecond: options.perSecond }),
+    connection: () => ({
+      token: options.token ?? TOKEN,
+      endpointUrl,
+      maxWaitMs: options.maxWaitMs ?? 2000,
+      timeoutMs: options.timeoutMs,
+      requestsPerSecond: options.perSecond,
+    }),
   })
   const t = await makeTestApp(
     { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
     { store: options.store, adapters: [testAdapter({ resources: [notesResource(backend)] })] },
   )
   const app = t.app
-  const login = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"ops-user"}' })
+  const login = await app.request('/dev/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"sub":"ops-user"}',
+  })
   const { token } = (await login.json()) as { token: string }
-  return { app, logs: t.logs, call: (method: string, path = '', body?: unknown) => call(app, token, method, path, body) }
+  return {
+    app,
+    logs: t.logs,
+    call: (method: string, path = '', body?: unknown) => call(app, token, method, path, body),
+  }
 }
 
 function call(app: App, token: string, method: string, path: string, body?: unknown) {
   return app.request(`/v1/data/notes${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   })
 }
@@ -45,13 +72,19 @@ describe('Airtable rate budget', () => {
       const [storeA, storeB] = [await redis.open(), await redis.open()]
       const a = await bridge(base, server.url, { store: storeA, maxWaitMs: 20_000 })
       const b = await bridge(base, server.url, { store: storeB, maxWaitMs: 20_000 })
-      const responses = await Promise.all(Array.from({ length: 16 }, async (_, i) => (i % 2 ? a : b).call('GET')))
+      const responses = await Promise.all(
+        Array.from({ length: 16 }, async (_, i) => (i % 2 ? a : b).call('GET')),
+      )
       const bodies = await Promise.all(responses.map((r) => r.text()))
-      expect(responses.map((r) => r.status), bodies.join('\n')).toEqual(Array(16).fill(200))
+      expect(
+        responses.map((r) => r.status),
+        bodies.join('\n'),
+      ).toEqual(Array(16).fill(200))
       const times = server.requestLog.filter((r) => r.base === base).map((r) => r.at)
       expect(times).toHaveLength(16)
       expect(server.requestLog.filter((r) => r.status === 429)).toHaveLength(0)
-      for (const start of times) expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5)
+      for (const start of times)
+        expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5)
     } finally {
       await server.close()
     }
@@ -62,7 +95,9 @@ describe('Airtable rate budget', () => {
     const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] } })
     try {
       const b = await bridge(base, server.url, { maxWaitMs: 0 })
-      const statuses = (await Promise.all(Array.from({ length: 8 }, async () => b.call('GET')))).map((r) => r.status)
+      const statuses = (
+        await Promise.all(Array.from({ length: 8 }, async () => b.call('GET')))
+      ).map((r) => r.status)
       expect(statuses.filter((s) => s === 200)).toHaveLength(1)
       expect(statuses.filter((s) => s === 503)).toHaveLength(7)
       const refused = await b.call('GET')
@@ -96,7 +131,11 @@ describe('Airtable rate budget', () => {
 describe('Airtable failures and protocol details', () => {
   it('turns 5xx into 502, a hung server into 504, a bad token into 502 without revealing it', async () => {
     const base = 'appFailures0000001'
-    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] }, ratePerSecond: 1000 })
+    const server = await startLocalAirtable({
+      token: TOKEN,
+      bases: { [base]: ['Notes'] },
+      ratePerSecond: 1000,
+    })
     const hung = createServer(() => {})
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve))
     try {
@@ -105,10 +144,16 @@ describe('Airtable failures and protocol details', () => {
       const failed = await b.call('GET')
       expect(failed.status).toBe(502)
       expect(await failed.json()).toMatchObject({ code: 'bad_gateway' })
-      const slow = await bridge(base, `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, { timeoutMs: 300, perSecond: 1000 })
+      const slow = await bridge(base, `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, {
+        timeoutMs: 300,
+        perSecond: 1000,
+      })
       const timedOut = await slow.call('GET')
       expect(timedOut.status).toBe(504)
-      const wrong = await bridge(base, server.url, { token: 'patWrongWrongWron.1111', perSecond: 1000 })
+      const wrong = await bridge(base, server.url, {
+        token: 'patWrongWrongWron.1111',
+        perSecond: 1000,
+      })
       const denied = await wrong.call('GET')
       expect(denied.status).toBe(502)
       const text = await denied.text()
@@ -124,10 +169,18 @@ describe('Airtable failures and protocol details', () => {
 
   it('answers 409 cursor_expired when Airtable dropped the iterator', async () => {
     const base = 'appCursorExpiry001'
-    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] }, ratePerSecond: 1000 })
+    const server = await startLocalAirtable({
+      token: TOKEN,
+      bases: { [base]: ['Notes'] },
+      ratePerSecond: 1000,
+    })
     try {
       const b = await bridge(base, server.url, { perSecond: 1000 })
-      await b.call('POST', '', Array.from({ length: 5 }, (_, i) => ({ title: `n${i}`, priority: i })))
+      await b.call(
+        'POST',
+        '',
+        Array.from({ length: 5 }, (_, i) => ({ title: `n${i}`, priority: i })),
+      )
       const page = (await (await b.call('GET', '?limit=2')).json()) as { nextCursor: string }
       server.expireIterators()
       const expired = await b.call('GET', `?limit=2&cursor=${encodeURIComponent(page.nextCursor)}`)
@@ -140,18 +193,38 @@ describe('Airtable failures and protocol details', () => {
 
   it('switches to POST listRecords for long queries and writes at most 10 records per request', async () => {
     const base = 'appLongQuery000001'
-    const server = await startLocalAirtable({ token: TOKEN, bases: { [base]: ['Notes'] }, ratePerSecond: 1000 })
+    const server = await startLocalAirtable({
+      token: TOKEN,
+      bases: { [base]: ['Notes'] },
+      ratePerSecond: 1000,
+    })
     try {
       const b = await bridge(base, server.url, { perSecond: 1000 })
-      const created = await b.call('POST', '', Array.from({ length: 25 }, (_, i) => ({ title: `t${i}`, priority: i })))
+      const created = await b.call(
+        'POST',
+        '',
+        Array.from({ length: 25 }, (_, i) => ({ title: `t${i}`, priority: i })),
+      )
       expect(created.status).toBe(201)
-      const writes = server.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('listRecords'))
+      const writes = server.requestLog.filter(
+        (r) => r.method === 'POST' && !r.path.endsWith('listRecords'),
+      )
       expect(writes).toHaveLength(3)
-      const values = Array.from({ length: 90 }, (_, i) => `filter[title][in]=${encodeURIComponent(`a-rather-long-title-value-number-${i}-${'x'.repeat(80)}`)}`)
+      const values = Array.from(
+        { length: 90 },
+        (_, i) =>
+          `filter[title][in]=${encodeURIComponent(`a-rather-long-title-value-number-${i}-${'x'.repeat(80)}`)}`,
+      )
       const response = await b.call('GET', `?${values.join('&')}&filter[title][in]=t3`)
       expect(response.status).toBe(200)
-      expect(((await response.json()) as { data: { fields: { title: string } }[] }).data.map((r) => r.fields.title)).toEqual(['t3'])
-      expect(server.requestLog.some((r) => r.method === 'POST' && r.path.endsWith('/listRecords'))).toBe(true)
+      expect(
+        ((await response.json()) as { data: { fields: { title: string } }[] }).data.map(
+          (r) => r.fields.title,
+        ),
+      ).toEqual(['t3'])
+      expect(
+        server.requestLog.some((r) => r.method === 'POST' && r.path.endsWith('/listRecords')),
+      ).toBe(true)
     } finally {
       await server.close()
     }

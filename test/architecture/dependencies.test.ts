@@ -28,7 +28,8 @@ const RANKS: Record<string, number> = {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const SPECIFIER = /^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm
+const SPECIFIER =
+  /^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
@@ -42,14 +43,18 @@ function importsOf(file: string): { specifier: string; target: string | undefine
   const text = readFileSync(join(ROOT, file), 'utf8')
   return [...text.matchAll(SPECIFIER)].map((match) => {
     const specifier = match[1] ?? match[2] ?? match[3] ?? ''
-    return { specifier, target: specifier.startsWith('.') ? resolveModule(file, specifier) : undefined }
+    return {
+      specifier,
+      target: specifier.startsWith('.') ? resolveModule(file, specifier) : undefined,
+    }
   })
 }
 
 const allFiles = new Set([...sourceFiles('src'), ...sourceFiles('adapters')])
 function resolveModule(from: string, specifier: string): string {
   const base = normalize(join(dirname(from), specifier))
-  for (const candidate of [`${base}.ts`, join(base, 'index.ts'), base]) if (allFiles.has(candidate)) return candidate
+  for (const candidate of [`${base}.ts`, join(base, 'index.ts'), base])
+    if (allFiles.has(candidate)) return candidate
   return base
 }
 
@@ -67,14 +72,16 @@ describe('dependency direction', () => {
       for (const { target } of importsOf(file)) {
         if (!target?.startsWith('src/')) continue
         const [from, to] = [folderOf(file), folderOf(target)]
-        if (from !== to && (RANKS[to] ?? Infinity) >= (RANKS[from] ?? -1)) upward.push(`${file} → ${target}`)
+        if (from !== to && (RANKS[to] ?? Infinity) >= (RANKS[from] ?? -1))
+          upward.push(`${file} → ${target}`)
       }
     }
     expect(upward).toEqual([])
   })
 
   it('keeps src/ Web-standard and SDK-free outside the runtime entries', () => {
-    const sdk = /^(node:|airtable|mongodb|firebase|firebase-admin|@prisma\/|ioredis|pg|better-sqlite3|cloudflare:)/
+    const sdk =
+      /^(node:|airtable|mongodb|firebase|firebase-admin|@prisma\/|ioredis|pg|better-sqlite3|cloudflare:)/
     const offenders = srcFiles
       .filter((file) => folderOf(file) !== 'runtime')
       .flatMap((file) =>
@@ -86,7 +93,12 @@ describe('dependency direction', () => {
   })
 
   it('has no import cycle in src/ or adapters/, type imports included', () => {
-    const graph = new Map([...allFiles].map((file) => [file, importsOf(file).flatMap(({ target }) => (target && allFiles.has(target) ? [target] : []))]))
+    const graph = new Map(
+      [...allFiles].map((file) => [
+        file,
+        importsOf(file).flatMap(({ target }) => (target && allFiles.has(target) ? [target] : [])),
+      ]),
+    )
     const state = new Map<string, 'open' | 'done'>()
     const cycles: string[] = []
     const visit = (file: string, path: string[]) => {

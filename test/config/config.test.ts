@@ -10,9 +10,18 @@ const run = promisify(execFile)
 const node = { defaultMode: 'development' as const }
 
 /** Every problem the assembly finds in `env`, core and adapter sections together. */
-async function assemblyProblems(env: Record<string, string>, defaultMode: 'development' | 'production' = 'development') {
+async function assemblyProblems(
+  env: Record<string, string>,
+  defaultMode: 'development' | 'production' = 'development',
+) {
   try {
-    const bridge = await assembleBridge({ name: 'node', env, adapters: nodeAdapters, defaultMode, socketAddress: () => undefined })
+    const bridge = await assembleBridge({
+      name: 'node',
+      env,
+      adapters: nodeAdapters,
+      defaultMode,
+      socketAddress: () => undefined,
+    })
     await bridge.close()
     return []
   } catch (error) {
@@ -38,7 +47,10 @@ describe('configuration', () => {
   })
 
   it('names every bad variable and why', () => {
-    const result = parseConfig({ PORT: 'eighty', TRUST_PROXY: 'everyone', ALLOWED_ORIGINS: 'https://a.example, null' }, node)
+    const result = parseConfig(
+      { PORT: 'eighty', TRUST_PROXY: 'everyone', ALLOWED_ORIGINS: 'https://a.example, null' },
+      node,
+    )
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.problems.join('\n')).toMatch(/^PORT: /m)
@@ -49,12 +61,17 @@ describe('configuration', () => {
   it('never repeats a secret value in its messages, from the core or an adapter', async () => {
     const secret = 'short-admin-secret-value'
     const keys = '{"keys": [ {"kty":"RSA","d":"super-private-material"'
-    const problems = await assemblyProblems({ ADMIN_API_KEY: secret, SIGNING_KEYS: keys, REDIS_URL: 'http://user:hunter2@redis' })
+    const problems = await assemblyProblems({
+      ADMIN_API_KEY: secret,
+      SIGNING_KEYS: keys,
+      REDIS_URL: 'http://user:hunter2@redis',
+    })
     const text = problems.join('\n')
     expect(text).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
     expect(text).toMatch(/SIGNING_KEYS: is not valid JSON/)
     expect(text).toMatch(/REDIS_URL: /)
-    for (const leaked of [secret, 'super-private-material', 'hunter2']) expect(text).not.toContain(leaked)
+    for (const leaked of [secret, 'super-private-material', 'hunter2'])
+      expect(text).not.toContain(leaked)
   })
 
   it('refuses to run production without real keys, a real store and an https URL', async () => {
@@ -64,9 +81,16 @@ describe('configuration', () => {
     expect(result.problems.join('\n')).toMatch(/SIGNING_KEYS: required in production/)
     expect(result.problems.join('\n')).toMatch(/PUBLIC_URL: required in production/)
     const jwk = await generateSigningJwk('ES256')
-    const store = await assemblyProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://bridge.example', SIGNING_KEYS: JSON.stringify({ keys: [jwk] }) })
+    const store = await assemblyProblems({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://bridge.example',
+      SIGNING_KEYS: JSON.stringify({ keys: [jwk] }),
+    })
     expect(store.join('\n')).toMatch(/REDIS_URL: required in production/)
-    const http = parseConfig({ BRIDGE_MODE: 'production', PUBLIC_URL: 'http://bridge.example' }, node)
+    const http = parseConfig(
+      { BRIDGE_MODE: 'production', PUBLIC_URL: 'http://bridge.example' },
+      node,
+    )
     expect(http.ok || http.problems.join()).toMatch(/must use https/)
   })
 

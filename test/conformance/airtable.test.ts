@@ -10,21 +10,43 @@ const TOKEN = 'patLocalConform01.0123456789abcdef0123456789abcdef0123456789abcde
 let server: LocalAirtable | undefined
 afterAll(() => server?.close())
 
-defineAdapterConformance('airtable (official client, local Airtable-compatible server)', async () => {
-  // The conformance run lifts the 5 req/s budget on both sides; the rate tests keep it.
-  server = await startLocalAirtable({ token: TOKEN, bases: { [BASE]: ['Notes'] }, ratePerSecond: 10_000 })
-  const local = server
-  const backend = airtableTable({ baseId: BASE, table: 'Notes', connection: () => ({ token: TOKEN, endpointUrl: local.url, requestsPerSecond: 10_000 }) })
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(backend)] })] })
-  const app = t.app
-  return {
-    app,
-    reset: async () => local.clear(BASE, 'Notes'),
-    raw: async (id) => {
-      const record = local.table(BASE, 'Notes').get(id)
-      if (!record) return null
-      // Airtable leaves out empty cells; read them as a client would.
-      return { title: null, body: null, done: false, priority: null, ownerId: null, secret: null, ...record.fields }
-    },
-  }
-})
+defineAdapterConformance(
+  'airtable (official client, local Airtable-compatible server)',
+  async () => {
+    // The conformance run lifts the 5 req/s budget on both sides; the rate tests keep it.
+    server = await startLocalAirtable({
+      token: TOKEN,
+      bases: { [BASE]: ['Notes'] },
+      ratePerSecond: 10_000,
+    })
+    const local = server
+    const backend = airtableTable({
+      baseId: BASE,
+      table: 'Notes',
+      connection: () => ({ token: TOKEN, endpointUrl: local.url, requestsPerSecond: 10_000 }),
+    })
+    const t = await makeTestApp(
+      { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+      { adapters: [testAdapter({ resources: [notesResource(backend)] })] },
+    )
+    const app = t.app
+    return {
+      app,
+      reset: async () => local.clear(BASE, 'Notes'),
+      raw: async (id) => {
+        const record = local.table(BASE, 'Notes').get(id)
+        if (!record) return null
+        // Airtable leaves out empty cells; read them as a client would.
+        return {
+          title: null,
+          body: null,
+          done: false,
+          priority: null,
+          ownerId: null,
+          secret: null,
+          ...record.fields,
+        }
+      },
+    }
+  },
+)

@@ -38,7 +38,10 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
     const call = async (user: string, method: string, path: string, body?: unknown) => {
       const response = await backend.app.request(`/v1/data/notes${path}`, {
         method,
-        headers: { Authorization: `Bearer ${await login(user)}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          Authorization: `Bearer ${await login(user)}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
       const text = await response.text()
@@ -65,7 +68,10 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       expect(created.fields).toMatchObject({ title: 'First', priority: 1, ownerId: 'alice' })
       expect(created.fields).not.toHaveProperty('secret')
       expect((await backend.raw(created.id))?.secret).toBe('classified')
-      for (const forged of [{ title: 'x', ownerId: 'bob' }, { title: 'x', secret: 'mine' }]) {
+      for (const forged of [
+        { title: 'x', ownerId: 'bob' },
+        { title: 'x', secret: 'mine' },
+      ]) {
         const refused = await call('alice', 'POST', '', forged)
         expect(refused.status).toBe(422)
         expect(refused.body.code).toBe('field_not_writable')
@@ -74,31 +80,71 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
     })
 
     it('reads, lists, updates and deletes its own rows', async () => {
-      const created = await create('alice', { title: 'Note', body: 'text', priority: 2, done: false })
-      expect((await call('alice', 'GET', `/${created.id}`)).body).toMatchObject({ id: created.id, fields: { title: 'Note', body: 'text' } })
+      const created = await create('alice', {
+        title: 'Note',
+        body: 'text',
+        priority: 2,
+        done: false,
+      })
+      expect((await call('alice', 'GET', `/${created.id}`)).body).toMatchObject({
+        id: created.id,
+        fields: { title: 'Note', body: 'text' },
+      })
       expect((await list('alice')).data.map((r) => r.id)).toEqual([created.id])
-      const updated = await call('alice', 'PATCH', `/${created.id}`, { done: true, title: 'Renamed' })
+      const updated = await call('alice', 'PATCH', `/${created.id}`, {
+        done: true,
+        title: 'Renamed',
+      })
       expect(updated.status).toBe(200)
-      expect(updated.body).toMatchObject({ id: created.id, fields: { done: true, title: 'Renamed', ownerId: 'alice' } })
-      expect(await backend.raw(created.id)).toMatchObject({ title: 'Renamed', secret: 'classified' })
+      expect(updated.body).toMatchObject({
+        id: created.id,
+        fields: { done: true, title: 'Renamed', ownerId: 'alice' },
+      })
+      expect(await backend.raw(created.id)).toMatchObject({
+        title: 'Renamed',
+        secret: 'classified',
+      })
       expect((await call('alice', 'DELETE', `/${created.id}`)).status).toBe(204)
       expect((await call('alice', 'GET', `/${created.id}`)).status).toBe(404)
       expect(await backend.raw(created.id)).toBeNull()
     })
 
     it('creates in bulk, all owned by the caller, and caps the batch', async () => {
-      const response = await call('alice', 'POST', '', Array.from({ length: 12 }, (_, i) => ({ title: `B${i}`, priority: i })))
+      const response = await call(
+        'alice',
+        'POST',
+        '',
+        Array.from({ length: 12 }, (_, i) => ({ title: `B${i}`, priority: i })),
+      )
       expect(response.status).toBe(201)
       const rows = (response.body as unknown as { data: RecordView[] }).data
       expect(rows).toHaveLength(12)
       expect(rows.every((r) => r.fields.ownerId === 'alice')).toBe(true)
-      expect((await call('alice', 'POST', '', Array.from({ length: 101 }, () => ({ title: 't' })))).status).toBe(422)
-      expect((await call('alice', 'POST', '', [{ title: 'ok' }, { title: 'bad', ownerId: 'bob' }])).status).toBe(422)
+      expect(
+        (
+          await call(
+            'alice',
+            'POST',
+            '',
+            Array.from({ length: 101 }, () => ({ title: 't' })),
+          )
+        ).status,
+      ).toBe(422)
+      expect(
+        (await call('alice', 'POST', '', [{ title: 'ok' }, { title: 'bad', ownerId: 'bob' }]))
+          .status,
+      ).toBe(422)
     })
 
     it('supports every filter operator', async () => {
-      for (let p = 1; p <= 5; p++) await create('alice', { title: `Task ${p}${p === 3 ? ' urgent' : ''}`, priority: p, done: p % 2 === 0 })
-      const titles = async (query: string) => (await list('alice', query)).data.map((r) => r.fields.priority).sort()
+      for (let p = 1; p <= 5; p++)
+        await create('alice', {
+          title: `Task ${p}${p === 3 ? ' urgent' : ''}`,
+          priority: p,
+          done: p % 2 === 0,
+        })
+      const titles = async (query: string) =>
+        (await list('alice', query)).data.map((r) => r.fields.priority).sort()
       expect(await titles('filter[priority]=3')).toEqual([3])
       expect(await titles('filter[priority][eq]=3')).toEqual([3])
       expect(await titles('filter[priority][ne]=3')).toEqual([1, 2, 4, 5])
@@ -133,13 +179,24 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
     })
 
     it('paginates stably with an opaque cursor, capped at 100 per page', async () => {
-      await call('alice', 'POST', '', Array.from({ length: 25 }, (_, i) => ({ title: `P${String(i).padStart(2, '0')}`, priority: i })))
+      await call(
+        'alice',
+        'POST',
+        '',
+        Array.from({ length: 25 }, (_, i) => ({
+          title: `P${String(i).padStart(2, '0')}`,
+          priority: i,
+        })),
+      )
       await create('bob', { title: 'Bob', priority: 7 })
       const seen: number[] = []
       let cursor: string | null = null
       let pages = 0
       do {
-        const page = await list('alice', `sort=priority&limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        const page = await list(
+          'alice',
+          `sort=priority&limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        )
         expect(page.data.length).toBeLessThanOrEqual(10)
         seen.push(...page.data.map((r) => Number(r.fields.priority)))
         cursor = page.nextCursor
@@ -147,13 +204,25 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       } while (cursor && pages < 10)
       expect(pages).toBe(3)
       expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i))
-      expect((await list('alice', 'sort=-priority&limit=100')).data.map((r) => r.fields.priority)).toEqual(Array.from({ length: 25 }, (_, i) => 24 - i))
+      expect(
+        (await list('alice', 'sort=-priority&limit=100')).data.map((r) => r.fields.priority),
+      ).toEqual(Array.from({ length: 25 }, (_, i) => 24 - i))
       expect((await list('alice')).data).toHaveLength(20)
     })
 
     it('refuses a cursor from another query or another user', async () => {
-      await call('alice', 'POST', '', Array.from({ length: 5 }, (_, i) => ({ title: `C${i}`, priority: i })))
-      await call('bob', 'POST', '', Array.from({ length: 5 }, (_, i) => ({ title: `D${i}`, priority: i })))
+      await call(
+        'alice',
+        'POST',
+        '',
+        Array.from({ length: 5 }, (_, i) => ({ title: `C${i}`, priority: i })),
+      )
+      await call(
+        'bob',
+        'POST',
+        '',
+        Array.from({ length: 5 }, (_, i) => ({ title: `D${i}`, priority: i })),
+      )
       const page = await list('alice', 'limit=2')
       expect(page.nextCursor).toBeTruthy()
       const cursor = encodeURIComponent(page.nextCursor ?? '')
@@ -172,9 +241,15 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       expect(read.body.code).toBe('not_found')
       const missing = await call('alice', 'GET', `/${bobs.id.slice(0, -1)}x`)
       expect({ ...missing.body, requestId: '' }).toEqual({ ...read.body, requestId: '' })
-      expect((await call('alice', 'PATCH', `/${bobs.id}`, { done: true, title: 'pwned' })).status).toBe(404)
+      expect(
+        (await call('alice', 'PATCH', `/${bobs.id}`, { done: true, title: 'pwned' })).status,
+      ).toBe(404)
       expect((await call('alice', 'DELETE', `/${bobs.id}`)).status).toBe(404)
-      expect(await backend.raw(bobs.id)).toMatchObject({ title: 'Bob private', ownerId: 'bob', done: false })
+      expect(await backend.raw(bobs.id)).toMatchObject({
+        title: 'Bob private',
+        ownerId: 'bob',
+        done: false,
+      })
     })
 
     it('refuses owner changes, unwritable and unknown fields, and non-scalar values', async () => {
@@ -194,17 +269,40 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
         expect(response.status, JSON.stringify(body)).toBe(422)
         expect(response.body.code, JSON.stringify(body)).toBe(code)
       }
-      expect(await backend.raw(mine.id)).toMatchObject({ title: 'Mine', ownerId: 'alice', secret: 'classified' })
+      expect(await backend.raw(mine.id)).toMatchObject({
+        title: 'Mine',
+        ownerId: 'alice',
+        secret: 'classified',
+      })
     })
 
     it('treats injection attempts as literal values', async () => {
-      const attacks = ["') , TRUE()", '100%', 'a_b', '.*', "x' OR '1'='1", "a\\' , TRUE(), '", '{ownerId}', '}', '\\', "'; DROP TABLE notes; --", '$ne', '{"$ne": null}', 'null']
+      const attacks = [
+        "') , TRUE()",
+        '100%',
+        'a_b',
+        '.*',
+        "x' OR '1'='1",
+        "a\\' , TRUE(), '",
+        '{ownerId}',
+        '}',
+        '\\',
+        "'; DROP TABLE notes; --",
+        '$ne',
+        '{"$ne": null}',
+        'null',
+      ]
       const bobs = await create('bob', { title: 'Bob secret', priority: 9 })
       for (const title of attacks) await create('alice', { title, priority: 1 })
       for (const title of attacks) {
         const rows = (await list('alice', `filter[title]=${encodeURIComponent(title)}`)).data
-        expect(rows.map((r) => r.fields.title), title).toEqual([title])
-        const contains = (await list('alice', `filter[title][contains]=${encodeURIComponent(title)}`)).data
+        expect(
+          rows.map((r) => r.fields.title),
+          title,
+        ).toEqual([title])
+        const contains = (
+          await list('alice', `filter[title][contains]=${encodeURIComponent(title)}`)
+        ).data
         expect(contains.every((r) => r.fields.ownerId === 'alice')).toBe(true)
         expect(contains.map((r) => r.fields.title)).toContain(title)
       }
@@ -215,24 +313,62 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       const users = ['u1', 'u2', 'u3']
       const owned = new Map<string, string>()
       for (const user of users) {
-        const response = await call(user, 'POST', '', [{ title: `${user}-a`, priority: 1 }, { title: `${user}-b`, priority: 2, done: true }])
-        for (const row of (response.body as unknown as { data: RecordView[] }).data) owned.set(row.id, user)
+        const response = await call(user, 'POST', '', [
+          { title: `${user}-a`, priority: 1 },
+          { title: `${user}-b`, priority: 2, done: true },
+        ])
+        for (const row of (response.body as unknown as { data: RecordView[] }).data)
+          owned.set(row.id, user)
       }
       const ids = [...owned.keys()]
-      const field = fc.constantFrom('title', 'body', 'done', 'priority', 'ownerId', 'secret', 'nope')
-      const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -5, max: 5 }), fc.boolean(), fc.constant(null))
+      const field = fc.constantFrom(
+        'title',
+        'body',
+        'done',
+        'priority',
+        'ownerId',
+        'secret',
+        'nope',
+      )
+      const value = fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.integer({ min: -5, max: 5 }),
+        fc.boolean(),
+        fc.constant(null),
+      )
       const request = fc.oneof(
-        fc.record({ kind: fc.constant('list' as const), user: fc.constantFrom(...users), filter: fc.option(fc.tuple(fc.constantFrom('title', 'priority', 'done', 'ownerId'), fc.string({ maxLength: 8 }))) }),
-        fc.record({ kind: fc.constant('get' as const), user: fc.constantFrom(...users), id: fc.constantFrom(...ids) }),
-        fc.record({ kind: fc.constant('patch' as const), user: fc.constantFrom(...users), id: fc.constantFrom(...ids), body: fc.dictionary(field, value, { minKeys: 1, maxKeys: 3 }) }),
+        fc.record({
+          kind: fc.constant('list' as const),
+          user: fc.constantFrom(...users),
+          filter: fc.option(
+            fc.tuple(
+              fc.constantFrom('title', 'priority', 'done', 'ownerId'),
+              fc.string({ maxLength: 8 }),
+            ),
+          ),
+        }),
+        fc.record({
+          kind: fc.constant('get' as const),
+          user: fc.constantFrom(...users),
+          id: fc.constantFrom(...ids),
+        }),
+        fc.record({
+          kind: fc.constant('patch' as const),
+          user: fc.constantFrom(...users),
+          id: fc.constantFrom(...ids),
+          body: fc.dictionary(field, value, { minKeys: 1, maxKeys: 3 }),
+        }),
       )
       await fc.assert(
         fc.asyncProperty(request, async (req) => {
           if (req.kind === 'list') {
-            const query = req.filter ? `filter[${req.filter[0]}]=${encodeURIComponent(req.filter[1])}` : ''
+            const query = req.filter
+              ? `filter[${req.filter[0]}]=${encodeURIComponent(req.filter[1])}`
+              : ''
             const response = await call(req.user, 'GET', query ? `?${query}` : '')
             if (response.status === 200) {
-              for (const row of (response.body as unknown as { data: RecordView[] }).data) expect(row.fields.ownerId).toBe(req.user)
+              for (const row of (response.body as unknown as { data: RecordView[] }).data)
+                expect(row.fields.ownerId).toBe(req.user)
             } else {
               expect(response.status).toBe(422)
             }
@@ -241,7 +377,8 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
           if (req.kind === 'get') {
             const response = await call(req.user, 'GET', `/${req.id}`)
             expect(response.status).toBe(owned.get(req.id) === req.user ? 200 : 404)
-            if (response.status === 200) expect(response.body.fields).toMatchObject({ ownerId: req.user })
+            if (response.status === 200)
+              expect(response.body.fields).toMatchObject({ ownerId: req.user })
             return
           }
           const before = await backend.raw(req.id)
@@ -249,7 +386,8 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
           const after = await backend.raw(req.id)
           if (response.status === 200) {
             expect(owned.get(req.id)).toBe(req.user)
-            for (const key of Object.keys(req.body)) expect(['title', 'body', 'done', 'priority']).toContain(key)
+            for (const key of Object.keys(req.body))
+              expect(['title', 'body', 'done', 'priority']).toContain(key)
           } else {
             expect([404, 422]).toContain(response.status)
           }
@@ -267,5 +405,7 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
 /** Backends store "false" and "absent" differently; compare what a client would read. */
 function normalize(row: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!row) return row
-  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== false && v !== undefined && v !== ''))
+  return Object.fromEntries(
+    Object.entries(row).filter(([, v]) => v !== null && v !== false && v !== undefined && v !== ''),
+  )
 }

@@ -9,21 +9,41 @@ import { notesResource } from './notes-resource'
 let mongo: Awaited<ReturnType<typeof testMongo>> | undefined
 afterAll(() => mongo?.close())
 
-defineAdapterConformance(`mongodb (official driver, ${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local wire-protocol server'})`, async () => {
-  mongo = await testMongo(`bk_conformance_${Math.random().toString(36).slice(2, 8)}`)
-  const db = mongo.db
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))] })] })
-  const app = t.app
-  return {
-    app,
-    reset: async () => {
-      await db.collection('notes').deleteMany({})
-    },
-    raw: async (id) => {
-      const doc = await db.collection('notes').findOne({ _id: new ObjectId(id) })
-      if (!doc) return null
-      const { _id, ...fields } = doc
-      return { title: null, body: null, done: false, priority: null, ownerId: null, secret: null, ...fields }
-    },
-  }
-})
+defineAdapterConformance(
+  `mongodb (official driver, ${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local wire-protocol server'})`,
+  async () => {
+    mongo = await testMongo(`bk_conformance_${Math.random().toString(36).slice(2, 8)}`)
+    const db = mongo.db
+    const t = await makeTestApp(
+      { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+      {
+        adapters: [
+          testAdapter({
+            resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))],
+          }),
+        ],
+      },
+    )
+    const app = t.app
+    return {
+      app,
+      reset: async () => {
+        await db.collection('notes').deleteMany({})
+      },
+      raw: async (id) => {
+        const doc = await db.collection('notes').findOne({ _id: new ObjectId(id) })
+        if (!doc) return null
+        const { _id, ...fields } = doc
+        return {
+          title: null,
+          body: null,
+          done: false,
+          priority: null,
+          ownerId: null,
+          secret: null,
+          ...fields,
+        }
+      },
+    }
+  },
+)

@@ -5,7 +5,10 @@ import type { BackendContext, DataAdapter } from '../../src/data/types'
  * The resource every data adapter is tested with: the same fields and policy on Airtable,
  * Prisma (PostgreSQL and SQLite) and MongoDB.
  */
-export function notesResource(backend: (context: BackendContext) => DataAdapter, overrides: Partial<ResourceDefinition> = {}) {
+export function notesResource(
+  backend: (context: BackendContext) => DataAdapter,
+  overrides: Partial<ResourceDefinition> = {},
+) {
   return defineResource({
     name: 'notes',
     backend,

@@ -20,7 +20,20 @@ afterAll(async () => {
 defineAdapterConformance('prisma on PostgreSQL (real server)', async () => {
   database = await openPrismaDatabase({ url: POSTGRES_URL, dataDir: '.data', schema })
   const db = database
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(prismaModel({ client: () => db.client, model: 'note', provider: 'postgresql' }))] })] })
+  const t = await makeTestApp(
+    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+    {
+      adapters: [
+        testAdapter({
+          resources: [
+            notesResource(
+              prismaModel({ client: () => db.client, model: 'note', provider: 'postgresql' }),
+            ),
+          ],
+        }),
+      ],
+    },
+  )
   const app = t.app
   const sql = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 })
   return {
@@ -28,6 +41,12 @@ defineAdapterConformance('prisma on PostgreSQL (real server)', async () => {
     reset: async () => {
       await sql.query(`DELETE FROM "${schema}"."Note"`)
     },
-    raw: async (id) => (await sql.query(`SELECT title, body, done, priority, "ownerId", secret FROM "${schema}"."Note" WHERE id = $1`, [id])).rows[0] ?? null,
+    raw: async (id) =>
+      (
+        await sql.query(
+          `SELECT title, body, done, priority, "ownerId", secret FROM "${schema}"."Note" WHERE id = $1`,
+          [id],
+        )
+      ).rows[0] ?? null,
   }
 })

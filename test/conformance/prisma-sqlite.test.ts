@@ -16,7 +16,20 @@ defineAdapterConformance('prisma on SQLite (better-sqlite3)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bk-sqlite-'))
   database = await openPrismaDatabase({ dataDir: dir })
   const db = database
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [notesResource(prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }))] })] })
+  const t = await makeTestApp(
+    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+    {
+      adapters: [
+        testAdapter({
+          resources: [
+            notesResource(
+              prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }),
+            ),
+          ],
+        }),
+      ],
+    },
+  )
   const app = t.app
   const sql = new Database(join(dir, 'bridgekeeper.db'))
   return {
@@ -25,7 +38,9 @@ defineAdapterConformance('prisma on SQLite (better-sqlite3)', async () => {
       sql.prepare('DELETE FROM "Note"').run()
     },
     raw: async (id) => {
-      const row = sql.prepare('SELECT title, body, done, priority, ownerId, secret FROM "Note" WHERE id = ?').get(id) as Record<string, unknown> | undefined
+      const row = sql
+        .prepare('SELECT title, body, done, priority, ownerId, secret FROM "Note" WHERE id = ?')
+        .get(id) as Record<string, unknown> | undefined
       return row ? { ...row, done: row.done === 1 } : null
     },
   }

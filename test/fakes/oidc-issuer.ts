@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import {
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose'
 
 type Key = { kid: string; alg: string; privateKey: CryptoKey; publicJwk: JWK }
 
@@ -21,7 +28,13 @@ export async function startOidcIssuer() {
     if (req.url === '/.well-known/openid-configuration') {
       discoveryFetches++
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks.json`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] }))
+      res.end(
+        JSON.stringify({
+          issuer: issuer.url,
+          jwks_uri: `${issuer.url}/jwks.json`,
+          id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+        }),
+      )
       return
     }
     if (req.url === '/jwks.json') {
@@ -50,7 +63,12 @@ export async function startOidcIssuer() {
     /** Adds a signing key; the newest key signs by default. */
     async addKey(alg: 'RS256' | 'ES256' = 'RS256', kid = `kid-${keys.length + 1}`): Promise<Key> {
       const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
-      const key = { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } }
+      const key = {
+        kid,
+        alg,
+        privateKey,
+        publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
+      }
       keys.push(key)
       return key
     },
@@ -58,12 +76,24 @@ export async function startOidcIssuer() {
     /** A token as the IdP would issue it; every field can be overridden for attacks. */
     async sign(
       claims: JWTPayload = {},
-      options: { key?: Key; header?: Record<string, unknown>; expiresIn?: number; now?: number } = {},
+      options: {
+        key?: Key
+        header?: Record<string, unknown>
+        expiresIn?: number
+        now?: number
+      } = {},
     ): Promise<string> {
       const key = options.key ?? keys.at(-1)
       if (!key) throw new Error('no key')
       const now = Math.floor((options.now ?? Date.now()) / 1000)
-      return new SignJWT({ iss: issuer.url, aud: issuer.audience, sub: 'user_1', iat: now, exp: now + (options.expiresIn ?? 300), ...claims })
+      return new SignJWT({
+        iss: issuer.url,
+        aud: issuer.audience,
+        sub: 'user_1',
+        iat: now,
+        exp: now + (options.expiresIn ?? 300),
+        ...claims,
+      })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...options.header })
         .sign(key.privateKey)
     },

@@ -1,6 +1,9 @@
 import type { App } from '../../src/assembly/create-app'
 
-export type DataResponse = { status: number; body: { id: string; fields: Record<string, unknown>; code?: string; [k: string]: unknown } }
+export type DataResponse = {
+  status: number
+  body: { id: string; fields: Record<string, unknown>; code?: string; [k: string]: unknown }
+}
 
 /**
  * Signs `user` in through the development issuer and returns a caller of /v1/data/{resource}.
@@ -17,7 +20,10 @@ export async function dataClient(app: App, resource: string, user: string) {
     const sent = raw ?? (body === undefined ? undefined : JSON.stringify(body))
     const r = await app.request(`/v1/data/${resource}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(sent === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(sent === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: sent,
     })
     const text = await r.text()

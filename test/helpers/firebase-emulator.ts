@@ -12,11 +12,38 @@ export async function startAuthEmulator(projectId: string) {
   const port = await freePort()
   const dir = await mkdtemp(join(tmpdir(), 'bk-firebase-'))
   const config = join(dir, 'firebase.json')
-  await writeFile(config, JSON.stringify({ emulators: { auth: { host: '127.0.0.1', port }, ui: { enabled: false }, singleProjectMode: true } }))
+  await writeFile(
+    config,
+    JSON.stringify({
+      emulators: {
+        auth: { host: '127.0.0.1', port },
+        ui: { enabled: false },
+        singleProjectMode: true,
+      },
+    }),
+  )
   const child: ChildProcess = spawn(
     process.execPath,
-    ['node_modules/firebase-tools/lib/bin/firebase.js', 'emulators:start', '--only', 'auth', '--project', projectId, '--config', config],
-    { env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true', FIREBASE_CLI_EXPERIMENTS: '', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() },
+    [
+      'node_modules/firebase-tools/lib/bin/firebase.js',
+      'emulators:start',
+      '--only',
+      'auth',
+      '--project',
+      projectId,
+      '--config',
+      config,
+    ],
+    {
+      env: {
+        ...process.env,
+        FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true',
+        FIREBASE_CLI_EXPERIMENTS: '',
+        CI: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: process.cwd(),
+    },
   )
   let output = ''
   child.stdout?.on('data', (c) => (output += String(c)))
@@ -29,7 +56,8 @@ export async function startAuthEmulator(projectId: string) {
     } catch {
       // not listening yet
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the Auth emulator did not start:\n${output.slice(-2000)}`)
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the Auth emulator did not start:\n${output.slice(-2000)}`)
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   return {

@@ -16,7 +16,11 @@ export async function testMongo(database: string) {
     client,
     db: client.db(database),
     async close() {
-      if (!local) await client.db(database).dropDatabase().catch(() => {})
+      if (!local)
+        await client
+          .db(database)
+          .dropDatabase()
+          .catch(() => {})
       await client.close()
       await local?.close()
     },

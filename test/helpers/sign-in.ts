@@ -17,11 +17,22 @@ export async function devToken(t: TestApp, sub: string, email = `${sub}@example.
   return ((await response.json()) as { token: string }).token
 }
 
-export async function signIn(t: TestApp, sub: string, transport: 'bearer' | 'cookie' = 'bearer', ip = freshIp(), url = 'http://bridge.test') {
+export async function signIn(
+  t: TestApp,
+  sub: string,
+  transport: 'bearer' | 'cookie' = 'bearer',
+  ip = freshIp(),
+  url = 'http://bridge.test',
+) {
   const token = await devToken(t, sub)
   const response = await t.app.request(`${url}/v1/sessions`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': ip, 'User-Agent': 'vitest' },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      'X-Forwarded-For': ip,
+      'User-Agent': 'vitest',
+    },
     body: JSON.stringify({ transport }),
   })
   return response
@@ -36,7 +47,17 @@ export async function bearerSession(t: TestApp, sub: string, ip?: string) {
 }
 
 export const asSession = (t: TestApp, secret: string, path = '/v1/me', init: RequestInit = {}) =>
-  t.app.request(path, { ...init, headers: { Authorization: `Bearer ${secret}`, 'X-Forwarded-For': '192.0.2.250', ...(init.headers ?? {}) } })
+  t.app.request(path, {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${secret}`,
+      'X-Forwarded-For': '192.0.2.250',
+      ...(init.headers ?? {}),
+    },
+  })
 
 /** The environment of the session tests: one allowed origin, client addresses from X-Forwarded-For. */
-export const SESSION_ENV = { ALLOWED_ORIGINS: 'https://app.example', TRUST_PROXY: 'x-forwarded-for' }
+export const SESSION_ENV = {
+  ALLOWED_ORIGINS: 'https://app.example',
+  TRUST_PROXY: 'x-forwarded-for',
+}

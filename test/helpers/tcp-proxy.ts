@@ -43,7 +43,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     restore: listen,
     close: async () => {
       for (const socket of sockets) socket.destroy()
-      await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()))
+      await new Promise<void>((resolve) =>
+        server?.listening ? server.close(() => resolve()) : resolve(),
+      )
     },
   }
 }

@@ -17,14 +17,20 @@ export function testSigningKey(): Promise<SigningKey> {
 }
 
 /** The token adapters every test bridge has, as on Node (no database: tests add their own). */
-export const TOKEN_ADAPTERS: readonly AdapterModule[] = [hasuraAdapter, firebaseAdapter, templatesAdapter]
+export const TOKEN_ADAPTERS: readonly AdapterModule[] = [
+  hasuraAdapter,
+  firebaseAdapter,
+  templatesAdapter,
+]
 
 /** An adapter module that contributes what a test hands it (resources, templates, hooks). */
 export function testAdapter(contribution: Contribution, id = 'test'): AdapterModule {
   return defineAdapter({ id, env: z.object({}), runtimes: ['node'], setup: () => contribution })
 }
 
-export type TestAppOptions = Partial<Pick<RuntimeCapabilities, 'store' | 'keys' | 'fetch' | 'adapters'>> & {
+export type TestAppOptions = Partial<
+  Pick<RuntimeCapabilities, 'store' | 'keys' | 'fetch' | 'adapters'>
+> & {
   /** Replaces the token adapters instead of adding to them. */
   onlyAdapters?: boolean
 }
@@ -38,7 +44,8 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
   const logs: string[] = []
   const clock = manualClock(Date.now())
   const fullEnv = { PUBLIC_URL: 'http://bridge.test', LOG_LEVEL: 'debug', ...env }
-  const configuredKeys = 'SIGNING_KEYS' in env || 'SIGNING_KEYS_PEM' in env || 'KEY_ENCRYPTION_KEY' in env
+  const configuredKeys =
+    'SIGNING_KEYS' in env || 'SIGNING_KEYS_PEM' in env || 'KEY_ENCRYPTION_KEY' in env
   const bridge = await assembleBridge({
     name: 'node',
     env: fullEnv,

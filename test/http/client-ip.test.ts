@@ -3,7 +3,10 @@ import { clientIp } from '../../src/http/client-ip'
 import { makeTestApp } from '../helpers/test-app'
 
 describe('client IP', () => {
-  const headers = new Headers({ 'x-forwarded-for': '6.6.6.6, 10.0.0.1', 'cf-connecting-ip': '7.7.7.7' })
+  const headers = new Headers({
+    'x-forwarded-for': '6.6.6.6, 10.0.0.1',
+    'cf-connecting-ip': '7.7.7.7',
+  })
 
   it('ignores forwarding headers unless a proxy is declared', () => {
     expect(clientIp(headers, '203.0.113.5', 'none')).toBe('203.0.113.5')
@@ -26,8 +29,15 @@ describe('HTTP hygiene', () => {
         method: 'OPTIONS',
         headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
       })
-    expect((await preflight('https://app.example')).headers.get('access-control-allow-origin')).toBe('https://app.example')
-    for (const origin of ['null', 'https://app.example.evil', 'http://app.example', 'https://evil.example']) {
+    expect(
+      (await preflight('https://app.example')).headers.get('access-control-allow-origin'),
+    ).toBe('https://app.example')
+    for (const origin of [
+      'null',
+      'https://app.example.evil',
+      'http://app.example',
+      'https://evil.example',
+    ]) {
       const response = await preflight(origin)
       expect(response.headers.get('access-control-allow-origin')).toBeNull()
     }
@@ -35,8 +45,12 @@ describe('HTTP hygiene', () => {
 
   it('sets HSTS over HTTPS only', async () => {
     const { app } = await makeTestApp()
-    expect((await app.request('https://bridge.test/healthz')).headers.get('strict-transport-security')).toMatch(/max-age=/)
-    expect((await app.request('http://bridge.test/healthz')).headers.get('strict-transport-security')).toBeNull()
+    expect(
+      (await app.request('https://bridge.test/healthz')).headers.get('strict-transport-security'),
+    ).toMatch(/max-age=/)
+    expect(
+      (await app.request('http://bridge.test/healthz')).headers.get('strict-transport-security'),
+    ).toBeNull()
   })
 
   it('does not trust a client-sent X-Forwarded-Proto or X-Forwarded-For without a proxy', async () => {
@@ -50,7 +64,9 @@ describe('HTTP hygiene', () => {
 
   it('logs one line per request without the query string or credentials', async () => {
     const { app, logs } = await makeTestApp()
-    await app.request('/healthz?token=abc.def.ghi', { headers: { Authorization: 'Bearer zzz', Cookie: 'a=b' } })
+    await app.request('/healthz?token=abc.def.ghi', {
+      headers: { Authorization: 'Bearer zzz', Cookie: 'a=b' },
+    })
     const line = logs.map((l) => JSON.parse(l)).find((l) => l.event === 'http.request')
     expect(line).toMatchObject({ method: 'GET', route: '/healthz', status: 200 })
     expect(line.requestId).toMatch(/^req_/)

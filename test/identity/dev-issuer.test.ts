@@ -9,7 +9,10 @@ const tokenFrom = async (app: Awaited<ReturnType<typeof makeTestApp>>['app']) =>
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ sub: 'dev-user', email: 'dev@example.com', roles: ['tester'] }),
   })
-  return { status: response.status, body: (await response.json()) as { token?: string; issuer?: string } }
+  return {
+    status: response.status,
+    body: (await response.json()) as { token?: string; issuer?: string },
+  }
 }
 
 describe('development issuer', () => {
@@ -19,23 +22,35 @@ describe('development issuer', () => {
     expect(status).toBe(200)
     expect(body.issuer).toBe(`${config.publicUrl}/dev`)
     const me = await app.request('/v1/me', { headers: { Authorization: `Bearer ${body.token}` } })
-    expect(await me.json()).toMatchObject({ userId: 'dev-user', email: 'dev@example.com', emailVerified: true, roles: ['tester'] })
+    expect(await me.json()).toMatchObject({
+      userId: 'dev-user',
+      email: 'dev@example.com',
+      emailVerified: true,
+      roles: ['tester'],
+    })
   })
 
   it('does not exist in production mode, and its tokens are refused there', async () => {
     const dev = await makeTestApp()
     const { body } = await tokenFrom(dev.app)
-    const production = await makeTestApp({
-      BRIDGE_MODE: 'production',
-      PUBLIC_URL: 'https://bridge.example',
-      SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
-    }, { store: createMemoryStore() })
+    const production = await makeTestApp(
+      {
+        BRIDGE_MODE: 'production',
+        PUBLIC_URL: 'https://bridge.example',
+        SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
+      },
+      { store: createMemoryStore() },
+    )
     expect(production.config.mode).toBe('production')
     const attempt = await tokenFrom(production.app)
     expect(attempt.status).toBe(404)
-    const me = await production.app.request('/v1/me', { headers: { Authorization: `Bearer ${body.token}` } })
+    const me = await production.app.request('/v1/me', {
+      headers: { Authorization: `Bearer ${body.token}` },
+    })
     expect(me.status).toBe(401)
-    const doc = (await (await production.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> }
+    const doc = (await (await production.app.request('/openapi.json')).json()) as {
+      paths: Record<string, unknown>
+    }
     expect(Object.keys(doc.paths)).not.toContain('/dev/token')
   })
 
@@ -43,6 +58,9 @@ describe('development issuer', () => {
     const a = await makeTestApp()
     const b = await makeTestApp()
     const { body } = await tokenFrom(a.app)
-    expect((await b.app.request('/v1/me', { headers: { Authorization: `Bearer ${body.token}` } })).status).toBe(401)
+    expect(
+      (await b.app.request('/v1/me', { headers: { Authorization: `Bearer ${body.token}` } }))
+        .status,
+    ).toBe(401)
   })
 })

@@ -10,7 +10,9 @@ describe('guessing detection', () => {
     const t = await app({ AUTH_FAILURE_LIMIT: '5' })
     const { secret } = await bearerSession(t, 'victim-of-noise')
     const guess = (ip: string, value: string) =>
-      t.app.request('/v1/me', { headers: { Authorization: `Bearer ${value}`, 'X-Forwarded-For': ip } })
+      t.app.request('/v1/me', {
+        headers: { Authorization: `Bearer ${value}`, 'X-Forwarded-For': ip },
+      })
     const attacker = freshIp()
     for (let i = 0; i < 5; i++) {
       const wrong = `bks_${crypto.randomUUID().replaceAll('-', '').padEnd(43, 'x')}`

@@ -30,9 +30,15 @@ const me = (token: string, headers: Record<string, string> = {}) =>
 /** Every refusal looks the same: 401, a Bearer challenge, a generic problem that never echoes the token. */
 async function expectRefused(response: Response, token: string) {
   expect(response.status).toBe(401)
-  expect(response.headers.get('www-authenticate')).toBe('Bearer realm="bridgekeeper", error="invalid_token"')
+  expect(response.headers.get('www-authenticate')).toBe(
+    'Bearer realm="bridgekeeper", error="invalid_token"',
+  )
   const text = await response.text()
-  expect(JSON.parse(text)).toMatchObject({ code: 'invalid_token', status: 401, title: 'The credentials are invalid or expired' })
+  expect(JSON.parse(text)).toMatchObject({
+    code: 'invalid_token',
+    status: 401,
+    title: 'The credentials are invalid or expired',
+  })
   if (token.length > 8) expect(text).not.toContain(token.slice(0, 40))
   expect(t.logs.join('\n')).not.toContain(token.length > 20 ? token : '\u0000')
 }
@@ -76,8 +82,13 @@ describe('upstream identity-provider JWTs', () => {
   it('refuses alg "none" in any letter case', async () => {
     for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
       const header = base64url.encode(JSON.stringify({ alg, typ: 'JWT' }))
-      const payload = base64url.encode(JSON.stringify({ iss: issuer.url, aud: issuer.audience, sub: 'admin', exp: 9999999999 }))
-      for (const token of [`${header}.${payload}.`, `${header}.${payload}.${base64url.encode('x')}`]) {
+      const payload = base64url.encode(
+        JSON.stringify({ iss: issuer.url, aud: issuer.audience, sub: 'admin', exp: 9999999999 }),
+      )
+      for (const token of [
+        `${header}.${payload}.`,
+        `${header}.${payload}.${base64url.encode('x')}`,
+      ]) {
         await expectRefused(await me(token), token)
       }
     }
@@ -86,7 +97,10 @@ describe('upstream identity-provider JWTs', () => {
   it('refuses an HMAC token signed with the issuer public key', async () => {
     const jwk = issuer.keys[0]?.publicJwk
     for (const alg of ['HS256', 'HS384', 'HS512']) {
-      const secrets = [new TextEncoder().encode(JSON.stringify(jwk)), new TextEncoder().encode(jwk?.n ?? '')]
+      const secrets = [
+        new TextEncoder().encode(JSON.stringify(jwk)),
+        new TextEncoder().encode(jwk?.n ?? ''),
+      ]
       for (const secret of secrets) {
         const token = await new SignJWT({ iss: issuer.url, aud: issuer.audience, sub: 'admin' })
           .setProtectedHeader({ alg, kid: jwk?.kid })
@@ -145,13 +159,22 @@ describe('upstream identity-provider JWTs', () => {
     let attackerHits = 0
     const evil = createServer((_, res) => {
       attackerHits++
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [attackerJwk] }))
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: [attackerJwk] }))
     })
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve))
     const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/jwks.json`
     try {
       const token = await new SignJWT({ iss: issuer.url, aud: issuer.audience, sub: 'admin' })
-        .setProtectedHeader({ alg: 'RS256', kid: 'evil', jwk: attackerJwk, jku: evilUrl, x5u: evilUrl, x5c: ['MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'] })
+        .setProtectedHeader({
+          alg: 'RS256',
+          kid: 'evil',
+          jwk: attackerJwk,
+          jku: evilUrl,
+          x5u: evilUrl,
+          x5c: ['MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'],
+        })
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(attacker.privateKey)
@@ -169,21 +192,32 @@ describe('upstream identity-provider JWTs', () => {
       'garbage',
       'a.b.c',
       `${valid}.extra`,
-      JSON.stringify({ payload: valid.split('.')[1], signatures: [{ protected: valid.split('.')[0], signature: valid.split('.')[2] }] }),
+      JSON.stringify({
+        payload: valid.split('.')[1],
+        signatures: [{ protected: valid.split('.')[0], signature: valid.split('.')[2] }],
+      }),
       oversized,
       '\u00e9t\u00e9.\u00e9.\u00e9',
     ]
     for (const token of candidates) {
-      const response = await t.app.request('/v1/me', { headers: { Authorization: `Bearer ${encodeURIComponent(token)}` } })
+      const response = await t.app.request('/v1/me', {
+        headers: { Authorization: `Bearer ${encodeURIComponent(token)}` },
+      })
       await expectRefused(response, token)
     }
-    const malformedHeader = await t.app.request('/v1/me', { headers: { Authorization: 'Basic dXNlcjpwYXNz' } })
+    const malformedHeader = await t.app.request('/v1/me', {
+      headers: { Authorization: 'Basic dXNlcjpwYXNz' },
+    })
     expect(malformedHeader.status).toBe(401)
   })
 
   it('refuses a token the bridge itself could have minted', async () => {
     const key = await testSigningKey()
-    const token = await new SignJWT({ iss: t.config.publicUrl, aud: issuer.audience, sub: 'user_1' })
+    const token = await new SignJWT({
+      iss: t.config.publicUrl,
+      aud: issuer.audience,
+      sub: 'user_1',
+    })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
       .setIssuedAt()
       .setExpirationTime('5m')
@@ -194,15 +228,21 @@ describe('upstream identity-provider JWTs', () => {
   it('refetches the JWKS for an unknown kid at most once per cooldown, then refuses', async () => {
     const cooled = await startOidcIssuer()
     const signer = await cooled.addKey('ES256', 'known')
-    const app = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(cooled), JWKS_COOLDOWN_SECONDS: '1' })
+    const app = await makeTestApp({
+      UPSTREAM_ISSUERS: issuerEnv(cooled),
+      JWKS_COOLDOWN_SECONDS: '1',
+    })
     try {
       const good = await cooled.sign({}, { key: signer })
-      expect((await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${good}` } })).status).toBe(200)
+      expect(
+        (await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${good}` } })).status,
+      ).toBe(200)
       expect(cooled.discoveryFetches).toBe(1)
       const baseline = cooled.jwksFetches
 
       const unknown = await cooled.sign({}, { key: signer, header: { kid: 'rotated-away' } })
-      const ask = () => app.app.request('/v1/me', { headers: { Authorization: `Bearer ${unknown}` } })
+      const ask = () =>
+        app.app.request('/v1/me', { headers: { Authorization: `Bearer ${unknown}` } })
       expect((await ask()).status).toBe(401)
       expect((await ask()).status).toBe(401)
       expect(cooled.jwksFetches - baseline).toBeLessThanOrEqual(1)
@@ -222,7 +262,10 @@ describe('upstream identity-provider JWTs', () => {
       const fresh = await cooled.addKey('RS256', 'new-key')
       travel(1100)
       const rotated = await cooled.sign({}, { key: fresh })
-      expect((await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${rotated}` } })).status).toBe(200)
+      expect(
+        (await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${rotated}` } }))
+          .status,
+      ).toBe(200)
     } finally {
       vi.useRealTimers()
       await cooled.close()
@@ -236,7 +279,9 @@ describe('upstream identity-provider JWTs', () => {
     const app = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(down) })
     try {
       const token = await down.sign()
-      const response = await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${token}` } })
+      const response = await app.app.request('/v1/me', {
+        headers: { Authorization: `Bearer ${token}` },
+      })
       expect(response.status).toBe(401)
       expect(app.logs.some((l) => l.includes('upstream.jwks_unavailable'))).toBe(true)
     } finally {
@@ -250,8 +295,15 @@ describe('upstream identity-provider JWTs', () => {
     let hits = 0
     const tricky = createServer((req, res) => {
       hits++
-      if (req.url === '/redirect.json') res.writeHead(302, { location: `${target.url}/jwks.json` }).end()
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: target.keys.map((k) => k.publicJwk), pad: 'x'.repeat(300 * 1024) }))
+      if (req.url === '/redirect.json')
+        res.writeHead(302, { location: `${target.url}/jwks.json` }).end()
+      else
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            keys: target.keys.map((k) => k.publicJwk),
+            pad: 'x'.repeat(300 * 1024),
+          }),
+        )
     })
     await new Promise<void>((resolve) => tricky.listen(0, '127.0.0.1', resolve))
     const base = `http://127.0.0.1:${(tricky.address() as AddressInfo).port}`
@@ -259,7 +311,9 @@ describe('upstream identity-provider JWTs', () => {
       for (const jwksUri of [`${base}/redirect.json`, `${base}/huge.json`]) {
         const app = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(target, { jwksUri }) })
         const token = await target.sign()
-        const response = await app.app.request('/v1/me', { headers: { Authorization: `Bearer ${token}` } })
+        const response = await app.app.request('/v1/me', {
+          headers: { Authorization: `Bearer ${token}` },
+        })
         expect(response.status).toBe(401)
       }
       expect(hits).toBeGreaterThan(0)
@@ -272,23 +326,39 @@ describe('upstream identity-provider JWTs', () => {
 
   it('never trusts identity headers the client sends', async () => {
     const token = await issuer.sign({ sub: 'user_1' })
-    const response = await me(token, { 'X-User-Id': 'admin', 'x-hasura-user-id': 'admin', 'x-hasura-role': 'admin', 'X-Forwarded-User': 'admin' })
+    const response = await me(token, {
+      'X-User-Id': 'admin',
+      'x-hasura-user-id': 'admin',
+      'x-hasura-role': 'admin',
+      'X-Forwarded-User': 'admin',
+    })
     expect(await response.json()).toMatchObject({ userId: 'user_1', roles: [] })
   })
 
   it('will not pin an HMAC algorithm or the bridge itself as an issuer', () => {
     const hmac = parseConfig(
-      { UPSTREAM_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'a', algorithms: ['HS256'] }]) },
+      {
+        UPSTREAM_ISSUERS: JSON.stringify([
+          { issuer: 'https://idp.example', audience: 'a', algorithms: ['HS256'] },
+        ]),
+      },
       { defaultMode: 'development' },
     )
     expect(hmac.ok).toBe(false)
     const self = parseConfig(
-      { PUBLIC_URL: 'http://bridge.test', UPSTREAM_ISSUERS: JSON.stringify([{ issuer: 'http://bridge.test/dev', audience: 'a' }]) },
+      {
+        PUBLIC_URL: 'http://bridge.test',
+        UPSTREAM_ISSUERS: JSON.stringify([{ issuer: 'http://bridge.test/dev', audience: 'a' }]),
+      },
       { defaultMode: 'development' },
     )
     expect(self.ok).toBe(false)
     const skew = parseConfig(
-      { UPSTREAM_ISSUERS: JSON.stringify([{ issuer: 'https://idp.example', audience: 'a', clockSkewSeconds: 120 }]) },
+      {
+        UPSTREAM_ISSUERS: JSON.stringify([
+          { issuer: 'https://idp.example', audience: 'a', clockSkewSeconds: 120 },
+        ]),
+      },
       { defaultMode: 'development' },
     )
     expect(skew.ok).toBe(false)

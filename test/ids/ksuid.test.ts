@@ -3,15 +3,35 @@ import { describe, expect, it } from 'vitest'
 import { decodeKsuid, encodeKsuid, ksuidBytes, parseKsuid } from '../../src/ids/ksuid'
 import { idTimestamp, isId, newId } from '../../src/ids/prefixed-id'
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()
-const fromHex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16))
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase()
+const fromHex = (text: string) =>
+  Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16))
 
 // Published in the KSUID reference implementation's README (segmentio/ksuid, "CLI Usage Examples").
 const VECTORS = [
-  { text: '0ujtsYcgvSTl8PAuAdqWYSMnLOv', raw: '0669F7EFB5A1CD34B5F99D1154FB6853345C9735', timestamp: 107608047 },
-  { text: '0ujzPyRiIAffKhBux4PvQdDqMHY', raw: '066A029C73FC1AA3B2446246D6E89FCD909E8FE8', timestamp: 107610780 },
-  { text: '0uk1Hbc9dQ9pxyTqJ93IUrfhdGq', raw: `${(107611700).toString(16).toUpperCase().padStart(8, '0')}9850EEEC191BF4FF26F99315CE43B0C8`, timestamp: 107611700 },
-  { text: '0uk1HdCJ6hUZKDgcxhpJwUl5ZEI', raw: `${(107611700).toString(16).toUpperCase().padStart(8, '0')}CC55072555316F45B8CA2D2979D3ED0A`, timestamp: 107611700 },
+  {
+    text: '0ujtsYcgvSTl8PAuAdqWYSMnLOv',
+    raw: '0669F7EFB5A1CD34B5F99D1154FB6853345C9735',
+    timestamp: 107608047,
+  },
+  {
+    text: '0ujzPyRiIAffKhBux4PvQdDqMHY',
+    raw: '066A029C73FC1AA3B2446246D6E89FCD909E8FE8',
+    timestamp: 107610780,
+  },
+  {
+    text: '0uk1Hbc9dQ9pxyTqJ93IUrfhdGq',
+    raw: `${(107611700).toString(16).toUpperCase().padStart(8, '0')}9850EEEC191BF4FF26F99315CE43B0C8`,
+    timestamp: 107611700,
+  },
+  {
+    text: '0uk1HdCJ6hUZKDgcxhpJwUl5ZEI',
+    raw: `${(107611700).toString(16).toUpperCase().padStart(8, '0')}CC55072555316F45B8CA2D2979D3ED0A`,
+    timestamp: 107611700,
+  },
 ]
 
 describe('KSUID', () => {
@@ -32,7 +52,13 @@ describe('KSUID', () => {
   })
 
   it('refuses strings that are not KSUIDs', () => {
-    for (const bad of ['', 'short', 'aWgEPTl1tmebfsQzFP4bxwgy80W', '0ujtsYcgvSTl8PAuAdqWYSMnLO_', '0ujtsYcgvSTl8PAuAdqWYSMnLOvX']) {
+    for (const bad of [
+      '',
+      'short',
+      'aWgEPTl1tmebfsQzFP4bxwgy80W',
+      '0ujtsYcgvSTl8PAuAdqWYSMnLO_',
+      '0ujtsYcgvSTl8PAuAdqWYSMnLOvX',
+    ]) {
       expect(() => decodeKsuid(bad)).toThrow(RangeError)
     }
   })

@@ -24,7 +24,11 @@ function hasuraLikeConsumer(t: TestApp, phaseMs: number) {
     async accepts(token: string, now: number): Promise<boolean> {
       if (!cache) return true // not started yet
       try {
-        await jwtVerify(token, createLocalJWKSet(cache.keys), { issuer: 'http://bridge.test', audience: 'hasura', currentDate: new Date(now) })
+        await jwtVerify(token, createLocalJWKSet(cache.keys), {
+          issuer: 'http://bridge.test',
+          audience: 'hasura',
+          currentDate: new Date(now),
+        })
         return true
       } catch {
         return false
@@ -34,7 +38,13 @@ function hasuraLikeConsumer(t: TestApp, phaseMs: number) {
 }
 
 async function runRotation(env: Record<string, string>, rotateAt: number[], durationMs: number) {
-  const t = await makeTestApp({ KEY_ENCRYPTION_KEY: KEK, ADMIN_API_KEY: ADMIN, SESSION_ABSOLUTE_TIMEOUT: '86400', MINT_PER_USER: '100000', ...env })
+  const t = await makeTestApp({
+    KEY_ENCRYPTION_KEY: KEK,
+    ADMIN_API_KEY: ADMIN,
+    SESSION_ABSOLUTE_TIMEOUT: '86400',
+    MINT_PER_USER: '100000',
+    ...env,
+  })
   const created = await t.app.request('/v1/admin/sessions', {
     method: 'POST',
     headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
@@ -51,11 +61,17 @@ async function runRotation(env: Record<string, string>, rotateAt: number[], dura
     t.clock.set(now)
     if (pending[0] !== undefined && now - start >= pending[0]) {
       pending.shift()
-      const rotate = await t.app.request('/v1/admin/keys/rotate', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}` } })
+      const rotate = await t.app.request('/v1/admin/keys/rotate', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      })
       expect(rotate.status).toBe(200)
     }
     for (const consumer of consumers) await consumer.refreshIfStale(now)
-    const response = await t.app.request('/v1/tokens/hasura', { method: 'POST', headers: { Authorization: `Bearer ${secret}` } })
+    const response = await t.app.request('/v1/tokens/hasura', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}` },
+    })
     expect(response.status).toBe(200)
     const { token } = (await response.json()) as { token: string }
     minted++
@@ -68,7 +84,11 @@ async function runRotation(env: Record<string, string>, rotateAt: number[], dura
 
 describe('key rotation without a failed token', () => {
   it('survives two admin rotations for consumers that cache the JWKS for max-age', async () => {
-    const { failures, minted, kids, finalJwks } = await runRotation({ KEY_ROTATION_DAYS: '0', TOKEN_MAX_LIFETIME: '600' }, [10 * MINUTE, 40 * MINUTE], 80 * MINUTE)
+    const { failures, minted, kids, finalJwks } = await runRotation(
+      { KEY_ROTATION_DAYS: '0', TOKEN_MAX_LIFETIME: '600' },
+      [10 * MINUTE, 40 * MINUTE],
+      80 * MINUTE,
+    )
     expect(minted).toBe(960)
     expect(failures).toBe(0)
     expect(kids.size).toBe(3)
@@ -80,7 +100,11 @@ describe('key rotation without a failed token', () => {
 
   it('survives scheduled rotations too', async () => {
     // 0.01 days = 14.4 minutes per key.
-    const { failures, kids } = await runRotation({ KEY_ROTATION_DAYS: '0.01', TOKEN_MAX_LIFETIME: '300' }, [], 60 * MINUTE)
+    const { failures, kids } = await runRotation(
+      { KEY_ROTATION_DAYS: '0.01', TOKEN_MAX_LIFETIME: '300' },
+      [],
+      60 * MINUTE,
+    )
     expect(failures).toBe(0)
     expect(kids.size).toBeGreaterThanOrEqual(4)
   })
@@ -88,14 +112,20 @@ describe('key rotation without a failed token', () => {
   it('never signs with a key before it has been published for max-age', async () => {
     // The first mint creates the bootstrap key; the rotation at 5 s publishes the next one.
     const { t } = await runRotation({ KEY_ROTATION_DAYS: '0' }, [5 * SECOND], 10 * SECOND)
-    const status = (await (await t.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as { keys: { state: string; publishedAt: string; activatedAt: string | null }[] }
+    const status = (await (
+      await t.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })
+    ).json()) as { keys: { state: string; publishedAt: string; activatedAt: string | null }[] }
     const next = status.keys.find((k) => k.state === 'next')
     expect(next).toBeDefined()
     t.clock.advance(299 * SECOND)
-    const still = (await (await t.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as { keys: { state: string }[] }
+    const still = (await (
+      await t.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })
+    ).json()) as { keys: { state: string }[] }
     expect(still.keys.filter((k) => k.state === 'next')).toHaveLength(1)
     t.clock.advance(10 * SECOND)
-    const promoted = (await (await t.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as { keys: { state: string }[] }
+    const promoted = (await (
+      await t.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })
+    ).json()) as { keys: { state: string }[] }
     expect(promoted.keys.map((k) => k.state).sort()).toEqual(['active', 'retired'])
   })
 
@@ -114,7 +144,10 @@ describe('key rotation without a failed token', () => {
 
   it('refuses admin rotation of keys that come from SIGNING_KEYS', async () => {
     const t = await makeTestApp({ ADMIN_API_KEY: ADMIN })
-    const response = await t.app.request('/v1/admin/keys/rotate', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}` } })
+    const response = await t.app.request('/v1/admin/keys/rotate', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    })
     expect(response.status).toBe(409)
     expect((await t.app.request('/v1/admin/keys/rotate', { method: 'POST' })).status).toBe(401)
   })

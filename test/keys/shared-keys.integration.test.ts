@@ -14,8 +14,19 @@ async function instance(): Promise<TestApp> {
 }
 
 async function mintKid(t: TestApp): Promise<string> {
-  const login = (await (await t.app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"k"}' })).json()) as { token: string }
-  const minted = (await (await t.app.request('/v1/tokens/hasura', { method: 'POST', headers: { Authorization: `Bearer ${login.token}` } })).json()) as { token: string }
+  const login = (await (
+    await t.app.request('/dev/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"sub":"k"}',
+    })
+  ).json()) as { token: string }
+  const minted = (await (
+    await t.app.request('/v1/tokens/hasura', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${login.token}` },
+    })
+  ).json()) as { token: string }
   return String(decodeProtectedHeader(minted.token).kid)
 }
 
@@ -24,17 +35,27 @@ describe('instances sharing one Redis', () => {
     const [a, b, c] = await Promise.all([instance(), instance(), instance()])
     const kids = await Promise.all([a, b, c].map(mintKid))
     expect(new Set(kids).size).toBe(1)
-    const sets = await Promise.all([a, b, c].map(async (t) => (await t.app.request('/.well-known/jwks.json')).headers.get('etag')))
+    const sets = await Promise.all(
+      [a, b, c].map(async (t) =>
+        (await t.app.request('/.well-known/jwks.json')).headers.get('etag'),
+      ),
+    )
     expect(new Set(sets).size).toBe(1)
   })
 
   it('perform one rotation when several are asked at once', async () => {
     const [a, b] = await Promise.all([instance(), instance()])
     await mintKid(a)
-    const rotate = (t: TestApp) => t.app.request('/v1/admin/keys/rotate', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}` } })
+    const rotate = (t: TestApp) =>
+      t.app.request('/v1/admin/keys/rotate', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      })
     const results = await Promise.all([rotate(a), rotate(b), rotate(a), rotate(b)])
     for (const r of results) expect(r.status).toBe(200)
-    const status = (await (await a.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as { keys: { state: string }[] }
+    const status = (await (
+      await a.app.request('/v1/admin/keys', { headers: { Authorization: `Bearer ${ADMIN}` } })
+    ).json()) as { keys: { state: string }[] }
     expect(status.keys.filter((k) => k.state === 'next')).toHaveLength(1)
     expect(status.keys.filter((k) => k.state === 'active')).toHaveLength(1)
   })

@@ -5,7 +5,10 @@ import { createLogger } from '../../src/log/logger'
 describe('structured logger', () => {
   const capture = () => {
     const lines: string[] = []
-    const logger = createLogger({ clock: manualClock(Date.UTC(2026, 10, 27)), sink: (l) => lines.push(l) })
+    const logger = createLogger({
+      clock: manualClock(Date.UTC(2026, 10, 27)),
+      sink: (l) => lines.push(l),
+    })
     return { lines, logger }
   }
 
@@ -33,10 +36,19 @@ describe('structured logger', () => {
       pem: '-----BEGIN PRIVATE KEY-----\nMIIE',
     })
     const text = lines.join('\n')
-    for (const secret of ['Bearer abc', '__Host-bk_session=secret', jwt, 'Bearer something', 'MIIE']) {
+    for (const secret of [
+      'Bearer abc',
+      '__Host-bk_session=secret',
+      jwt,
+      'Bearer something',
+      'MIIE',
+    ]) {
       expect(text).not.toContain(secret)
     }
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ authorization: '[redacted]', nested: { apiKey: '[redacted]' } })
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      authorization: '[redacted]',
+      nested: { apiKey: '[redacted]' },
+    })
   })
 
   it('cannot be made to forge a line with CR/LF in a value', () => {

@@ -11,7 +11,10 @@ let app: App
 
 beforeAll(async () => {
   mongo = await testMongo(`bk_posts_${Math.random().toString(36).slice(2, 8)}`)
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] })] })
+  const t = await makeTestApp(
+    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+    { adapters: [testAdapter({ resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] })] },
+  )
   app = t.app
 })
 afterAll(() => mongo.close())
@@ -28,9 +31,18 @@ describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local w
     const created = await ada('POST', '', { title: 'Hello' })
     expect(created.status).toBe(201)
     expect(created.body.id).toMatch(/^[0-9a-f]{24}$/)
-    expect(created.body.fields).toMatchObject({ title: 'Hello', authorId: 'ada', authorEmail: 'ada@example.com', views: 0 })
+    expect(created.body.fields).toMatchObject({
+      title: 'Hello',
+      authorId: 'ada',
+      authorEmail: 'ada@example.com',
+      views: 0,
+    })
     expect((await stored(created.body.id))?.createdAt).toBeInstanceOf(Date)
-    for (const body of [{ title: 'x', authorId: 'bob' }, { title: 'x', views: 99 }, { title: 'x', createdAt: '2020-01-01T00:00:00Z' }]) {
+    for (const body of [
+      { title: 'x', authorId: 'bob' },
+      { title: 'x', views: 99 },
+      { title: 'x', createdAt: '2020-01-01T00:00:00Z' },
+    ]) {
       expect((await ada('POST', '', body)).status).toBe(422)
     }
   })
@@ -40,18 +52,32 @@ describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local w
     const bob = await as('bob')
     const bobs = await bob('POST', '', { title: 'Bob' })
     const mine = await ada('POST', '', { title: 'Mine' })
-    for (const body of [{ authorId: { $ne: null } }, { $where: 'true' }, { title: { $ne: null } }, { 'title.x': 'a' }, { $set: { authorId: 'ada' } }]) {
+    for (const body of [
+      { authorId: { $ne: null } },
+      { $where: 'true' },
+      { title: { $ne: null } },
+      { 'title.x': 'a' },
+      { $set: { authorId: 'ada' } },
+    ]) {
       const response = await ada('PATCH', `/${mine.body.id}`, body)
       expect(response.status, JSON.stringify(body)).toBe(422)
     }
     expect((await ada('PATCH', `/${bobs.body.id}`, { title: 'x' })).status).toBe(404)
-    for (const query of ['filter[authorId][$ne]=', 'filter[$where]=true', 'filter[authorId][ne]=x&filter[$or]=1', 'filter[title.x]=1']) {
+    for (const query of [
+      'filter[authorId][$ne]=',
+      'filter[$where]=true',
+      'filter[authorId][ne]=x&filter[$or]=1',
+      'filter[title.x]=1',
+    ]) {
       const response = await ada('GET', `?${query}`)
       expect(response.status, query).toBe(422)
     }
     expect((await stored(bobs.body.id))?.title).toBe('Bob')
     // A JSON body whose key is "__proto__" or "constructor" is just an unknown field.
-    expect((await ada('PATCH', `/${mine.body.id}`, undefined, '{"__proto__": {"authorId": "bob"}}')).status).toBe(422)
+    expect(
+      (await ada('PATCH', `/${mine.body.id}`, undefined, '{"__proto__": {"authorId": "bob"}}'))
+        .status,
+    ).toBe(422)
   })
 
   it("lets everyone read, but not edit or delete another's post (404, unchanged)", async () => {
@@ -79,7 +105,13 @@ describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local w
     const ada = await as('ada')
     const bob = await as('bob')
     const post = await ada('POST', '', { title: 'Contested', body: 'v0' })
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? ada('PATCH', `/${post.body.id}`, { body: `ada-${i}` }) : bob('PATCH', `/${post.body.id}`, { body: `bob-${i}` }))))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? ada('PATCH', `/${post.body.id}`, { body: `ada-${i}` })
+          : bob('PATCH', `/${post.body.id}`, { body: `bob-${i}` }),
+      ),
+    )
     expect(results.filter((_, i) => i % 2 === 0).every((r) => r.status === 404)).toBe(true)
     expect(results.filter((_, i) => i % 2 === 1).every((r) => r.status === 200)).toBe(true)
     expect(String((await stored(post.body.id))?.body)).toMatch(/^ada-/)

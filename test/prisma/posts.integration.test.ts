@@ -15,7 +15,16 @@ const sql = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 })
 
 beforeAll(async () => {
   database = await openPrismaDatabase({ url: POSTGRES_URL, dataDir: '.data', schema })
-  const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' }, { adapters: [testAdapter({ resources: [posts({ client: () => database.client, provider: 'postgresql' })] })] })
+  const t = await makeTestApp(
+    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
+    {
+      adapters: [
+        testAdapter({
+          resources: [posts({ client: () => database.client, provider: 'postgresql' })],
+        }),
+      ],
+    },
+  )
   app = t.app
 })
 afterAll(async () => {
@@ -28,14 +37,25 @@ beforeEach(async () => {
 })
 
 const as = (user: string) => dataClient(app, 'posts', user)
-const stored = async (id: string) => (await sql.query(`SELECT title, body, views, "authorId", "authorEmail" FROM "${schema}"."Post" WHERE id = $1`, [id])).rows[0]
+const stored = async (id: string) =>
+  (
+    await sql.query(
+      `SELECT title, body, views, "authorId", "authorEmail" FROM "${schema}"."Post" WHERE id = $1`,
+      [id],
+    )
+  ).rows[0]
 
 describe('posts on PostgreSQL', () => {
   it('sets the author fields from the principal and refuses them from the client', async () => {
     const ada = await as('ada')
     const created = await ada('POST', '', { title: 'Hello', body: 'World' })
     expect(created.status).toBe(201)
-    expect(created.body.fields).toMatchObject({ title: 'Hello', authorId: 'ada', authorEmail: 'ada@example.com', views: 0 })
+    expect(created.body.fields).toMatchObject({
+      title: 'Hello',
+      authorId: 'ada',
+      authorEmail: 'ada@example.com',
+      views: 0,
+    })
     expect(typeof created.body.fields.createdAt).toBe('string')
     for (const [body, code] of [
       [{ title: 'x', authorId: 'bob' }, 'field_not_writable'],
@@ -50,7 +70,11 @@ describe('posts on PostgreSQL', () => {
     for (const body of [{ authorId: 'bob' }, { authorEmail: 'x@example.com' }, { views: 5 }]) {
       expect((await ada('PATCH', `/${created.body.id}`, body)).status).toBe(422)
     }
-    expect(await stored(created.body.id)).toMatchObject({ authorId: 'ada', authorEmail: 'ada@example.com', views: 0 })
+    expect(await stored(created.body.id)).toMatchObject({
+      authorId: 'ada',
+      authorEmail: 'ada@example.com',
+      views: 0,
+    })
   })
 
   it("lets everyone read every post, but not edit or delete another's (404, unchanged)", async () => {
@@ -58,7 +82,9 @@ describe('posts on PostgreSQL', () => {
     const bob = await as('bob')
     const post = await ada('POST', '', { title: "Ada's post", body: 'original' })
     const listed = await bob('GET', '')
-    expect(((listed.body as unknown as { data: { id: string }[] }).data).map((p) => p.id)).toContain(post.body.id)
+    expect((listed.body as unknown as { data: { id: string }[] }).data.map((p) => p.id)).toContain(
+      post.body.id,
+    )
     expect((await bob('GET', `/${post.body.id}`)).status).toBe(200)
     expect((await bob('PATCH', `/${post.body.id}`, { body: 'defaced' })).status).toBe(404)
     expect((await bob('DELETE', `/${post.body.id}`)).status).toBe(404)
@@ -79,12 +105,16 @@ describe('posts on PostgreSQL', () => {
     expect((await ada('PATCH', `/${other.body.id}`, { title: 'Same' })).status).toBe(409)
   })
 
-  it('keeps only the owner\'s change when owner and non-owner update at once', async () => {
+  it("keeps only the owner's change when owner and non-owner update at once", async () => {
     const ada = await as('ada')
     const bob = await as('bob')
     const post = await ada('POST', '', { title: 'Contested', body: 'v0' })
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? ada('PATCH', `/${post.body.id}`, { body: `ada-${i}` }) : bob('PATCH', `/${post.body.id}`, { body: `bob-${i}` }))),
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? ada('PATCH', `/${post.body.id}`, { body: `ada-${i}` })
+          : bob('PATCH', `/${post.body.id}`, { body: `bob-${i}` }),
+      ),
     )
     expect(results.filter((r, i) => i % 2 === 0).every((r) => r.status === 404)).toBe(true)
     expect(results.filter((r, i) => i % 2 === 1).every((r) => r.status === 200)).toBe(true)
@@ -98,10 +128,24 @@ describe('a database that goes down', () => {
     const proxy = await startTcpProxy(port)
     const url = POSTGRES_URL.replace(/@[^/]+\//, `@127.0.0.1:${new URL(proxy.url).port}/`)
     const db = await openPrismaDatabase({ url, dataDir: '.data', schema })
-    const t = await makeTestApp({ AUTH_FAILURE_LIMIT: '100000' }, { adapters: [testAdapter({ resources: [posts({ client: () => db.client, provider: 'postgresql' })] })] })
+    const t = await makeTestApp(
+      { AUTH_FAILURE_LIMIT: '100000' },
+      {
+        adapters: [
+          testAdapter({ resources: [posts({ client: () => db.client, provider: 'postgresql' })] }),
+        ],
+      },
+    )
     const local = t.app
-    const login = (await (await local.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"x"}' })).json()) as { token: string }
-    const list = () => local.request('/v1/data/posts', { headers: { Authorization: `Bearer ${login.token}` } })
+    const login = (await (
+      await local.request('/dev/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"sub":"x"}',
+      })
+    ).json()) as { token: string }
+    const list = () =>
+      local.request('/v1/data/posts', { headers: { Authorization: `Bearer ${login.token}` } })
     try {
       expect((await list()).status).toBe(200)
       await proxy.cut()

@@ -1,7 +1,15 @@
 import { Redis } from 'ioredis'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { REDIS_URL, useRedisStores } from '../helpers/redis'
-import { asSession, bearerSession, devToken, freshIp, MINUTE, SESSION_ENV, signIn } from '../helpers/sign-in'
+import {
+  asSession,
+  bearerSession,
+  devToken,
+  freshIp,
+  MINUTE,
+  SESSION_ENV,
+  signIn,
+} from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const redis = useRedisStores('sessions')
@@ -26,7 +34,12 @@ describe('sessions on the real Redis', () => {
     expect(String(body.session.id)).toMatch(/^sess_/)
     const who = await asSession(t, body.secret)
     expect(who.status).toBe(200)
-    expect(await who.json()).toMatchObject({ userId: 'alice', method: 'session', sessionId: body.session.id, email: 'alice@example.com' })
+    expect(await who.json()).toMatchObject({
+      userId: 'alice',
+      method: 'session',
+      sessionId: body.session.id,
+      email: 'alice@example.com',
+    })
   })
 
   it('stores only the SHA-256 of the secret', async () => {
@@ -37,7 +50,12 @@ describe('sessions on the real Redis', () => {
       expect(keys.some((k) => k.includes(secret))).toBe(false)
       for (const key of keys) {
         const type = await raw.type(key)
-        const dump = type === 'hash' ? JSON.stringify(await raw.hgetall(key)) : type === 'string' ? await raw.get(key) : ''
+        const dump =
+          type === 'hash'
+            ? JSON.stringify(await raw.hgetall(key))
+            : type === 'string'
+              ? await raw.get(key)
+              : ''
         expect(dump ?? '').not.toContain(secret)
         expect(dump ?? '').not.toContain(secret.slice(4))
       }
@@ -59,19 +77,25 @@ describe('sessions on the real Redis', () => {
     const body = (await response.json()) as Record<string, unknown>
     expect(body.secret).toBeUndefined()
     const secret = /__Host-bk_session=([^;]+)/.exec(cookie)?.[1] ?? ''
-    const who = await t.app.request('https://bridge.test/v1/me', { headers: { Cookie: `__Host-bk_session=${secret}` } })
+    const who = await t.app.request('https://bridge.test/v1/me', {
+      headers: { Cookie: `__Host-bk_session=${secret}` },
+    })
     expect(who.status).toBe(200)
     // Over HTTPS a cookie without the __Host- prefix (plantable from a sibling domain) is ignored.
-    const planted = await t.app.request('https://bridge.test/v1/me', { headers: { Cookie: `bk_session=${secret}` } })
+    const planted = await t.app.request('https://bridge.test/v1/me', {
+      headers: { Cookie: `bk_session=${secret}` },
+    })
     expect(planted.status).toBe(401)
   })
 
-  it('lists the caller sessions with the current one marked, and nobody else\'s', async () => {
+  it("lists the caller sessions with the current one marked, and nobody else's", async () => {
     const first = await bearerSession(t, 'lister')
     const second = await bearerSession(t, 'lister')
     await bearerSession(t, 'someone-else')
     const response = await asSession(t, second.secret, '/v1/sessions')
-    const { data } = (await response.json()) as { data: { id: string; current: boolean; ip: string }[] }
+    const { data } = (await response.json()) as {
+      data: { id: string; current: boolean; ip: string }[]
+    }
     expect(data.map((s) => s.id)).toEqual([first.id, second.id])
     expect(data.map((s) => s.current)).toEqual([false, true])
   })
@@ -85,7 +109,9 @@ describe('sessions on the real Redis', () => {
     expect((await asSession(t, next)).status).toBe(200)
     expect((await asSession(t, secret)).status).toBe(200)
     // Refreshing again from the superseded secret is refused.
-    expect((await asSession(t, secret, '/v1/sessions/refresh', { method: 'POST' })).status).toBe(409)
+    expect((await asSession(t, secret, '/v1/sessions/refresh', { method: 'POST' })).status).toBe(
+      409,
+    )
     t.clock.advance(31_000)
     expect((await asSession(t, secret)).status).toBe(401)
     expect((await asSession(t, next)).status).toBe(200)
@@ -103,9 +129,16 @@ describe('sessions on the real Redis', () => {
   it("answers 404 for another user's session and leaves it alone", async () => {
     const mine = await bearerSession(t, 'mallory')
     const theirs = await bearerSession(t, 'victim')
-    const response = await asSession(t, mine.secret, `/v1/sessions/${theirs.id}`, { method: 'DELETE' })
+    const response = await asSession(t, mine.secret, `/v1/sessions/${theirs.id}`, {
+      method: 'DELETE',
+    })
     expect(response.status).toBe(404)
-    const missing = await asSession(t, mine.secret, '/v1/sessions/sess_2Ht0Y6TWdtJqtB0pS1Im0Yjq9a3', { method: 'DELETE' })
+    const missing = await asSession(
+      t,
+      mine.secret,
+      '/v1/sessions/sess_2Ht0Y6TWdtJqtB0pS1Im0Yjq9a3',
+      { method: 'DELETE' },
+    )
     expect(missing.status).toBe(404)
     expect(await response.json()).toMatchObject({ code: 'not_found' })
     expect((await asSession(t, theirs.secret)).status).toBe(200)
@@ -113,7 +146,9 @@ describe('sessions on the real Redis', () => {
 
   it('signs out everywhere', async () => {
     const sessions = [await bearerSession(t, 'everywhere'), await bearerSession(t, 'everywhere')]
-    const response = await asSession(t, sessions[0]?.secret ?? '', '/v1/sessions', { method: 'DELETE' })
+    const response = await asSession(t, sessions[0]?.secret ?? '', '/v1/sessions', {
+      method: 'DELETE',
+    })
     expect(await response.json()).toEqual({ revoked: 2 })
     for (const s of sessions) expect((await asSession(t, s.secret)).status).toBe(401)
   })
@@ -127,7 +162,9 @@ describe('sessions on the real Redis', () => {
     })
     expect(out.status).toBe(200)
     expect(out.headers.get('set-cookie')).toMatch(/bk_session=;.*Max-Age=0/)
-    expect((await t.app.request('/v1/me', { headers: { Cookie: `bk_session=${secret}` } })).status).toBe(401)
+    expect(
+      (await t.app.request('/v1/me', { headers: { Cookie: `bk_session=${secret}` } })).status,
+    ).toBe(401)
     expect((await asSession(t, secret)).status).toBe(401)
   })
 
@@ -169,7 +206,11 @@ describe('sessions on the real Redis', () => {
     expect((await asSession(t, chosen)).status).toBe(401)
     const withId = await t.app.request('/v1/sessions', {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': freshIp(),
+      },
       body: JSON.stringify({ id: 'sess_mine', secret: chosen }),
     })
     expect(withId.status).toBe(422)
@@ -179,7 +220,11 @@ describe('sessions on the real Redis', () => {
     const token = await devToken(t, 'honest')
     const response = await t.app.request('/v1/sessions', {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Forwarded-For': freshIp() },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': freshIp(),
+      },
       body: JSON.stringify({ userId: 'admin', roles: ['admin'] }),
     })
     expect(response.status).toBe(422)
@@ -227,7 +272,8 @@ describe('sessions on the real Redis', () => {
     expect(refused.status).toBe(429)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
     const ip = freshIp()
-    for (const sub of ['p1', 'p2', 'p3']) expect((await signIn(limited, sub, 'bearer', ip)).status).toBe(201)
+    for (const sub of ['p1', 'p2', 'p3'])
+      expect((await signIn(limited, sub, 'bearer', ip)).status).toBe(201)
     expect((await signIn(limited, 'p4', 'bearer', ip)).status).toBe(429)
   })
 })

@@ -24,7 +24,8 @@ async function signIn(t: TestApp, sub: string): Promise<string> {
   return ((await response.json()) as { secret: string }).secret
 }
 
-const me = (t: TestApp, credential: string) => t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
+const me = (t: TestApp, credential: string) =>
+  t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
 
 describe('two bridge instances on one Redis', () => {
   it('share sessions, and a revocation on one is refused by the other on its next request', async () => {
@@ -35,7 +36,10 @@ describe('two bridge instances on one Redis', () => {
     const secret = await signIn(a, 'roamer')
     expect((await me(b, secret)).status).toBe(200)
     const sessionId = ((await (await me(b, secret)).json()) as { sessionId: string }).sessionId
-    const revoke = await a.app.request(`/v1/sessions/${sessionId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${secret}` } })
+    const revoke = await a.app.request(`/v1/sessions/${sessionId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${secret}` },
+    })
     expect(revoke.status).toBe(204)
     expect((await me(b, secret)).status).toBe(401)
   })
@@ -47,7 +51,9 @@ describe('two bridge instances on one Redis', () => {
     const b = await makeTestApp(env, { store: storeB })
     const ip = '203.0.113.77'
     const guess = (t: TestApp) =>
-      t.app.request('/v1/me', { headers: { Authorization: `Bearer bks_${'x'.repeat(43)}`, 'X-Forwarded-For': ip } })
+      t.app.request('/v1/me', {
+        headers: { Authorization: `Bearer bks_${'x'.repeat(43)}`, 'X-Forwarded-For': ip },
+      })
     expect((await guess(a)).status).toBe(401)
     expect((await guess(b)).status).toBe(401)
     expect((await guess(a)).status).toBe(401)
@@ -62,7 +68,11 @@ describe('Redis going down and coming back', () => {
     const proxy = await startTcpProxy(6379)
     const issuer = await startOidcIssuer()
     await issuer.addKey('ES256')
-    const store = createRedisStore({ url: proxy.url, keyPrefix: redis.prefix, commandTimeoutMs: 500 })
+    const store = createRedisStore({
+      url: proxy.url,
+      keyPrefix: redis.prefix,
+      commandTimeoutMs: 500,
+    })
     redis.track(store)
     await waitUntil(() => store.ping())
     const t = await makeTestApp({ UPSTREAM_ISSUERS: issuerEnv(issuer) }, { store })
@@ -78,7 +88,10 @@ describe('Redis going down and coming back', () => {
       expect((await t.app.request('/readyz')).status).toBe(503)
       const upstream = await me(t, jwt)
       expect(upstream.status).toBe(200)
-      expect(await upstream.json()).toMatchObject({ userId: 'upstream-user', method: 'upstream_jwt' })
+      expect(await upstream.json()).toMatchObject({
+        userId: 'upstream-user',
+        method: 'upstream_jwt',
+      })
       // Writing a session needs the store: that fails closed too.
       const create = await t.app.request('/v1/sessions', {
         method: 'POST',

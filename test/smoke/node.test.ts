@@ -10,7 +10,10 @@ import { makeTestApp } from '../helpers/test-app'
 import { SMOKE_AIRTABLE } from './fixtures'
 import { defineProviderSmokeSuite, defineSmokeSuite } from './smoke-suite'
 
-const airtable = await startLocalAirtable({ token: SMOKE_AIRTABLE.token, bases: { [SMOKE_AIRTABLE.baseId]: ['Apartments'] } })
+const airtable = await startLocalAirtable({
+  token: SMOKE_AIRTABLE.token,
+  bases: { [SMOKE_AIRTABLE.baseId]: ['Apartments'] },
+})
 for (const row of SMOKE_AIRTABLE.rows) airtable.seed(SMOKE_AIRTABLE.baseId, 'Apartments', row)
 const env = {
   DATABASE_URL: `file:${join(await mkdtemp(join(tmpdir(), 'bk-smoke-')), 'bridgekeeper.db')}`,

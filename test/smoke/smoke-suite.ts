@@ -122,7 +122,9 @@ export function defineProviderSmokeSuite(runtime: string, fetcher: Fetcher) {
       expect(response.status).toBe(200)
       expect(response.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/)
       expect(response.headers.get('etag')).toBeTruthy()
-      const { keys } = (await response.json()) as { keys: { kid?: string; alg?: string; use?: string; d?: string }[] }
+      const { keys } = (await response.json()) as {
+        keys: { kid?: string; alg?: string; use?: string; d?: string }[]
+      }
       expect(keys.length).toBeGreaterThan(0)
       for (const key of keys) {
         expect(key).toMatchObject({ use: 'sig' })
@@ -132,16 +134,28 @@ export function defineProviderSmokeSuite(runtime: string, fetcher: Fetcher) {
     })
 
     it('mints a Hasura token that verifies against the JWKS', async () => {
-      const response = await send('/v1/tokens/hasura', { method: 'POST', headers: bearer(await login('smoke-hasura', 'h@example.com')) })
+      const response = await send('/v1/tokens/hasura', {
+        method: 'POST',
+        headers: bearer(await login('smoke-hasura', 'h@example.com')),
+      })
       expect(response.status).toBe(200)
       const { token } = (await response.json()) as { token: string }
       const jwks = (await (await send('/.well-known/jwks.json')).json()) as JSONWebKeySet
-      const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: 'http://bridge.test', audience: 'hasura' })
-      expect(payload['https://hasura.io/jwt/claims']).toMatchObject({ 'x-hasura-user-id': 'smoke-hasura', 'x-hasura-default-role': 'user' })
+      const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+        issuer: 'http://bridge.test',
+        audience: 'hasura',
+      })
+      expect(payload['https://hasura.io/jwt/claims']).toMatchObject({
+        'x-hasura-user-id': 'smoke-hasura',
+        'x-hasura-default-role': 'user',
+      })
     })
 
     it('mints a Firebase custom token', async () => {
-      const response = await send('/v1/tokens/firebase', { method: 'POST', headers: bearer(await login('smoke-firebase', 'f@example.com')) })
+      const response = await send('/v1/tokens/firebase', {
+        method: 'POST',
+        headers: bearer(await login('smoke-firebase', 'f@example.com')),
+      })
       expect(response.status).toBe(200)
       const { token } = (await response.json()) as { token: string }
       expect(decodeJwt(token)).toMatchObject({
@@ -153,20 +167,33 @@ export function defineProviderSmokeSuite(runtime: string, fetcher: Fetcher) {
     it('creates a session, uses it, revokes it', async () => {
       const created = await send('/v1/sessions', {
         method: 'POST',
-        headers: { ...bearer(await login('smoke-session', 's@example.com')), 'Content-Type': 'application/json' },
+        headers: {
+          ...bearer(await login('smoke-session', 's@example.com')),
+          'Content-Type': 'application/json',
+        },
         body: '{"transport":"bearer"}',
       })
       expect(created.status).toBe(201)
-      const { session, secret } = (await created.json()) as { session: { id: string }; secret: string }
+      const { session, secret } = (await created.json()) as {
+        session: { id: string }
+        secret: string
+      }
       expect((await send('/v1/me', { headers: bearer(secret) })).status).toBe(200)
-      expect((await send(`/v1/sessions/${session.id}`, { method: 'DELETE', headers: bearer(secret) })).status).toBe(204)
+      expect(
+        (await send(`/v1/sessions/${session.id}`, { method: 'DELETE', headers: bearer(secret) }))
+          .status,
+      ).toBe(204)
       expect((await send('/v1/me', { headers: bearer(secret) })).status).toBe(401)
     })
 
-    it('lists only the caller\'s rows from Airtable', async () => {
-      const response = await send('/v1/data/apartments', { headers: bearer(await login('ada', 'ada@example.com')) })
+    it("lists only the caller's rows from Airtable", async () => {
+      const response = await send('/v1/data/apartments', {
+        headers: bearer(await login('ada', 'ada@example.com')),
+      })
       expect(response.status).toBe(200)
-      const { data } = (await response.json()) as { data: { fields: { Name: string; Email: string } }[] }
+      const { data } = (await response.json()) as {
+        data: { fields: { Name: string; Email: string } }[]
+      }
       expect(data.map((r) => r.fields.Name).sort()).toEqual(['Canal loft', 'Garden flat'])
       expect(data.every((r) => r.fields.Email === 'ada@example.com')).toBe(true)
     })
@@ -174,13 +201,27 @@ export function defineProviderSmokeSuite(runtime: string, fetcher: Fetcher) {
     it('creates and lists own rows through Prisma', async () => {
       const ada = bearer(await login('smoke-author', 'author@example.com'))
       const title = `Smoke ${crypto.randomUUID()}`
-      const created = await send('/v1/data/posts', { method: 'POST', headers: { ...ada, 'Content-Type': 'application/json' }, body: JSON.stringify({ title }) })
+      const created = await send('/v1/data/posts', {
+        method: 'POST',
+        headers: { ...ada, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title }),
+      })
       expect(created.status).toBe(201)
-      const { data } = (await (await send('/v1/data/posts?filter[authorId]=smoke-author', { headers: ada })).json()) as { data: { fields: { title: string; authorId: string } }[] }
+      const { data } = (await (
+        await send('/v1/data/posts?filter[authorId]=smoke-author', { headers: ada })
+      ).json()) as { data: { fields: { title: string; authorId: string } }[] }
       expect(data.map((r) => r.fields.title)).toContain(title)
       const other = bearer(await login('smoke-other', 'other@example.com'))
       const id = ((await created.json()) as { id: string }).id
-      expect((await send(`/v1/data/posts/${id}`, { method: 'PATCH', headers: { ...other, 'Content-Type': 'application/json' }, body: '{"title":"x"}' })).status).toBe(404)
+      expect(
+        (
+          await send(`/v1/data/posts/${id}`, {
+            method: 'PATCH',
+            headers: { ...other, 'Content-Type': 'application/json' },
+            body: '{"title":"x"}',
+          })
+        ).status,
+      ).toBe(404)
     })
   })
 }

@@ -23,10 +23,20 @@ describe('redis store specifics', () => {
       const ttl = await raw.pttl(`${redis.prefix}s:${record.id}`)
       expect(ttl).toBeGreaterThan(1_790_000)
       expect(ttl).toBeLessThanOrEqual(1_800_000)
-      expect(await raw.pttl(`${redis.prefix}sh:${record.secretHash}`)).toBeLessThanOrEqual(1_800_000)
+      expect(await raw.pttl(`${redis.prefix}sh:${record.secretHash}`)).toBeLessThanOrEqual(
+        1_800_000,
+      )
       const fields = await raw.hgetall(`${redis.prefix}s:${record.id}`)
       expect(Object.keys(fields).sort()).toEqual(
-        ['absoluteExpiresAt', 'data', 'idleExpiresAt', 'lastActiveAt', 'prevHash', 'secretHash', 'userKey'].sort(),
+        [
+          'absoluteExpiresAt',
+          'data',
+          'idleExpiresAt',
+          'lastActiveAt',
+          'prevHash',
+          'secretHash',
+          'userKey',
+        ].sort(),
       )
     } finally {
       raw.disconnect()
@@ -38,7 +48,9 @@ describe('redis store specifics', () => {
     redis.track(store)
     const started = Date.now()
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError)
-    await expect(store.sessions.authenticate('h', Date.now(), 1000)).rejects.toBeInstanceOf(StoreUnavailableError)
+    await expect(store.sessions.authenticate('h', Date.now(), 1000)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    )
     expect(Date.now() - started).toBeLessThan(3000)
   })
 })

@@ -53,7 +53,11 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       await store.sessions.create(record, { maxPerUser: 10 })
       const found = await store.sessions.authenticate(record.secretHash, now + 1000, IDLE)
       expect(found?.viaPreviousSecret).toBe(false)
-      expect(found?.record).toMatchObject({ id: record.id, userKey: record.userKey, principal: record.principal })
+      expect(found?.record).toMatchObject({
+        id: record.id,
+        userKey: record.userKey,
+        principal: record.principal,
+      })
       expect(found?.record.principal.roles).toEqual([])
       expect(await store.sessions.authenticate('h-unknown', now, IDLE)).toBeNull()
       expect(await store.sessions.authenticate(record.id, now, IDLE)).toBeNull()
@@ -88,10 +92,20 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
     it('rotates the secret: the old one works only during the grace', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
-      const rotated = await store.sessions.rotate(record.id, record.secretHash, 'h-next', now, 30_000)
+      const rotated = await store.sessions.rotate(
+        record.id,
+        record.secretHash,
+        'h-next',
+        now,
+        30_000,
+      )
       expect(rotated?.secretHash).toBe('h-next')
-      expect((await store.sessions.authenticate('h-next', now + 1000, IDLE))?.viaPreviousSecret).toBe(false)
-      expect((await store.sessions.authenticate(record.secretHash, now + 1000, IDLE))?.viaPreviousSecret).toBe(true)
+      expect(
+        (await store.sessions.authenticate('h-next', now + 1000, IDLE))?.viaPreviousSecret,
+      ).toBe(false)
+      expect(
+        (await store.sessions.authenticate(record.secretHash, now + 1000, IDLE))?.viaPreviousSecret,
+      ).toBe(true)
       expect(await store.sessions.authenticate(record.secretHash, now + 30_000, IDLE)).toBeNull()
       expect(await store.sessions.authenticate('h-next', now + 31_000, IDLE)).not.toBeNull()
     })
@@ -99,8 +113,12 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
     it('refuses to rotate from a secret that is no longer current', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
-      expect(await store.sessions.rotate(record.id, record.secretHash, 'h-a', now, 30_000)).not.toBeNull()
-      expect(await store.sessions.rotate(record.id, record.secretHash, 'h-b', now, 30_000)).toBeNull()
+      expect(
+        await store.sessions.rotate(record.id, record.secretHash, 'h-a', now, 30_000),
+      ).not.toBeNull()
+      expect(
+        await store.sessions.rotate(record.id, record.secretHash, 'h-b', now, 30_000),
+      ).toBeNull()
       expect(await store.sessions.authenticate('h-b', now, IDLE)).toBeNull()
     })
 
@@ -108,7 +126,9 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
       const results = await Promise.all(
-        ['h-1', 'h-2', 'h-3', 'h-4'].map((next) => store.sessions.rotate(record.id, record.secretHash, next, now, 0)),
+        ['h-1', 'h-2', 'h-3', 'h-4'].map((next) =>
+          store.sessions.rotate(record.id, record.secretHash, next, now, 0),
+        ),
       )
       expect(results.filter((r) => r !== null)).toHaveLength(1)
       expect(await store.sessions.authenticate(record.secretHash, now, IDLE)).toBeNull()
@@ -141,10 +161,15 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       const userKey = `iss|cap-${now}`
       const records = [0, 1, 2, 3].map((i) => sessionRecord(now + i, { userKey }))
       const evictions: string[][] = []
-      for (const r of records) evictions.push((await store.sessions.create(r, { maxPerUser: 3 })).evicted)
+      for (const r of records)
+        evictions.push((await store.sessions.create(r, { maxPerUser: 3 })).evicted)
       expect(evictions.flat()).toEqual([records[0]?.id])
-      expect(await store.sessions.authenticate(records[0]?.secretHash ?? '', now + 10, IDLE)).toBeNull()
-      expect((await store.sessions.list(userKey, now + 10)).map((r) => r.id)).toEqual(records.slice(1).map((r) => r.id))
+      expect(
+        await store.sessions.authenticate(records[0]?.secretHash ?? '', now + 10, IDLE),
+      ).toBeNull()
+      expect((await store.sessions.list(userKey, now + 10)).map((r) => r.id)).toEqual(
+        records.slice(1).map((r) => r.id),
+      )
     })
 
     it('counts events in a sliding window', async () => {
@@ -160,7 +185,8 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
 
     it('runs a token bucket that refills over time', async () => {
       const key = `bucket-${now}-${Math.random()}`
-      for (let i = 0; i < 5; i++) expect((await store.limits.take(key, 5, 1000, now)).allowed).toBe(true)
+      for (let i = 0; i < 5; i++)
+        expect((await store.limits.take(key, 5, 1000, now)).allowed).toBe(true)
       const refused = await store.limits.take(key, 5, 1000, now)
       expect(refused).toMatchObject({ allowed: false, remaining: 0 })
       expect(refused.retryAfterMs).toBe(200)
@@ -171,7 +197,9 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
 
     it('never lets concurrent takers overdraw a bucket', async () => {
       const key = `race-${now}-${Math.random()}`
-      const results = await Promise.all(Array.from({ length: 20 }, () => store.limits.take(key, 5, 60_000, now)))
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.limits.take(key, 5, 60_000, now)),
+      )
       expect(results.filter((r) => r.allowed)).toHaveLength(5)
     })
 

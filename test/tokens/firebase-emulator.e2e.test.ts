@@ -33,7 +33,10 @@ async function customToken(sub: string, extra: Record<string, unknown> = {}) {
     body: JSON.stringify({ sub, email: 'e2e@example.com', roles: ['editor'], ...extra }),
   })
   const { token } = (await login.json()) as { token: string }
-  const minted = await t.app.request('/v1/tokens/firebase', { method: 'POST', headers: { Authorization: `Bearer ${token}` } })
+  const minted = await t.app.request('/v1/tokens/firebase', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+  })
   expect(minted.status).toBe(200)
   return ((await minted.json()) as { token: string }).token
 }
@@ -44,7 +47,10 @@ describe('Firebase end to end (Auth emulator)', () => {
     const auth = getClientAuth(client)
     connectAuthEmulator(auth, emulator.url, { disableWarnings: true })
     try {
-      const credential = await signInWithCustomToken(auth, await customToken('e2e-user', { orgId: 'org_e2e' }))
+      const credential = await signInWithCustomToken(
+        auth,
+        await customToken('e2e-user', { orgId: 'org_e2e' }),
+      )
       expect(credential.user.uid).toBe('e2e-user')
       const idToken = await credential.user.getIdToken()
 
@@ -68,29 +74,62 @@ describe('Firebase end to end (Auth emulator)', () => {
   it('is refused by the emulator when the audience is wrong (the emulator checks what the bridge checks)', async () => {
     const good = await customToken('aud-check')
     const [header, payload, signature] = good.split('.')
-    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, aud: 'https://example.com' })).toString('base64url')}.${signature}`
-    const response = await fetch(`${emulator.url}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=demo-api-key`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: forged, returnSecureToken: true }),
-    })
+    const response = await fetch(
+      `${emulator.url}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=demo-api-key`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: forged, returnSecureToken: true }),
+      },
+    )
     expect(response.status).toBe(400)
-    expect(JSON.stringify(await response.json())).toMatch(/INVALID_CUSTOM_TOKEN|CREDENTIAL_MISMATCH/)
+    expect(JSON.stringify(await response.json())).toMatch(
+      /INVALID_CUSTOM_TOKEN|CREDENTIAL_MISMATCH/,
+    )
   })
 })
 
 describe('Firebase refresh-token revocation (Node, opt-in)', () => {
   it('ends the Firebase session when the user signs out of the bridge everywhere', async () => {
-    const app = (await makeTestApp({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify(serviceAccount) }, { adapters: [testAdapter({ onSessionsRevoked: firebaseRefreshTokenRevocation(serviceAccount) })] })).app
-    const login = await app.request('/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sub":"revoked-user"}' })
+    const app = (
+      await makeTestApp(
+        { FIREBASE_SERVICE_ACCOUNT: JSON.stringify(serviceAccount) },
+        {
+          adapters: [
+            testAdapter({ onSessionsRevoked: firebaseRefreshTokenRevocation(serviceAccount) }),
+          ],
+        },
+      )
+    ).app
+    const login = await app.request('/dev/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"sub":"revoked-user"}',
+    })
     const { token: credential } = (await login.json()) as { token: string }
-    const minted = (await (await app.request('/v1/tokens/firebase', { method: 'POST', headers: { Authorization: `Bearer ${credential}` } })).json()) as { token: string }
+    const minted = (await (
+      await app.request('/v1/tokens/firebase', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${credential}` },
+      })
+    ).json()) as { token: string }
     const session = (await (
-      await app.request('/v1/sessions', { method: 'POST', headers: { Authorization: `Bearer ${credential}`, 'Content-Type': 'application/json' }, body: '{"transport":"bearer"}' })
+      await app.request('/v1/sessions', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${credential}`, 'Content-Type': 'application/json' },
+        body: '{"transport":"bearer"}',
+      })
     ).json()) as { secret: string }
 
-    const client = initializeClient({ apiKey: 'demo-api-key', projectId: PROJECT }, 'revocation-client')
+    const client = initializeClient(
+      { apiKey: 'demo-api-key', projectId: PROJECT },
+      'revocation-client',
+    )
     const auth = getClientAuth(client)
     connectAuthEmulator(auth, emulator.url, { disableWarnings: true })
     process.env.FIREBASE_AUTH_EMULATOR_HOST = emulator.host
@@ -100,9 +139,14 @@ describe('Firebase refresh-token revocation (Node, opt-in)', () => {
       expect((await getAuth(admin).verifyIdToken(idToken, true)).uid).toBe('revoked-user')
       // Firebase compares whole seconds: revoke at least one second after sign-in.
       await new Promise((resolve) => setTimeout(resolve, 1100))
-      const out = await app.request('/v1/sessions', { method: 'DELETE', headers: { Authorization: `Bearer ${session.secret}` } })
+      const out = await app.request('/v1/sessions', {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${session.secret}` },
+      })
       expect(out.status).toBe(200)
-      await expect(getAuth(admin).verifyIdToken(idToken, true)).rejects.toMatchObject({ code: 'auth/id-token-revoked' })
+      await expect(getAuth(admin).verifyIdToken(idToken, true)).rejects.toMatchObject({
+        code: 'auth/id-token-revoked',
+      })
     } finally {
       await deleteApp(admin)
       await deleteClientApp(client)
@@ -112,12 +156,22 @@ describe('Firebase refresh-token revocation (Node, opt-in)', () => {
 
   it('is refused without a service account, and the emulator host is refused in production', async () => {
     const { firebaseRevocationAdapter } = await import('../../adapters/firebase/revocation')
-    await expect(makeTestApp({ FIREBASE_REVOKE_ON_SIGNOUT: 'true' }, { adapters: [firebaseRevocationAdapter] })).rejects.toThrow(
-      /FIREBASE_REVOKE_ON_SIGNOUT: needs FIREBASE_SERVICE_ACCOUNT/,
-    )
-    const production = { BRIDGE_MODE: 'production', PUBLIC_URL: 'https://bridge.example', SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }) }
-    await expect(makeTestApp({ ...production, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' }, { store: createMemoryStore() })).rejects.toThrow(
-      /FIREBASE_AUTH_EMULATOR_HOST: must not be set in production/,
-    )
+    await expect(
+      makeTestApp(
+        { FIREBASE_REVOKE_ON_SIGNOUT: 'true' },
+        { adapters: [firebaseRevocationAdapter] },
+      ),
+    ).rejects.toThrow(/FIREBASE_REVOKE_ON_SIGNOUT: needs FIREBASE_SERVICE_ACCOUNT/)
+    const production = {
+      BRIDGE_MODE: 'production',
+      PUBLIC_URL: 'https://bridge.example',
+      SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
+    }
+    await expect(
+      makeTestApp(
+        { ...production, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' },
+        { store: createMemoryStore() },
+      ),
+    ).rejects.toThrow(/FIREBASE_AUTH_EMULATOR_HOST: must not be set in production/)
   })
 })

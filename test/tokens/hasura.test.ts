@@ -27,9 +27,16 @@ describe('Hasura tokens', () => {
   })
   afterAll(() => server.close())
 
-  it('verify with the bridge JWKS over HTTP, issuer and audience pinned, and pass Hasura\'s claim rules', async () => {
-    const login = await signIn(t, { sub: 'user_42', email: 'u42@example.com', roles: ['editor'], orgId: 'org_9' }, server.url)
-    const response = await fetch(`${server.url}/v1/tokens/hasura`, { method: 'POST', headers: { Authorization: `Bearer ${login}` } })
+  it("verify with the bridge JWKS over HTTP, issuer and audience pinned, and pass Hasura's claim rules", async () => {
+    const login = await signIn(
+      t,
+      { sub: 'user_42', email: 'u42@example.com', roles: ['editor'], orgId: 'org_9' },
+      server.url,
+    )
+    const response = await fetch(`${server.url}/v1/tokens/hasura`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${login}` },
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe('no-store')
     const { token, expiresAt } = (await response.json()) as { token: string; expiresAt: string }
@@ -83,10 +90,18 @@ describe('Hasura tokens', () => {
         'x-hasura-user-id': 'admin',
         'X-User-Id': 'admin',
       },
-      body: JSON.stringify({ sub: 'admin', uid: 'admin', role: 'admin', claims: { 'x-hasura-allowed-roles': ['admin'] }, exp: 9999999999 }),
+      body: JSON.stringify({
+        sub: 'admin',
+        uid: 'admin',
+        role: 'admin',
+        claims: { 'x-hasura-allowed-roles': ['admin'] },
+        exp: 9999999999,
+      }),
     })
     const { token } = (await response.json()) as { token: string }
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as JWTPayload
+    const payload = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString(),
+    ) as JWTPayload
     expect(payload.sub).toBe('plain-user')
     expect(payload.exp).toBeLessThan(Math.floor(t.clock.now() / 1000) + 61)
     const session = hasuraSession(payload, {})
@@ -96,39 +111,123 @@ describe('Hasura tokens', () => {
 
   it('is never accepted as a login credential', async () => {
     const login = await signIn(t, { sub: 'sneaky' })
-    const { token } = (await (await t.app.request('/v1/tokens/hasura', { method: 'POST', headers: { Authorization: `Bearer ${login}` } })).json()) as { token: string }
+    const { token } = (await (
+      await t.app.request('/v1/tokens/hasura', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${login}` },
+      })
+    ).json()) as { token: string }
     expect(decodeProtectedHeader(token).kid).toBeDefined()
     for (const path of ['/v1/me', '/v1/tokens/hasura', '/v1/sessions']) {
-      const response = await t.app.request(path, { method: path === '/v1/me' ? 'GET' : 'POST', headers: { Authorization: `Bearer ${token}` } })
+      const response = await t.app.request(path, {
+        method: path === '/v1/me' ? 'GET' : 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      })
       expect(response.status).toBe(401)
     }
   })
 })
 
 describe('Hasura claim placement variants', () => {
-  const variants: { options: Parameters<typeof defineHasuraTemplate>[0]; settings: HasuraJwtSettings }[] = [
-    { options: { claimsFormat: 'stringified_json' }, settings: { claims_namespace: 'https://hasura.io/jwt/claims', claims_format: 'stringified_json' } },
-    { options: { claimsNamespace: 'hasura' }, settings: { claims_namespace: 'hasura', claims_format: 'json' } },
-    { options: { claimsNamespacePath: '$' }, settings: { claims_namespace_path: '$', claims_format: 'json' } },
-    { options: { claimsNamespacePath: '$.hasura.claims', claimsFormat: 'stringified_json' }, settings: { claims_namespace_path: '$.hasura.claims', claims_format: 'stringified_json' } },
+  const variants: {
+    options: Parameters<typeof defineHasuraTemplate>[0]
+    settings: HasuraJwtSettings
+  }[] = [
+    {
+      options: { claimsFormat: 'stringified_json' },
+      settings: {
+        claims_namespace: 'https://hasura.io/jwt/claims',
+        claims_format: 'stringified_json',
+      },
+    },
+    {
+      options: { claimsNamespace: 'hasura' },
+      settings: { claims_namespace: 'hasura', claims_format: 'json' },
+    },
+    {
+      options: { claimsNamespacePath: '$' },
+      settings: { claims_namespace_path: '$', claims_format: 'json' },
+    },
+    {
+      options: { claimsNamespacePath: '$.hasura.claims', claimsFormat: 'stringified_json' },
+      settings: { claims_namespace_path: '$.hasura.claims', claims_format: 'stringified_json' },
+    },
   ]
   it.each(variants)('places claims as $settings', async ({ options, settings }) => {
-    const t = await makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineHasuraTemplate({ ...options, defaultRole: 'viewer', allowedRoles: () => ['viewer', 'staff'] })] })] })
+    const t = await makeTestApp(
+      {},
+      {
+        onlyAdapters: true,
+        adapters: [
+          testAdapter({
+            templates: [
+              defineHasuraTemplate({
+                ...options,
+                defaultRole: 'viewer',
+                allowedRoles: () => ['viewer', 'staff'],
+              }),
+            ],
+          }),
+        ],
+      },
+    )
     const app = t.app
-    const login = (await (await app.request('/dev/token', init({ sub: 'v1', orgId: 'acme' }))).json()) as { token: string }
-    const { token } = (await (await app.request('/v1/tokens/hasura', { method: 'POST', headers: { Authorization: `Bearer ${login.token}` } })).json()) as { token: string }
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>
-    const config = (await (await app.request('/v1/integrations/hasura/config')).json()) as HasuraJwtSettings
+    const login = (await (
+      await app.request('/dev/token', init({ sub: 'v1', orgId: 'acme' }))
+    ).json()) as { token: string }
+    const { token } = (await (
+      await app.request('/v1/tokens/hasura', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${login.token}` },
+      })
+    ).json()) as { token: string }
+    const payload = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, unknown>
+    const config = (await (
+      await app.request('/v1/integrations/hasura/config')
+    ).json()) as HasuraJwtSettings
     expect(config).toMatchObject(settings)
     const session = hasuraSession(payload, config)
-    expect(session).toEqual({ role: 'viewer', variables: { 'x-hasura-default-role': 'viewer', 'x-hasura-user-id': 'v1', 'x-hasura-org-id': 'acme' } })
+    expect(session).toEqual({
+      role: 'viewer',
+      variables: {
+        'x-hasura-default-role': 'viewer',
+        'x-hasura-user-id': 'v1',
+        'x-hasura-org-id': 'acme',
+      },
+    })
     // Registered claims stay where the bridge put them, whatever the placement.
     expect(payload.iss).toBe('http://bridge.test')
     expect(payload.sub).toBe('v1')
   })
 
   it('refuses contradictory placement at start-up', async () => {
-    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineHasuraTemplate({ claimsNamespace: 'a', claimsNamespacePath: '$.b' })] })] })).rejects.toThrow(/not both/)
-    await expect(makeTestApp({}, { onlyAdapters: true, adapters: [testAdapter({ templates: [defineHasuraTemplate({ claimsNamespacePath: 'hasura' })] })] })).rejects.toThrow(/JSONPath/)
+    await expect(
+      makeTestApp(
+        {},
+        {
+          onlyAdapters: true,
+          adapters: [
+            testAdapter({
+              templates: [
+                defineHasuraTemplate({ claimsNamespace: 'a', claimsNamespacePath: '$.b' }),
+              ],
+            }),
+          ],
+        },
+      ),
+    ).rejects.toThrow(/not both/)
+    await expect(
+      makeTestApp(
+        {},
+        {
+          onlyAdapters: true,
+          adapters: [
+            testAdapter({ templates: [defineHasuraTemplate({ claimsNamespacePath: 'hasura' })] }),
+          ],
+        },
+      ),
+    ).rejects.toThrow(/JSONPath/)
   })
 })

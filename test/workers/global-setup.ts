@@ -8,7 +8,10 @@ import { SMOKE_AIRTABLE } from '../smoke/fixtures'
  * reaches over real HTTP on 127.0.0.1) and a throwaway Firebase service account.
  */
 export default async function setup(project: TestProject) {
-  const airtable = await startLocalAirtable({ token: SMOKE_AIRTABLE.token, bases: { [SMOKE_AIRTABLE.baseId]: ['Apartments'] } })
+  const airtable = await startLocalAirtable({
+    token: SMOKE_AIRTABLE.token,
+    bases: { [SMOKE_AIRTABLE.baseId]: ['Apartments'] },
+  })
   for (const row of SMOKE_AIRTABLE.rows) airtable.seed(SMOKE_AIRTABLE.baseId, 'Apartments', row)
   project.provide('airtableUrl', airtable.url)
   project.provide('firebaseServiceAccount', JSON.stringify(testServiceAccount().account))

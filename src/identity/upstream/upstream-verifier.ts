@@ -40,8 +40,14 @@ type Entry = { config: IssuerConfig; keys: Promise<JWTVerifyGetKey> | undefined 
  * used), exact `iss`, required `aud`/`exp`/`sub`, `azp` checked when present.
  */
 export function createUpstreamVerifier(options: UpstreamVerifierOptions): TokenVerifier {
-  const fetcher = boundedFetch({ maxBytes: MAX_DOCUMENT_BYTES, timeoutMs: options.timeoutMs, fetch: options.fetch })
-  const entries = new Map<string, Entry>(options.issuers.map((config) => [config.issuer, { config, keys: undefined }]))
+  const fetcher = boundedFetch({
+    maxBytes: MAX_DOCUMENT_BYTES,
+    timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
+  })
+  const entries = new Map<string, Entry>(
+    options.issuers.map((config) => [config.issuer, { config, keys: undefined }]),
+  )
 
   async function jwksUriOf(config: IssuerConfig): Promise<string> {
     if (config.jwksUri) return config.jwksUri
@@ -104,7 +110,8 @@ export function createUpstreamVerifier(options: UpstreamVerifierOptions): TokenV
         return { ok: true, principal, expiresAt: payload.exp * 1000 }
       } catch (error) {
         const reason = failureFromJose(error)
-        if (reason === 'keys_unavailable') options.logger.error('upstream.jwks_unavailable', { issuer, error })
+        if (reason === 'keys_unavailable')
+          options.logger.error('upstream.jwks_unavailable', { issuer, error })
         return { ok: false, reason }
       }
     },
@@ -115,7 +122,10 @@ export function createUpstreamVerifier(options: UpstreamVerifierOptions): TokenV
  * Reads the unverified `iss` only to pick the verifier; every claim is verified afterwards.
  * Returns null for anything that is not a well-formed compact JWS of acceptable size.
  */
-export function peekIssuer(token: string, maxTokenBytes: number): { issuer: string } | { error: 'malformed' | 'too_large' } {
+export function peekIssuer(
+  token: string,
+  maxTokenBytes: number,
+): { issuer: string } | { error: 'malformed' | 'too_large' } {
   if (token.length > maxTokenBytes) return { error: 'too_large' }
   if (!looksLikeCompactJws(token)) return { error: 'malformed' }
   try {

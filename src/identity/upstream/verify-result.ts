@@ -16,8 +16,7 @@ export type TokenFailure =
   | 'no_subject'
 
 export type VerifyResult =
-  | { ok: true; principal: SessionPrincipal; expiresAt: number }
-  | { ok: false; reason: TokenFailure }
+  { ok: true; principal: SessionPrincipal; expiresAt: number } | { ok: false; reason: TokenFailure }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
@@ -28,8 +27,10 @@ export function looksLikeCompactJws(token: string): boolean {
 
 /** Maps jose's stable error codes onto our reasons. Anything unexpected is `malformed`. */
 export function failureFromJose(error: unknown): TokenFailure {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
-  const claim = typeof error === 'object' && error !== null && 'claim' in error ? String(error.claim) : ''
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
+  const claim =
+    typeof error === 'object' && error !== null && 'claim' in error ? String(error.claim) : ''
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'expired'

@@ -30,22 +30,30 @@ async function main(): Promise<void> {
   })
   const { config, store, keys, logger } = bridge
 
-  const server = serve({ fetch: bridge.app.fetch, hostname: config.host, port: config.port }, (info) => {
-    const base = config.publicUrl
-    const lines = [
-      `Bridgekeeper ${config.mode === 'development' ? '(development mode) ' : ''}listening on ${info.address}:${info.port}`,
-      `  health   ${base}/healthz`,
-      `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
-      `  store    ${store.kind}`,
-      `  data     ${bridge.resources.map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
-      `  tokens   ${bridge.templates.map((t) => `/v1/tokens/${t.name}`).join(', ')}`,
-      `  JWKS     ${base}/.well-known/jwks.json (${keys.kind} keys)`,
-      ...bridge.summary.map((line) => `  ${line}`),
-    ]
-    if (config.mode === 'development' && keys.kind === 'static' && !config.signingKeys && !config.keys.pem)
-      lines.push(`  keys     ${DATA_DIR}/signing-keys.json (development key, git-ignored)`)
-    process.stdout.write(`${lines.join('\n')}\n`)
-  })
+  const server = serve(
+    { fetch: bridge.app.fetch, hostname: config.host, port: config.port },
+    (info) => {
+      const base = config.publicUrl
+      const lines = [
+        `Bridgekeeper ${config.mode === 'development' ? '(development mode) ' : ''}listening on ${info.address}:${info.port}`,
+        `  health   ${base}/healthz`,
+        `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
+        `  store    ${store.kind}`,
+        `  data     ${bridge.resources.map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
+        `  tokens   ${bridge.templates.map((t) => `/v1/tokens/${t.name}`).join(', ')}`,
+        `  JWKS     ${base}/.well-known/jwks.json (${keys.kind} keys)`,
+        ...bridge.summary.map((line) => `  ${line}`),
+      ]
+      if (
+        config.mode === 'development' &&
+        keys.kind === 'static' &&
+        !config.signingKeys &&
+        !config.keys.pem
+      )
+        lines.push(`  keys     ${DATA_DIR}/signing-keys.json (development key, git-ignored)`)
+      process.stdout.write(`${lines.join('\n')}\n`)
+    },
+  )
 
   const shutdown = (signal: string) => {
     logger.info('process.shutdown', { signal })
@@ -60,9 +68,13 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
-    process.stderr.write(`bridgekeeper: invalid configuration\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.stderr.write(
+      `bridgekeeper: invalid configuration\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    )
   } else {
-    process.stderr.write(`bridgekeeper: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(
+      `bridgekeeper: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    )
   }
   process.exit(1)
 })

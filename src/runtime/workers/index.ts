@@ -43,7 +43,14 @@ export default {
     } catch (error) {
       built = undefined
       const problems = error instanceof ConfigError ? error.problems : ['start-up failed']
-      console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', event: 'config.invalid', problems }))
+      console.error(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: 'error',
+          event: 'config.invalid',
+          problems,
+        }),
+      )
       return problemResponse(new AppError('misconfigured'), newId('req'))
     }
     return bridge.app.fetch(request, env, ctx)

@@ -16,7 +16,8 @@ export class StoreObject extends DurableObject {
     super(ctx, env)
     this.store = new SqlStore(ctx.storage.sql)
     void ctx.blockConcurrencyWhile(async () => {
-      if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now() + PURGE_EVERY_MS)
+      if ((await ctx.storage.getAlarm()) === null)
+        await ctx.storage.setAlarm(Date.now() + PURGE_EVERY_MS)
     })
   }
 

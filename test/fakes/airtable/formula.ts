@@ -103,7 +103,18 @@ export function truthy(value: Value): boolean {
   return true
 }
 
-const FUNCTIONS = new Set(['AND', 'OR', 'NOT', 'TRUE', 'FALSE', 'BLANK', 'FIND', 'LOWER', 'LEN', 'RECORD_ID'])
+const FUNCTIONS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'TRUE',
+  'FALSE',
+  'BLANK',
+  'FIND',
+  'LOWER',
+  'LEN',
+  'RECORD_ID',
+])
 
 export function checkFunctions(node: Node): void {
   if (node.kind === 'call') {
@@ -126,7 +137,8 @@ export function evaluate(node: Node, record: { id: string; fields: Record<string
       const rawLeft = evaluate(node.left, record)
       const rawRight = evaluate(node.right, record)
       // A blank cell is 0 next to a number and "" next to text.
-      const numeric = typeof comparable(rawLeft) === 'number' || typeof comparable(rawRight) === 'number'
+      const numeric =
+        typeof comparable(rawLeft) === 'number' || typeof comparable(rawRight) === 'number'
       const left = rawLeft === null && numeric ? 0 : comparable(rawLeft)
       const right = rawRight === null && numeric ? 0 : comparable(rawRight)
       switch (node.op) {

@@ -6,13 +6,22 @@ import { startLocalAirtable } from './server'
 
 const base = 'appLocalDevelop01'
 const token = 'patLocalDevelopmt.0000000000000000000000000000000000000000000000000000000000000000'
-const server = await startLocalAirtable({ token, bases: { [base]: ['Apartments'] }, port: Number(process.env.AIRTABLE_LOCAL_PORT ?? 8788) })
+const server = await startLocalAirtable({
+  token,
+  bases: { [base]: ['Apartments'] },
+  port: Number(process.env.AIRTABLE_LOCAL_PORT ?? 8788),
+})
 for (const [email, name, price] of [
   ['ada@example.com', 'Canal loft', 1800],
   ['ada@example.com', 'Garden flat', 1500],
   ['bob@example.com', 'Harbour studio', 1200],
 ] as const) {
-  server.seed(base, 'Apartments', { Name: name, Address: `${name} street`, Price: price, Email: email })
+  server.seed(base, 'Apartments', {
+    Name: name,
+    Address: `${name} street`,
+    Price: price,
+    Email: email,
+  })
 }
 process.stdout.write(
   [

@@ -29,20 +29,27 @@ const MAX_URL = 16_000
  */
 export async function startLocalAirtable(options: LocalAirtableOptions) {
   const tables = new Map<string, Map<string, StoredRecord>>()
-  for (const [base, names] of Object.entries(options.bases)) for (const name of names) tables.set(`${base}/${name}`, new Map())
+  for (const [base, names] of Object.entries(options.bases))
+    for (const name of names) tables.set(`${base}/${name}`, new Map())
   const iterators = new Map<string, Iterator>()
   const hits = new Map<string, number[]>()
-  const requestLog: { base: string; at: number; status: number; method: string; path: string }[] = []
+  const requestLog: { base: string; at: number; status: number; method: string; path: string }[] =
+    []
   let nextId = 1
   let failNext: number[] = []
 
-  const rid = (prefix: string) => `${prefix}${String(nextId++).padStart(6, '0')}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`.slice(0, prefix.length + 14)
+  const rid = (prefix: string) =>
+    `${prefix}${String(nextId++).padStart(6, '0')}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`.slice(
+      0,
+      prefix.length + 14,
+    )
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
   }
-  const error = (res: ServerResponse, status: number, type: string, message: string) => send(res, status, { error: { type, message } })
+  const error = (res: ServerResponse, status: number, type: string, message: string) =>
+    send(res, status, { error: { type, message } })
 
   async function readBody(req: IncomingMessage): Promise<unknown> {
     const chunks: Buffer[] = []
@@ -51,21 +58,41 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
     return text ? JSON.parse(text) : {}
   }
 
-  function list(res: ServerResponse, table: Map<string, StoredRecord>, params: Record<string, unknown>) {
+  function list(
+    res: ServerResponse,
+    table: Map<string, StoredRecord>,
+    params: Record<string, unknown>,
+  ) {
     const pageSize = params.pageSize === undefined ? MAX_PAGE : Number(params.pageSize)
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) return error(res, 422, 'INVALID_REQUEST_UNKNOWN', 'Invalid pageSize')
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE)
+      return error(res, 422, 'INVALID_REQUEST_UNKNOWN', 'Invalid pageSize')
     let iterator: Iterator
-    const offset = params.offset === undefined ? undefined : typeof params.offset === 'string' ? params.offset : JSON.stringify(params.offset)
+    const offset =
+      params.offset === undefined
+        ? undefined
+        : typeof params.offset === 'string'
+          ? params.offset
+          : JSON.stringify(params.offset)
     if (offset !== undefined) {
       const found = iterators.get(String(offset))
       if (!found) {
         return /^itr[A-Za-z0-9]{14}\/rec[A-Za-z0-9]{14}$/.test(String(offset))
-          ? error(res, 422, 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE', 'The list records iterator is no longer available')
+          ? error(
+              res,
+              422,
+              'LIST_RECORDS_ITERATOR_NOT_AVAILABLE',
+              'The list records iterator is no longer available',
+            )
           : error(res, 422, 'INVALID_OFFSET_VALUE', 'The value of offset is invalid')
       }
       if (found.expiresAt < Date.now()) {
         iterators.delete(String(offset))
-        return error(res, 422, 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE', 'The list records iterator is no longer available')
+        return error(
+          res,
+          422,
+          'LIST_RECORDS_ITERATOR_NOT_AVAILABLE',
+          'The list records iterator is no longer available',
+        )
       }
       iterator = found
     } else {
@@ -77,7 +104,13 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
           checkFunctions(tree)
           records = records.filter((record) => truthy(evaluate(tree, record)))
         } catch (e) {
-          if (e instanceof FormulaError) return error(res, 422, 'INVALID_FILTER_BY_FORMULA', `The formula for filtering records is invalid: ${e.message}`)
+          if (e instanceof FormulaError)
+            return error(
+              res,
+              422,
+              'INVALID_FILTER_BY_FORMULA',
+              `The formula for filtering records is invalid: ${e.message}`,
+            )
           throw e
         }
       }
@@ -90,10 +123,20 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
           const order = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1
           return key.direction === 'desc' ? -order : order
         }
-        return a.createdTime < b.createdTime ? -1 : a.createdTime > b.createdTime ? 1 : a.id < b.id ? -1 : 1
+        return a.createdTime < b.createdTime
+          ? -1
+          : a.createdTime > b.createdTime
+            ? 1
+            : a.id < b.id
+              ? -1
+              : 1
       })
       const max = params.maxRecords === undefined ? Infinity : Number(params.maxRecords)
-      iterator = { ids: records.slice(0, max).map((r) => r.id), position: 0, expiresAt: Date.now() + (options.iteratorTtlMs ?? 60_000) }
+      iterator = {
+        ids: records.slice(0, max).map((r) => r.id),
+        position: 0,
+        expiresAt: Date.now() + (options.iteratorTtlMs ?? 60_000),
+      }
     }
     const fields = params.fields as string[] | undefined
     const page = iterator.ids.slice(iterator.position, iterator.position + pageSize)
@@ -102,7 +145,11 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
       records: page
         .map((id) => table.get(id))
         .filter((r): r is StoredRecord => r !== undefined)
-        .map((r) => ({ id: r.id, createdTime: r.createdTime, fields: fields ? pick(r.fields, fields) : r.fields })),
+        .map((r) => ({
+          id: r.id,
+          createdTime: r.createdTime,
+          fields: fields ? pick(r.fields, fields) : r.fields,
+        })),
     }
     if (iterator.position < iterator.ids.length) {
       const key = `${rid('itr')}/${page.at(-1) ?? rid('rec')}`
@@ -114,8 +161,17 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    const [, version, base, tableName, recordId, extra] = url.pathname.split('/').map(decodeURIComponent)
-    const log = (status: number) => requestLog.push({ base: base ?? '', at: Date.now(), status, method: req.method ?? 'GET', path: url.pathname })
+    const [, version, base, tableName, recordId, extra] = url.pathname
+      .split('/')
+      .map(decodeURIComponent)
+    const log = (status: number) =>
+      requestLog.push({
+        base: base ?? '',
+        at: Date.now(),
+        status,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+      })
     try {
       if (req.headers.authorization !== `Bearer ${options.token}`) {
         log(401)
@@ -145,7 +201,12 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
       const table = tables.get(`${base}/${tableName}`)
       if (!Object.hasOwn(options.bases, base)) {
         log(403)
-        return error(res, 403, 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND', 'Invalid permissions, or the requested model was not found.')
+        return error(
+          res,
+          403,
+          'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND',
+          'Invalid permissions, or the requested model was not found.',
+        )
       }
       if (!table) {
         log(404)
@@ -154,48 +215,86 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
       const method = req.method ?? 'GET'
       log(200)
       if (method === 'GET' && !recordId) return list(res, table, queryParams(url.searchParams))
-      if (method === 'POST' && recordId === 'listRecords' && !extra) return list(res, table, (await readBody(req)) as Record<string, unknown>)
+      if (method === 'POST' && recordId === 'listRecords' && !extra)
+        return list(res, table, (await readBody(req)) as Record<string, unknown>)
       if (method === 'GET' && recordId) {
         const record = table.get(recordId)
         return record ? send(res, 200, record) : send(res, 404, { error: 'NOT_FOUND' })
       }
       if (method === 'POST' && !recordId) {
-        const body = (await readBody(req)) as { records?: { fields: Record<string, Value> }[]; fields?: Record<string, Value> }
+        const body = (await readBody(req)) as {
+          records?: { fields: Record<string, Value> }[]
+          fields?: Record<string, Value>
+        }
         const items = body.records ?? (body.fields ? [{ fields: body.fields }] : [])
-        if (items.length === 0 || items.length > MAX_WRITE) return error(res, 422, 'INVALID_RECORDS', `You can create at most ${MAX_WRITE} records at a time`)
+        if (items.length === 0 || items.length > MAX_WRITE)
+          return error(
+            res,
+            422,
+            'INVALID_RECORDS',
+            `You can create at most ${MAX_WRITE} records at a time`,
+          )
         const created = items.map((item) => {
-          const record = { id: rid('rec'), createdTime: new Date(Date.now() + nextId).toISOString(), fields: clean(item.fields) }
+          const record = {
+            id: rid('rec'),
+            createdTime: new Date(Date.now() + nextId).toISOString(),
+            fields: clean(item.fields),
+          }
           table.set(record.id, record)
           return record
         })
         return send(res, 200, body.records ? { records: created } : created[0])
       }
       if ((method === 'PATCH' || method === 'PUT') && !recordId) {
-        const body = (await readBody(req)) as { records?: { id: string; fields: Record<string, Value> }[] }
+        const body = (await readBody(req)) as {
+          records?: { id: string; fields: Record<string, Value> }[]
+        }
         const items = body.records ?? []
-        if (items.length === 0 || items.length > MAX_WRITE) return error(res, 422, 'INVALID_RECORDS', `You can update at most ${MAX_WRITE} records at a time`)
-        if (items.some((item) => !table.has(item.id))) return send(res, 404, { error: { type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' } })
+        if (items.length === 0 || items.length > MAX_WRITE)
+          return error(
+            res,
+            422,
+            'INVALID_RECORDS',
+            `You can update at most ${MAX_WRITE} records at a time`,
+          )
+        if (items.some((item) => !table.has(item.id)))
+          return send(res, 404, {
+            error: { type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' },
+          })
         const updated = items.map((item) => {
           const record = table.get(item.id) as StoredRecord
-          record.fields = method === 'PUT' ? clean(item.fields) : clean({ ...record.fields, ...item.fields })
+          record.fields =
+            method === 'PUT' ? clean(item.fields) : clean({ ...record.fields, ...item.fields })
           return record
         })
         return send(res, 200, { records: updated })
       }
       if (method === 'PATCH' && recordId) {
         const record = table.get(recordId)
-        if (!record) return send(res, 404, { error: { type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' } })
+        if (!record)
+          return send(res, 404, {
+            error: { type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' },
+          })
         const body = (await readBody(req)) as { fields: Record<string, Value> }
         record.fields = clean({ ...record.fields, ...body.fields })
         return send(res, 200, record)
       }
       if (method === 'DELETE' && recordId) {
-        if (!table.delete(recordId)) return send(res, 404, { error: { type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' } })
+        if (!table.delete(recordId))
+          return send(res, 404, {
+            error: { type: 'MODEL_ID_NOT_FOUND', message: 'Record not found' },
+          })
         return send(res, 200, { id: recordId, deleted: true })
       }
       return send(res, 404, { error: 'NOT_FOUND' })
     } catch (e) {
-      if (e instanceof SyntaxError) return error(res, 422, 'INVALID_REQUEST_UNKNOWN', 'Invalid request: parameter validation failed')
+      if (e instanceof SyntaxError)
+        return error(
+          res,
+          422,
+          'INVALID_REQUEST_UNKNOWN',
+          'Invalid request: parameter validation failed',
+        )
       return error(res, 500, 'SERVER_ERROR', 'Unexpected error')
     }
   }
@@ -206,9 +305,14 @@ export async function startLocalAirtable(options: LocalAirtableOptions) {
   return {
     url: `http://127.0.0.1:${port}`,
     /** Rows as stored, for assertions that bypass the bridge. */
-    table: (base: string, name: string) => tables.get(`${base}/${name}`) ?? new Map<string, StoredRecord>(),
+    table: (base: string, name: string) =>
+      tables.get(`${base}/${name}`) ?? new Map<string, StoredRecord>(),
     seed(base: string, name: string, fields: Record<string, Value>): StoredRecord {
-      const record = { id: rid('rec'), createdTime: new Date(Date.now() + nextId).toISOString(), fields: clean(fields) }
+      const record = {
+        id: rid('rec'),
+        createdTime: new Date(Date.now() + nextId).toISOString(),
+        fields: clean(fields),
+      }
       tables.get(`${base}/${name}`)?.set(record.id, record)
       return record
     },
@@ -230,7 +334,11 @@ export type LocalAirtable = Awaited<ReturnType<typeof startLocalAirtable>>
 
 /** Airtable drops empty values: false checkboxes and blank strings are not stored. */
 function clean(fields: Record<string, Value>): Record<string, Value> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== false && v !== '' && v !== undefined))
+  return Object.fromEntries(
+    Object.entries(fields).filter(
+      ([, v]) => v !== null && v !== false && v !== '' && v !== undefined,
+    ),
+  )
 }
 
 function pick(fields: Record<string, Value>, names: string[]): Record<string, Value> {

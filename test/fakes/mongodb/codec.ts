@@ -17,7 +17,8 @@ export function encode(value: unknown): unknown {
 }
 
 export function decode(value: unknown): unknown {
-  if (typeof value === 'string' && value.startsWith(TAG)) return new ObjectId(value.slice(TAG.length))
+  if (typeof value === 'string' && value.startsWith(TAG))
+    return new ObjectId(value.slice(TAG.length))
   if (value instanceof Date || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map(decode)
   const out: Document = {}

@@ -24,7 +24,9 @@ describe('the local MongoDB wire-protocol server', () => {
   it('pages a large find through getMore and killCursors', async () => {
     const c = client.db('e').collection('big')
     await c.insertMany(Array.from({ length: 350 }, (_, i) => ({ i })))
-    expect((await c.find({}).sort({ i: -1 }).batchSize(50).toArray()).map((d) => d.i)).toEqual(Array.from({ length: 350 }, (_, i) => 349 - i))
+    expect((await c.find({}).sort({ i: -1 }).batchSize(50).toArray()).map((d) => d.i)).toEqual(
+      Array.from({ length: 350 }, (_, i) => 349 - i),
+    )
     const cursor = c.find({}).batchSize(10)
     await cursor.next()
     await cursor.close()
@@ -37,7 +39,9 @@ describe('the local MongoDB wire-protocol server', () => {
     await c.insertOne({ email: 'a' })
     await expect(c.insertOne({ email: 'a' })).rejects.toMatchObject({ code: 11000 })
     await c.insertOne({ email: 'b' })
-    await expect(c.updateOne({ email: 'b' }, { $set: { email: 'a' } })).rejects.toMatchObject({ code: 11000 })
+    await expect(c.updateOne({ email: 'b' }, { $set: { email: 'a' } })).rejects.toMatchObject({
+      code: 11000,
+    })
     expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'email_1'])
   })
 
@@ -45,7 +49,16 @@ describe('the local MongoDB wire-protocol server', () => {
     const c = client.db('e').collection('agg')
     await c.insertMany([{ k: 1 }, { k: 2 }, { k: 3 }])
     expect(await c.countDocuments({ k: { $gte: 2 } })).toBe(2)
-    expect(await c.aggregate([{ $match: { k: { $gt: 1 } } }, { $sort: { k: -1 } }, { $skip: 1 }, { $limit: 1 }]).toArray()).toMatchObject([{ k: 2 }])
+    expect(
+      await c
+        .aggregate([
+          { $match: { k: { $gt: 1 } } },
+          { $sort: { k: -1 } },
+          { $skip: 1 },
+          { $limit: 1 },
+        ])
+        .toArray(),
+    ).toMatchObject([{ k: 2 }])
     expect(await c.aggregate([{ $count: 'n' }]).toArray()).toEqual([{ n: 3 }])
     expect((await c.deleteMany({ k: { $lt: 3 } })).deletedCount).toBe(2)
     expect(await c.drop()).toBe(true)
@@ -55,13 +68,25 @@ describe('the local MongoDB wire-protocol server', () => {
     const session = client.startSession()
     try {
       session.startTransaction()
-      await expect(client.db('e').collection('tx').insertOne({ a: 1 }, { session })).rejects.toThrow(/replica set|transactions|retryable writes/)
+      await expect(
+        client.db('e').collection('tx').insertOne({ a: 1 }, { session }),
+      ).rejects.toThrow(/replica set|transactions|retryable writes/)
     } finally {
       await session.abortTransaction().catch(() => {})
       await session.endSession()
     }
-    await expect(client.db('e').collection('x').find({ $where: 'true' }).toArray()).rejects.toThrow(/\$where/)
-    await expect(client.db('e').command({ replSetGetStatus: 1 })).rejects.toMatchObject({ code: 59 })
-    await expect(client.db('e').collection('x').aggregate([{ $lookup: { from: 'y', localField: 'a', foreignField: 'b', as: 'c' } }]).toArray()).rejects.toThrow(/Unrecognized pipeline stage/)
+    await expect(client.db('e').collection('x').find({ $where: 'true' }).toArray()).rejects.toThrow(
+      /\$where/,
+    )
+    await expect(client.db('e').command({ replSetGetStatus: 1 })).rejects.toMatchObject({
+      code: 59,
+    })
+    await expect(
+      client
+        .db('e')
+        .collection('x')
+        .aggregate([{ $lookup: { from: 'y', localField: 'a', foreignField: 'b', as: 'c' } }])
+        .toArray(),
+    ).rejects.toThrow(/Unrecognized pipeline stage/)
   })
 })

@@ -16,7 +16,15 @@ class CommandError extends Error {
   }
 }
 
-const SUPPORTED_PIPELINE = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$project', '$group'])
+const SUPPORTED_PIPELINE = new Set([
+  '$match',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+  '$project',
+  '$group',
+])
 
 /**
  * The commands a MongoDB server answers, enough for the official driver and the bridge's
@@ -48,7 +56,8 @@ export function createEngine() {
 
   const match = (docs: Document[], filter: Document | undefined): Document[] => {
     if (!filter || Object.keys(filter).length === 0) return [...docs]
-    if (JSON.stringify(filter).includes('"$where"')) throw new CommandError(2, 'BadValue', '$where is not allowed in this context')
+    if (JSON.stringify(filter).includes('"$where"'))
+      throw new CommandError(2, 'BadValue', '$where is not allowed in this context')
     const query = new Query(encode(filter) as Document)
     return docs.filter((doc) => query.test(encode(doc) as Document))
   }
@@ -66,22 +75,34 @@ export function createEngine() {
     return decode(result) as Document
   }
 
-  const keyOf = (doc: Document, index: Index) => JSON.stringify(Object.keys(index.key).map((k) => encode(doc[k]) ?? null))
+  const keyOf = (doc: Document, index: Index) =>
+    JSON.stringify(Object.keys(index.key).map((k) => encode(doc[k]) ?? null))
 
   /** Unique indexes: a write that would duplicate a key fails with E11000, as MongoDB does. */
   const checkUnique = (coll: Collection, candidate: Document, ignore?: Document) => {
     for (const index of coll.indexes.filter((i) => i.unique)) {
       const key = keyOf(candidate, index)
       if (coll.docs.some((doc) => doc !== ignore && keyOf(doc, index) === key)) {
-        const keyValue = Object.fromEntries(Object.keys(index.key).map((k) => [k, candidate[k] ?? null]))
-        const error = new CommandError(11000, 'DuplicateKey', `E11000 duplicate key error collection index: ${index.name} dup key: ${JSON.stringify(keyValue)}`)
+        const keyValue = Object.fromEntries(
+          Object.keys(index.key).map((k) => [k, candidate[k] ?? null]),
+        )
+        const error = new CommandError(
+          11000,
+          'DuplicateKey',
+          `E11000 duplicate key error collection index: ${index.name} dup key: ${JSON.stringify(keyValue)}`,
+        )
         Object.assign(error, { keyPattern: index.key, keyValue })
         throw error
       }
     }
   }
 
-  const cursorReply = (ns: string, docs: Document[], batchSize: number | undefined, single = false) => {
+  const cursorReply = (
+    ns: string,
+    docs: Document[],
+    batchSize: number | undefined,
+    single = false,
+  ) => {
     const size = batchSize ?? 101
     const first = docs.slice(0, size)
     let id = Long.ZERO
@@ -94,18 +115,36 @@ export function createEngine() {
   }
 
   const writeError = (error: unknown, index: number) => {
-    if (error instanceof CommandError) return { index, code: error.code, errmsg: error.message, ...('keyPattern' in error ? { keyPattern: error.keyPattern, keyValue: (error as unknown as { keyValue: Document }).keyValue } : {}) }
+    if (error instanceof CommandError)
+      return {
+        index,
+        code: error.code,
+        errmsg: error.message,
+        ...('keyPattern' in error
+          ? {
+              keyPattern: error.keyPattern,
+              keyValue: (error as unknown as { keyValue: Document }).keyValue,
+            }
+          : {}),
+      }
     throw error
   }
 
   const applyUpdate = (coll: Collection, doc: Document, update: Document): Document => {
-    if (Array.isArray(update)) throw new CommandError(9, 'FailedToParse', 'pipeline updates are not supported here')
+    if (Array.isArray(update))
+      throw new CommandError(9, 'FailedToParse', 'pipeline updates are not supported here')
     const operators = Object.keys(update)
-    if (operators.length === 0 || !operators.every((k) => k.startsWith('$'))) throw new CommandError(9, 'FailedToParse', 'replacement updates are not supported here')
+    if (operators.length === 0 || !operators.every((k) => k.startsWith('$')))
+      throw new CommandError(9, 'FailedToParse', 'replacement updates are not supported here')
     const working = [encode(doc) as Document]
     updateOne(working, {}, encode(update) as Document)
     const next = decode(working[0]) as Document
-    if (String(next._id) !== String(doc._id)) throw new CommandError(66, 'ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'")
+    if (String(next._id) !== String(doc._id))
+      throw new CommandError(
+        66,
+        'ImmutableField',
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      )
     checkUnique(coll, next, doc)
     return next
   }
@@ -114,7 +153,11 @@ export function createEngine() {
     const name = Object.keys(command)[0] ?? ''
     const db = String(command.$db ?? 'admin')
     if (command.startTransaction || command.autocommit === false) {
-      throw new CommandError(20, 'IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos')
+      throw new CommandError(
+        20,
+        'IllegalOperation',
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      )
     }
     switch (name.toLowerCase()) {
       case 'hello':
@@ -138,7 +181,13 @@ export function createEngine() {
       case 'endsessions':
         return { ok: 1 }
       case 'buildinfo':
-        return { version: '7.0.0', versionArray: [7, 0, 0, 0], bits: 64, maxBsonObjectSize: 16 * 1024 * 1024, ok: 1 }
+        return {
+          version: '7.0.0',
+          versionArray: [7, 0, 0, 0],
+          bits: 64,
+          maxBsonObjectSize: 16 * 1024 * 1024,
+          ok: 1,
+        }
       case 'find': {
         const coll = collection(db, String(command.find), false)
         let docs = match(coll?.docs ?? [], command.filter)
@@ -146,7 +195,12 @@ export function createEngine() {
         if (command.skip) docs = docs.slice(Number(command.skip))
         if (command.limit) docs = docs.slice(0, Math.abs(Number(command.limit)))
         docs = docs.map((doc) => project(doc, command.projection))
-        return cursorReply(`${db}.${command.find}`, docs, command.batchSize === undefined ? undefined : Number(command.batchSize), Boolean(command.singleBatch))
+        return cursorReply(
+          `${db}.${command.find}`,
+          docs,
+          command.batchSize === undefined ? undefined : Number(command.batchSize),
+          Boolean(command.singleBatch),
+        )
       }
       case 'getmore': {
         const key = String(command.getMore)
@@ -157,12 +211,21 @@ export function createEngine() {
         cursor.position += size
         const done = cursor.position >= cursor.docs.length
         if (done) cursors.delete(key)
-        return { cursor: { nextBatch: batch, id: done ? Long.ZERO : Long.fromString(key), ns: cursor.ns }, ok: 1 }
+        return {
+          cursor: { nextBatch: batch, id: done ? Long.ZERO : Long.fromString(key), ns: cursor.ns },
+          ok: 1,
+        }
       }
       case 'killcursors': {
         const ids = (command.cursors as unknown[]).map(String)
         for (const id of ids) cursors.delete(id)
-        return { cursorsKilled: command.cursors, cursorsNotFound: [], cursorsAlive: [], cursorsUnknown: [], ok: 1 }
+        return {
+          cursorsKilled: command.cursors,
+          cursorsNotFound: [],
+          cursorsAlive: [],
+          cursorsUnknown: [],
+          ok: 1,
+        }
       }
       case 'insert': {
         const coll = collection(db, String(command.insert)) as Collection
@@ -188,7 +251,8 @@ export function createEngine() {
         const writeErrors: Document[] = []
         for (const [index, statement] of (command.updates as Document[]).entries()) {
           try {
-            if (statement.upsert) throw new CommandError(2, 'BadValue', 'upsert is not supported here')
+            if (statement.upsert)
+              throw new CommandError(2, 'BadValue', 'upsert is not supported here')
             const targets = match(coll.docs, statement.q)
             for (const doc of statement.multi ? targets : targets.slice(0, 1)) {
               const next = applyUpdate(coll, doc, statement.u)
@@ -227,7 +291,11 @@ export function createEngine() {
         }
         const next = applyUpdate(coll, doc, command.update)
         coll.docs[coll.docs.indexOf(doc)] = next
-        return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(command.new ? next : doc, command.fields), ok: 1 }
+        return {
+          lastErrorObject: { n: 1, updatedExisting: true },
+          value: project(command.new ? next : doc, command.fields),
+          ok: 1,
+        }
       }
       case 'count': {
         const coll = collection(db, String(command.count), false)
@@ -237,32 +305,71 @@ export function createEngine() {
         const pipeline = command.pipeline as Document[]
         for (const stage of pipeline) {
           const op = Object.keys(stage)[0] ?? ''
-          if (!SUPPORTED_PIPELINE.has(op)) throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${op}'`)
+          if (!SUPPORTED_PIPELINE.has(op))
+            throw new CommandError(
+              40324,
+              'Location40324',
+              `Unrecognized pipeline stage name: '${op}'`,
+            )
         }
         const coll = collection(db, String(command.aggregate), false)
-        const result = new Aggregator(encode(pipeline) as Document[]).run<Document>((coll?.docs ?? []).map((d) => encode(d) as Document))
-        return cursorReply(`${db}.${command.aggregate}`, result.map((d) => decode(d) as Document), (command.cursor as Document | undefined)?.batchSize as number | undefined)
+        const result = new Aggregator(encode(pipeline) as Document[]).run<Document>(
+          (coll?.docs ?? []).map((d) => encode(d) as Document),
+        )
+        return cursorReply(
+          `${db}.${command.aggregate}`,
+          result.map((d) => decode(d) as Document),
+          (command.cursor as Document | undefined)?.batchSize as number | undefined,
+        )
       }
       case 'createindexes': {
         const coll = collection(db, String(command.createIndexes)) as Collection
         const before = coll.indexes.length
         for (const spec of command.indexes as Document[]) {
           if (coll.indexes.some((i) => i.name === spec.name)) continue
-          const index = { name: String(spec.name), key: spec.key as Record<string, 1 | -1>, unique: Boolean(spec.unique) }
+          const index = {
+            name: String(spec.name),
+            key: spec.key as Record<string, 1 | -1>,
+            unique: Boolean(spec.unique),
+          }
           const seen = new Set<string>()
           for (const doc of coll.docs) {
             const key = keyOf(doc, index)
-            if (index.unique && seen.has(key)) throw new CommandError(11000, 'DuplicateKey', `E11000 duplicate key error index: ${index.name}`)
+            if (index.unique && seen.has(key))
+              throw new CommandError(
+                11000,
+                'DuplicateKey',
+                `E11000 duplicate key error index: ${index.name}`,
+              )
             seen.add(key)
           }
           coll.indexes.push(index)
         }
-        return { numIndexesBefore: before, numIndexesAfter: coll.indexes.length, createdCollectionAutomatically: before === 1, ok: 1 }
+        return {
+          numIndexesBefore: before,
+          numIndexesAfter: coll.indexes.length,
+          createdCollectionAutomatically: before === 1,
+          ok: 1,
+        }
       }
       case 'listindexes': {
         const coll = collection(db, String(command.listIndexes), false)
-        if (!coll) throw new CommandError(26, 'NamespaceNotFound', `ns does not exist: ${db}.${command.listIndexes}`)
-        return cursorReply(`${db}.${command.listIndexes}`, coll.indexes.map((i) => ({ v: 2, key: i.key, name: i.name, ...(i.unique && i.name !== '_id_' ? { unique: true } : {}) })), undefined)
+        if (!coll)
+          throw new CommandError(
+            26,
+            'NamespaceNotFound',
+            `ns does not exist: ${db}.${command.listIndexes}`,
+          )
+        return cursorReply(
+          `${db}.${command.listIndexes}`,
+          coll.indexes.map((i) => ({
+            v: 2,
+            key: i.key,
+            name: i.name,
+            ...(i.unique && i.name !== '_id_' ? { unique: true } : {}),
+          })),
+          undefined,
+        )
       }
       case 'drop': {
         const dropped = databases.get(db)?.delete(String(command.drop))
@@ -279,8 +386,14 @@ export function createEngine() {
       try {
         return run(command)
       } catch (error) {
-        if (error instanceof CommandError) return { ok: 0, errmsg: error.message, code: error.code, codeName: error.codeName }
-        return { ok: 0, errmsg: error instanceof Error ? error.message : String(error), code: 8000, codeName: 'InternalError' }
+        if (error instanceof CommandError)
+          return { ok: 0, errmsg: error.message, code: error.code, codeName: error.codeName }
+        return {
+          ok: 0,
+          errmsg: error instanceof Error ? error.message : String(error),
+          code: 8000,
+          codeName: 'InternalError',
+        }
       }
     },
     /** Stored documents, for assertions that bypass the bridge. */

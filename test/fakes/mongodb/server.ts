@@ -19,12 +19,23 @@ export async function startMongoWireServer() {
       pending = rest
       for (const message of messages) {
         if ('unsupported' in message) {
-          socket.write(opMsgReply(message.requestId, { ok: 0, errmsg: `unsupported opCode ${message.opCode}`, code: 352, codeName: 'UnsupportedOpQueryCommand' }))
+          socket.write(
+            opMsgReply(message.requestId, {
+              ok: 0,
+              errmsg: `unsupported opCode ${message.opCode}`,
+              code: 352,
+              codeName: 'UnsupportedOpQueryCommand',
+            }),
+          )
           continue
         }
         commands.push(Object.keys(message.command)[0] ?? '')
         const reply = engine.execute(message.command)
-        socket.write(message.opCode === OP_QUERY ? opReply(message.requestId, reply) : opMsgReply(message.requestId, reply))
+        socket.write(
+          message.opCode === OP_QUERY
+            ? opReply(message.requestId, reply)
+            : opMsgReply(message.requestId, reply),
+        )
       }
     })
     socket.on('close', () => sockets.delete(socket))

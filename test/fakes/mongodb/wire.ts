@@ -37,7 +37,13 @@ export function readMessages(buffer: Buffer): { messages: Incoming[]; rest: Buff
         position += 1
         if (kind === 0) {
           const size = message.readInt32LE(position)
-          command = { ...deserialize(message.subarray(position, position + size), { promoteLongs: true, promoteValues: true }), ...command }
+          command = {
+            ...deserialize(message.subarray(position, position + size), {
+              promoteLongs: true,
+              promoteValues: true,
+            }),
+            ...command,
+          }
           position += size
         } else {
           // Kind 1: a document sequence, e.g. the `documents` of an insert.
@@ -60,7 +66,12 @@ export function readMessages(buffer: Buffer): { messages: Incoming[]; rest: Buff
       const [collection, afterName] = cstring(message, 20)
       const docStart = afterName + 8
       const size = message.readInt32LE(docStart)
-      messages.push({ opCode: OP_QUERY, requestId, collection, command: deserialize(message.subarray(docStart, docStart + size)) })
+      messages.push({
+        opCode: OP_QUERY,
+        requestId,
+        collection,
+        command: deserialize(message.subarray(docStart, docStart + size)),
+      })
     } else {
       messages.push({ opCode, requestId, unsupported: true })
     }
