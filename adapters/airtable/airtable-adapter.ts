@@ -129,7 +129,6 @@ export function airtableTable(options: {
       kind: 'airtable',
       capabilities: {
         operators: OPERATORS,
-        atomicScopedWrites: false,
         maxPageSize: AIRTABLE_MAX_PAGE_SIZE,
       },
 

@@ -121,7 +121,6 @@ export function mongoCollection(options: {
       kind: 'mongodb',
       capabilities: {
         operators: OPERATORS,
-        atomicScopedWrites: true,
         maxPageSize: MONGO_MAX_PAGE_SIZE,
       },
 

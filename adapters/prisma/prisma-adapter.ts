@@ -84,7 +84,6 @@ export function prismaModel(options: {
       kind: 'prisma',
       capabilities: {
         operators: OPERATORS,
-        atomicScopedWrites: true,
         maxPageSize: PRISMA_MAX_PAGE_SIZE,
       },
 

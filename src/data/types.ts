@@ -33,8 +33,6 @@ export interface DataAdapter {
   readonly kind: string
   readonly capabilities: {
     operators: readonly Operator[]
-    /** Update/delete with the scope in one statement (Prisma, Mongo) rather than read-then-write (Airtable). */
-    atomicScopedWrites: boolean
     maxPageSize: number
   }
   find(query: FindQuery): Promise<Page>
