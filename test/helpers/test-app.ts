@@ -6,6 +6,7 @@ import { defineAdapter, type AdapterModule, type Contribution } from '../../src/
 import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
 import { staticKeys } from '../../src/keys/key-provider'
+import type { TokenTemplate } from '../../src/tokens/template'
 import { generateSigningJwk, importSigningKey, type SigningKey } from '../../src/keys/signing-key'
 
 let sharedKey: Promise<SigningKey> | undefined
@@ -59,4 +60,9 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     fetch: options.fetch,
   })
   return { ...bridge, clock, logs }
+}
+
+/** A test bridge whose only templates are `templates` (no default Hasura or Firebase template). */
+export function appWithTemplates(templates: TokenTemplate[], env: Record<string, string> = {}) {
+  return makeTestApp(env, { onlyAdapters: true, adapters: [testAdapter({ templates })] })
 }

@@ -10,7 +10,7 @@ import { manualClock } from '../../src/clock'
 import type { Principal } from '../../src/identity/principal'
 import { staticKeys } from '../../src/keys/key-provider'
 import { testServiceAccount } from '../helpers/service-account'
-import { makeTestApp, testSigningKey, type TestApp, testAdapter } from '../helpers/test-app'
+import { appWithTemplates, makeTestApp, testSigningKey, type TestApp } from '../helpers/test-app'
 
 const { account, publicKeyPem } = testServiceAccount()
 const admin = initializeApp(
@@ -112,53 +112,23 @@ describe('Firebase custom tokens', () => {
   it('refuse reserved claim names at start-up and oversize claims before signing', async () => {
     for (const name of ['sub', 'firebase', 'aud', 'nonce', 'auth_time']) {
       await expect(
-        makeTestApp(
-          {},
-          {
-            onlyAdapters: true,
-            adapters: [
-              testAdapter({
-                templates: [
-                  defineFirebaseTemplate({ serviceAccount: account, claims: { [name]: 'x' } }),
-                ],
-              }),
-            ],
-          },
-        ),
+        appWithTemplates([
+          defineFirebaseTemplate({ serviceAccount: account, claims: { [name]: 'x' } }),
+        ]),
       ).rejects.toThrow(/reserved/)
     }
     await expect(
-      makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({
-              templates: [
-                defineFirebaseTemplate({ serviceAccount: account, lifetimeSeconds: 3601 }),
-              ],
-            }),
-          ],
-        },
-      ),
+      appWithTemplates([
+        defineFirebaseTemplate({ serviceAccount: account, lifetimeSeconds: 3601 }),
+      ]),
     ).rejects.toThrow(/1-3600/)
     const big = (
-      await makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({
-              templates: [
-                defineFirebaseTemplate({
-                  serviceAccount: account,
-                  claims: { bio: () => 'x'.repeat(1001) },
-                }),
-              ],
-            }),
-          ],
-        },
-      )
+      await appWithTemplates([
+        defineFirebaseTemplate({
+          serviceAccount: account,
+          claims: { bio: () => 'x'.repeat(1001) },
+        }),
+      ])
     ).app
     const login2 = (await (
       await big.request('/dev/token', {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineHasuraTemplate } from '../../adapters/hasura'
 import { hasuraSession, type HasuraJwtSettings } from '../helpers/hasura-rules'
 import { serveApp } from '../helpers/serve'
-import { makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
+import { appWithTemplates, makeTestApp, type TestApp } from '../helpers/test-app'
 
 async function signIn(t: TestApp, body: Record<string, unknown>, base = '') {
   const token = (await (
@@ -154,23 +154,13 @@ describe('Hasura claim placement variants', () => {
     },
   ]
   it.each(variants)('places claims as $settings', async ({ options, settings }) => {
-    const t = await makeTestApp(
-      {},
-      {
-        onlyAdapters: true,
-        adapters: [
-          testAdapter({
-            templates: [
-              defineHasuraTemplate({
-                ...options,
-                defaultRole: 'viewer',
-                allowedRoles: () => ['viewer', 'staff'],
-              }),
-            ],
-          }),
-        ],
-      },
-    )
+    const t = await appWithTemplates([
+      defineHasuraTemplate({
+        ...options,
+        defaultRole: 'viewer',
+        allowedRoles: () => ['viewer', 'staff'],
+      }),
+    ])
     const app = t.app
     const login = (await (
       await app.request('/dev/token', init({ sub: 'v1', orgId: 'acme' }))
@@ -204,30 +194,12 @@ describe('Hasura claim placement variants', () => {
 
   it('refuses contradictory placement at start-up', async () => {
     await expect(
-      makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({
-              templates: [
-                defineHasuraTemplate({ claimsNamespace: 'a', claimsNamespacePath: '$.b' }),
-              ],
-            }),
-          ],
-        },
-      ),
+      appWithTemplates([
+        defineHasuraTemplate({ claimsNamespace: 'a', claimsNamespacePath: '$.b' }),
+      ]),
     ).rejects.toThrow(/not both/)
     await expect(
-      makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({ templates: [defineHasuraTemplate({ claimsNamespacePath: 'hasura' })] }),
-          ],
-        },
-      ),
+      appWithTemplates([defineHasuraTemplate({ claimsNamespacePath: 'hasura' })]),
     ).rejects.toThrow(/JSONPath/)
   })
 })

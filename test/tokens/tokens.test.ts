@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
-import { makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
+import { appWithTemplates, makeTestApp, type TestApp, testAdapter } from '../helpers/test-app'
 
 async function login(
   t: TestApp,
@@ -132,51 +132,19 @@ describe('JWT templates', () => {
 
   it('refuses at start-up a template that sets a registered claim or an unknown shortcode', async () => {
     await expect(
-      makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({
-              templates: [
-                defineJwtTemplate({ name: 'x', audience: 'a', claims: { sub: 'admin' } }),
-              ],
-            }),
-          ],
-        },
-      ),
+      appWithTemplates([defineJwtTemplate({ name: 'x', audience: 'a', claims: { sub: 'admin' } })]),
     ).rejects.toThrow(/"sub" is set by the bridge/)
     await expect(
-      makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({
-              templates: [
-                defineJwtTemplate({
-                  name: 'x',
-                  audience: 'a',
-                  claims: { who: '{{user.password}}' },
-                }),
-              ],
-            }),
-          ],
-        },
-      ),
+      appWithTemplates([
+        defineJwtTemplate({
+          name: 'x',
+          audience: 'a',
+          claims: { who: '{{user.password}}' },
+        }),
+      ]),
     ).rejects.toThrow(/unknown shortcode/)
     await expect(
-      makeTestApp(
-        {},
-        {
-          onlyAdapters: true,
-          adapters: [
-            testAdapter({
-              templates: [defineJwtTemplate({ name: 'x', audience: 'a', lifetimeSeconds: 7200 })],
-            }),
-          ],
-        },
-      ),
+      appWithTemplates([defineJwtTemplate({ name: 'x', audience: 'a', lifetimeSeconds: 7200 })]),
     ).rejects.toThrow(/TOKEN_MAX_LIFETIME/)
   })
 })
