@@ -105,7 +105,10 @@ export function mongoCollection(options: {
         if (key === '_id') continue
         out[key] = value instanceof Date ? value.toISOString() : value
       }
-      return { id: String((doc._id as ObjectId).toHexString()), fields: out }
+      return {
+        id: doc._id instanceof ObjectId ? doc._id.toHexString() : String(doc._id),
+        fields: out,
+      }
     }
     const toDocument = (values: Record<string, Scalar>): Document => {
       const doc: Document = {}
@@ -153,7 +156,9 @@ export function mongoCollection(options: {
             .limit(query.limit + 1)
             .toArray(),
         )
-        const page = docs.slice(0, query.limit)
+        // Documents written outside the bridge may have another kind of _id: they are not
+        // served (their ids couldn't be addressed), and never break the page.
+        const page = docs.slice(0, query.limit).filter(hasObjectId)
         const tail = page.at(-1)
         const nextCursor =
           docs.length > query.limit && tail
@@ -211,4 +216,8 @@ export function mongoCollection(options: {
 /** A sort value as the cursor keeps it: dates as ISO strings, a missing value as null. */
 function cursorValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : (value ?? null)
+}
+
+function hasObjectId(doc: Document): doc is Document & { _id: ObjectId } {
+  return doc._id instanceof ObjectId
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
+import { ConfigError, isLoopbackHost } from '../../src/config/config'
 
 const redisEnv = z.object({
   REDIS_URL: z
@@ -21,11 +22,16 @@ export const redisAdapter = defineAdapter({
   env: redisEnv,
   runtimes: ['node'],
   enabled: (env) => env.REDIS_URL !== undefined,
-  async setup(env) {
-    const { createRedisStore } = await import('./store')
+  async setup(env, { config }) {
     const url = env.REDIS_URL ?? ''
-    const store = createRedisStore({ url, keyPrefix: env.STORE_KEY_PREFIX })
     const { hostname, port } = new URL(url)
+    // A shared store elsewhere means a deployment: development mode must then be asked for.
+    if (config.mode === 'development' && !config.modeExplicit && !isLoopbackHost(hostname))
+      throw new ConfigError([
+        'REDIS_URL: is not on loopback, so the mode must be set: BRIDGE_MODE=production (or BRIDGE_MODE=development on loopback)',
+      ])
+    const { createRedisStore } = await import('./store')
+    const store = createRedisStore({ url, keyPrefix: env.STORE_KEY_PREFIX })
     return { store, summary: [`store on ${hostname}:${port || 6379}`], close: () => store.close() }
   },
 })

@@ -3,7 +3,7 @@ import type { Config } from '../config/config'
 import type { AppEnv } from '../http/app-env'
 import type { Authenticator } from '../identity/authenticator'
 import type { KeyProvider } from '../keys/key-provider'
-import type { RevocationHook } from '../sessions/revocation-hook'
+import type { BoundRevocationHook } from '../sessions/revocation-hook'
 import type { SessionService } from '../sessions/session-service'
 import { adminKeyRoutes } from './key-routes'
 import { requireAdmin } from './require-admin'
@@ -15,7 +15,7 @@ export function adminRoutes(deps: {
   sessions: SessionService
   keys: KeyProvider
   auth: Authenticator
-  onRevoked?: RevocationHook
+  onRevoked?: BoundRevocationHook
 }) {
   const app = new OpenAPIHono<AppEnv>()
   // In Hono '/v1/admin/*' also matches '/v1/admin' itself.

@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/app-env'
 import { userKey, type SessionPrincipal } from '../identity/principal'
 import { jsonContent, problem } from '../openapi/schemas'
 import { issueSession } from '../sessions/issue-session'
-import { runRevocationHook, type RevocationHook } from '../sessions/revocation-hook'
+import { runRevocationHook, type BoundRevocationHook } from '../sessions/revocation-hook'
 import { SessionCreatedSchema } from '../sessions/schemas'
 import type { SessionService } from '../sessions/session-service'
 
@@ -79,7 +79,7 @@ const revokeUser = createRoute({
 export function adminSessionRoutes(deps: {
   config: Config
   sessions: SessionService
-  onRevoked?: RevocationHook
+  onRevoked?: BoundRevocationHook
 }) {
   const { config, sessions } = deps
   return new OpenAPIHono<AppEnv>()

@@ -181,8 +181,8 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
 /** Every adapter's revocation hook runs; the first failure is reported (the runner logs it). */
 function combineHooks(hooks: RevocationHook[]): RevocationHook | undefined {
   if (hooks.length <= 1) return hooks[0]
-  return async (event) => {
-    const results = await Promise.allSettled(hooks.map((hook) => hook(event)))
+  return async (event, context) => {
+    const results = await Promise.allSettled(hooks.map((hook) => hook(event, context)))
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) throw failed.reason
   }

@@ -18,7 +18,7 @@ import { devRoutes, identityRoutes } from '../identity/routes'
 import { jwtCredentialVerifier } from '../identity/jwt-verifier'
 import { createUpstreamVerifier, type TokenVerifier } from '../identity/upstream/upstream-verifier'
 import type { FetchLike } from '../http/bounded-fetch'
-import type { RevocationHook } from '../sessions/revocation-hook'
+import { bindRevocationHook, type RevocationHook } from '../sessions/revocation-hook'
 import { sessionRoutes } from '../sessions/routes'
 import { createSessionService } from '../sessions/session-service'
 import { sessionCredentialVerifier } from '../sessions/session-verifier'
@@ -116,6 +116,7 @@ export function createApp(deps: AppDeps) {
   )
   app.use(jsonOnly())
 
+  const onRevoked = bindRevocationHook(deps.onSessionsRevoked, { store, clock })
   const sessions = createSessionService({ store, clock, config: config.sessions })
   const lockout = createLockout({ store, clock, ...config.authFailures })
   const issuers: TokenVerifier[] = [
@@ -148,14 +149,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(store))
   app.route('/', identityRoutes(auth))
-  app.route(
-    '/',
-    sessionRoutes({ config, clock, sessions, auth, onRevoked: deps.onSessionsRevoked }),
-  )
-  app.route(
-    '/',
-    adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked: deps.onSessionsRevoked }),
-  )
+  app.route('/', sessionRoutes({ config, clock, sessions, auth, onRevoked }))
+  app.route('/', adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked }))
   app.route('/', keyRoutes({ config, keys: deps.keys }))
   app.route(
     '/',

@@ -7,6 +7,8 @@ export type TrustProxy = 'none' | 'x-forwarded-for' | 'cf-connecting-ip'
 /** The bridge's configuration, parsed once at start-up. */
 export type Config = {
   mode: Mode
+  /** BRIDGE_MODE (or NODE_ENV) said the mode; false when it is the runtime's default. */
+  modeExplicit: boolean
   host: string
   port: number
   /** Origin the bridge is reached at; the issuer of the tokens it mints. No trailing slash. */
@@ -68,13 +70,10 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
   const parsed = parseEnvSection(envSchema, env)
   if (!parsed.ok) return parsed
   const e = parsed.value
-  const mode: Mode =
+  const explicitMode: Mode | undefined =
     e.BRIDGE_MODE ??
-    (e.NODE_ENV === 'production'
-      ? 'production'
-      : e.NODE_ENV === 'development'
-        ? 'development'
-        : options.defaultMode)
+    (e.NODE_ENV === 'production' || e.NODE_ENV === 'development' ? e.NODE_ENV : undefined)
+  const mode: Mode = explicitMode ?? options.defaultMode
   const publicUrl = (e.PUBLIC_URL ?? `http://${formatHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
 
   const problems: string[] = []
@@ -89,6 +88,8 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
     if (new URL(publicUrl).pathname !== '/')
       problems.push('PUBLIC_URL: must be an origin without a path')
   }
+  if (mode === 'development')
+    problems.push(...developmentModeProblems(e, publicUrl, explicitMode !== undefined))
   for (const issuer of e.UPSTREAM_ISSUERS ?? []) {
     // Tokens the bridge mints must never log anyone in (SECURITY.md, "Tokens the bridge mints").
     if (issuer.issuer.replace(/\/+$/, '').startsWith(publicUrl))
@@ -105,6 +106,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
     ok: true,
     config: {
       mode,
+      modeExplicit: explicitMode !== undefined,
       host: e.HOST,
       port: e.PORT,
       publicUrl,
@@ -152,6 +154,36 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
     this.name = 'ConfigError'
   }
+}
+
+const DEVELOPMENT_RULE =
+  'development mode serves /dev/token, which signs in as anyone, so it runs only on a loopback HOST with an http PUBLIC_URL: set BRIDGE_MODE=production, or bind HOST to 127.0.0.1'
+
+/**
+ * Development mode is for a developer's own machine. It is refused on an address others can
+ * reach or behind an https URL, and it must be asked for by name once the configuration looks
+ * like a deployment (real keys or identity providers).
+ */
+function developmentModeProblems(e: ParsedEnv, publicUrl: string, explicit: boolean): string[] {
+  const problems: string[] = []
+  if (!isLoopbackHost(e.HOST)) problems.push(`HOST: ${DEVELOPMENT_RULE}`)
+  if (!publicUrl.startsWith('http://')) problems.push(`PUBLIC_URL: ${DEVELOPMENT_RULE}`)
+  if (!explicit) {
+    const deployment = (
+      ['SIGNING_KEYS', 'SIGNING_KEYS_PEM', 'KEY_ENCRYPTION_KEY', 'UPSTREAM_ISSUERS'] as const
+    ).filter((name) => e[name] !== undefined)
+    for (const name of deployment)
+      problems.push(
+        `${name}: is set, so the mode must be too: set BRIDGE_MODE=production (or BRIDGE_MODE=development on loopback)`,
+      )
+  }
+  return problems
+}
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare)
 }
 
 function formatHost(host: string): string {

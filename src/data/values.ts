@@ -37,6 +37,8 @@ export function checkValue(field: string, spec: FieldSpec, value: unknown): Scal
       if (typeof value === 'number' && Number.isFinite(value)) return value
       break
     case 'string':
+      if (typeof value === 'string' && value.includes('\u0000'))
+        throw fieldError('invalid_value', field, 'may not contain a NUL character')
       if (typeof value === 'string' && value.length <= (spec.maxLength ?? MAX_STRING)) return value
       break
     case 'datetime':

@@ -9,7 +9,7 @@ import { readOptionalJson } from '../http/optional-json'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { clearSessionCookie, writeSessionCookie } from './cookie'
 import { CreateSessionBody, SessionCreatedSchema, SessionSchema, sessionView } from './schemas'
-import { runRevocationHook, type RevocationHook } from './revocation-hook'
+import { runRevocationHook, type BoundRevocationHook } from './revocation-hook'
 import { issueSession } from './issue-session'
 import { logSessionEvent, type SessionService } from './session-service'
 
@@ -92,7 +92,7 @@ export function sessionRoutes(deps: {
   clock: Clock
   sessions: SessionService
   auth: Authenticator
-  onRevoked?: RevocationHook
+  onRevoked?: BoundRevocationHook
 }) {
   const { config, clock, sessions, auth } = deps
   const app = new OpenAPIHono<AppEnv>()

@@ -7,6 +7,9 @@ export interface SqlExecutor {
 }
 type SqlValue = string | number | null | ArrayBuffer
 
+/** The longest sliding window the configuration allows (a day): rows from before expiry was stored. */
+const MAX_WINDOW_MS = 86_400_000
+
 type SessionRow = {
   id: string
   user_key: string
@@ -34,8 +37,14 @@ export class SqlStore {
       'CREATE TABLE IF NOT EXISTS secrets (hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, expires_at INTEGER NOT NULL)',
     )
     sql.exec(
-      'CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, start INTEGER NOT NULL, current INTEGER NOT NULL, previous INTEGER NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, start INTEGER NOT NULL, current INTEGER NOT NULL, previous INTEGER NOT NULL, expires_at INTEGER)',
     )
+    try {
+      // Objects created before windows expired: add the column (fails harmlessly when present).
+      sql.exec('ALTER TABLE windows ADD COLUMN expires_at INTEGER')
+    } catch {
+      // the column exists
+    }
     sql.exec(
       'CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)',
     )
@@ -230,11 +239,13 @@ export class SqlStore {
     const w = this.window(key, windowMs, now)
     w.current += 1
     this.sql.exec(
-      'INSERT OR REPLACE INTO windows (key, start, current, previous) VALUES (?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO windows (key, start, current, previous, expires_at) VALUES (?, ?, ?, ?, ?)',
       key,
       w.start,
       w.current,
       w.previous,
+      // After two windows a row counts for nothing: purge it then.
+      w.start + 2 * windowMs,
     )
     return slidingCount(now, windowMs, w.current, w.previous)
   }
@@ -292,5 +303,10 @@ export class SqlStore {
     this.sql.exec('DELETE FROM secrets WHERE expires_at <= ?', now)
     this.sql.exec('DELETE FROM sessions WHERE MIN(idle_exp, abs_exp) <= ?', now)
     this.sql.exec('DELETE FROM buckets WHERE expires_at <= ?', now)
+    this.sql.exec(
+      'DELETE FROM windows WHERE expires_at <= ? OR (expires_at IS NULL AND start <= ?)',
+      now,
+      now - 2 * MAX_WINDOW_MS,
+    )
   }
 }

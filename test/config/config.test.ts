@@ -21,6 +21,7 @@ async function assemblyProblems(
       adapters: nodeAdapters,
       defaultMode,
       socketAddress: () => undefined,
+      developmentKeys: async () => ({ keys: [await generateSigningJwk('ES256')] }),
     })
     await bridge.close()
     return []
@@ -118,5 +119,72 @@ describe('configuration', () => {
     expect(failure?.stderr).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
     expect(failure?.stderr).toMatch(/PORT: /)
     expect(`${failure?.stderr}${failure?.stdout}`).not.toContain(secret)
+  })
+})
+
+describe('development mode is for a loopback address only', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    const result = parseConfig(env, node)
+    return result.ok ? [] : result.problems
+  }
+
+  it('is what `npm start` gets with no configuration, on loopback', () => {
+    expect(problemsOf({})).toEqual([])
+    expect(problemsOf({ HOST: '::1' })).toEqual([])
+    expect(problemsOf({ HOST: 'localhost', PORT: '9000' })).toEqual([])
+  })
+
+  it('refuses a reachable HOST or an https PUBLIC_URL, even when asked for by name', () => {
+    for (const env of <Record<string, string>[]>[
+      { HOST: '0.0.0.0' },
+      { HOST: '0.0.0.0', PUBLIC_URL: 'https://bridge.example' },
+      { PUBLIC_URL: 'https://bridge.example' },
+      { HOST: '10.0.0.5', BRIDGE_MODE: 'development' },
+      { HOST: '::', NODE_ENV: 'development' },
+    ]) {
+      const problems = problemsOf(env)
+      expect(problems.join('\n')).toMatch(/development mode serves \/dev\/token/)
+      expect(problems.join('\n')).toMatch(
+        /set BRIDGE_MODE=production, or bind HOST to 127\.0\.0\.1/,
+      )
+    }
+  })
+
+  it('must be asked for by name once keys or identity providers are configured', async () => {
+    const jwk = await generateSigningJwk('ES256')
+    const issuers = JSON.stringify([{ issuer: 'https://idp.example', audience: 'bridge' }])
+    const kek = 'Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE'
+    for (const [name, value] of [
+      ['SIGNING_KEYS', JSON.stringify({ keys: [jwk] })],
+      ['KEY_ENCRYPTION_KEY', kek],
+      ['UPSTREAM_ISSUERS', issuers],
+    ] as const) {
+      expect(problemsOf({ [name]: value }).join('\n')).toMatch(
+        new RegExp(`^${name}: is set, so the mode must be too`, 'm'),
+      )
+      expect(problemsOf({ [name]: value, BRIDGE_MODE: 'development' })).toEqual([])
+    }
+  })
+
+  it('must be asked for by name when the store is not on loopback; the local Redis is fine', async () => {
+    expect(
+      (await assemblyProblems({ REDIS_URL: 'redis://redis.internal:6379' })).join('\n'),
+    ).toMatch(/^REDIS_URL: is not on loopback, so the mode must be set/m)
+    expect(
+      await assemblyProblems({
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        DATABASE_URL: 'file:/tmp/bk-dev-mode.db',
+      }),
+    ).toEqual([])
+  })
+
+  it('stops `npm start` on a reachable HOST with the rule', async () => {
+    const failure = await run('npx', ['tsx', 'src/runtime/node/main.ts'], {
+      env: { ...process.env, HOST: '0.0.0.0', BRIDGE_DATA_DIR: '/nonexistent' },
+    }).catch((error: { code: number; stderr: string }) => error)
+    expect('code' in failure ? failure.code : 0).toBe(1)
+    expect('stderr' in failure ? failure.stderr : '').toMatch(
+      /HOST: development mode serves \/dev\/token/,
+    )
   })
 })

@@ -63,6 +63,27 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       await backend.reset()
     })
 
+    it('answers 422 for a NUL character in a filter or a written value, on every backend', async () => {
+      await create('alice', { title: 'Plain', priority: 1, done: false })
+      for (const query of [
+        'filter[title]=a%00b',
+        'filter[title][contains]=%00',
+        'filter[title][in]=x%00',
+      ]) {
+        const refused = await call('alice', 'GET', `?${query}`)
+        expect(refused.status, query).toBe(422)
+        expect(refused.body).toMatchObject({ code: 'invalid_value', field: 'title' })
+      }
+      const written = await call('alice', 'POST', '', {
+        title: 'a\u0000b',
+        priority: 1,
+        done: false,
+      })
+      expect(written.status).toBe(422)
+      expect(written.body).toMatchObject({ code: 'invalid_value', field: 'title' })
+      expect((await list('alice')).data).toHaveLength(1)
+    })
+
     it('creates a row owned by the caller, whatever the client sends', async () => {
       const created = await create('alice', { title: 'First', priority: 1, done: false })
       expect(created.fields).toMatchObject({ title: 'First', priority: 1, ownerId: 'alice' })

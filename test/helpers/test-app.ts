@@ -44,7 +44,9 @@ export type TestApp = Awaited<ReturnType<typeof makeTestApp>>
 export async function makeTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}) {
   const logs: string[] = []
   const clock = manualClock(Date.now())
-  const fullEnv = { PUBLIC_URL: 'http://bridge.test', LOG_LEVEL: 'debug', ...env }
+  // Development mode is asked for by name, as a developer with keys or issuers configured must.
+  const mode = 'NODE_ENV' in env ? {} : { BRIDGE_MODE: 'development' }
+  const fullEnv = { PUBLIC_URL: 'http://bridge.test', LOG_LEVEL: 'debug', ...mode, ...env }
   const configuredKeys =
     'SIGNING_KEYS' in env || 'SIGNING_KEYS_PEM' in env || 'KEY_ENCRYPTION_KEY' in env
   const bridge = await assembleBridge({

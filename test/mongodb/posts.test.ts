@@ -47,6 +47,29 @@ describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local w
     }
   })
 
+  it('lists without a 500 when a document written elsewhere has a non-ObjectId _id, and leaves it out', async () => {
+    const ada = await as('ada')
+    const created = await ada('POST', '', { title: 'Mine' })
+    expect(created.status).toBe(201)
+    // Written by another program: string and numeric ids, owned by the same user.
+    await mongo.db.collection<{ _id: unknown; [field: string]: unknown }>('posts').insertMany([
+      {
+        _id: 'legacy-1',
+        title: 'Legacy',
+        authorId: 'ada',
+        authorEmail: 'ada@example.com',
+        views: 0,
+      },
+      { _id: 42, title: 'Numbered', authorId: 'ada', authorEmail: 'ada@example.com', views: 0 },
+    ])
+    const listed = await ada('GET', '?limit=1')
+    expect(listed.status).toBe(200)
+    const all = await ada('GET', '?limit=100')
+    expect(all.status).toBe(200)
+    expect((all.body.data as { id: string }[]).map((row) => row.id)).toEqual([created.body.id])
+    expect((await ada('GET', '/legacy-1')).status).toBe(404)
+  })
+
   it('refuses operator injection in bodies and filters', async () => {
     const ada = await as('ada')
     const bob = await as('bob')

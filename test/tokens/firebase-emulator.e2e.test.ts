@@ -154,6 +154,60 @@ describe('Firebase refresh-token revocation (Node, opt-in)', () => {
     }
   })
 
+  it('revokes at most five times per user per minute, so one user cannot spend the project quota', async () => {
+    const { firebaseRevocationAdapter } = await import('../../adapters/firebase/revocation')
+    process.env.FIREBASE_AUTH_EMULATOR_HOST = emulator.host
+    const admin = initializeApp({ projectId: PROJECT }, 'revocation-budget-admin')
+    try {
+      await getAuth(admin).createUser({ uid: 'signs-out-in-a-loop' })
+      const t = await makeTestApp(
+        {
+          FIREBASE_SERVICE_ACCOUNT: JSON.stringify(serviceAccount),
+          FIREBASE_REVOKE_ON_SIGNOUT: 'true',
+        },
+        { adapters: [firebaseRevocationAdapter] },
+      )
+      const login = await t.app.request('/dev/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"sub":"signs-out-in-a-loop"}',
+      })
+      const { token } = (await login.json()) as { token: string }
+      const failures = () => t.logs.filter((l) => l.includes('session.revocation_hook_failed'))
+      for (let i = 1; i <= 6; i++) {
+        const created = await t.app.request('/v1/sessions', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: '{"transport":"bearer"}',
+        })
+        const { secret } = (await created.json()) as { secret: string }
+        const out = await t.app.request('/v1/sessions', {
+          method: 'DELETE',
+          headers: { Authorization: `Bearer ${secret}` },
+        })
+        // The bridge's own sign-out always succeeds; only the Firebase call is skipped.
+        expect(out.status).toBe(200)
+        expect(failures(), failures().join('\n')).toHaveLength(i <= 5 ? 0 : 1)
+      }
+      expect(failures()[0]).toMatch(/per-user budget is spent/)
+      t.clock.advance(60_000)
+      const created = await t.app.request('/v1/sessions', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{"transport":"bearer"}',
+      })
+      const { secret } = (await created.json()) as { secret: string }
+      await t.app.request('/v1/sessions', {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${secret}` },
+      })
+      expect(failures()).toHaveLength(1)
+    } finally {
+      await deleteApp(admin)
+      delete process.env.FIREBASE_AUTH_EMULATOR_HOST
+    }
+  })
+
   it('is refused without a service account, and the emulator host is refused in production', async () => {
     const { firebaseRevocationAdapter } = await import('../../adapters/firebase/revocation')
     await expect(
