@@ -11,7 +11,7 @@ export type RevocationEvent = {
 }
 
 /** What a hook may use: a budget in the shared store, so calls to a provider can be limited per user. */
-export type RevocationContext = {
+type RevocationContext = {
   /** Takes one unit of the budget `key` (`limit` per `windowMs`); false when it is spent. */
   allow(key: string, limit: number, windowMs: number): Promise<boolean>
 }
