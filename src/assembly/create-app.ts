@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
@@ -35,6 +34,7 @@ import { tokenRoutes } from '../tokens/routes'
 import { bindResource, resourceProblems, type ResourceDefinition } from '../data/resource'
 import { dataRoutes } from '../data/routes'
 import type { Logger } from '../log/logger'
+import { referencePage } from '../openapi/reference-page'
 import type { Store } from '../store/types'
 
 /** Everything the app needs from its runtime. The Node and Workers entries build this. */
@@ -189,15 +189,7 @@ export function createApp(deps: AppDeps) {
     },
     servers: [{ url: config.publicUrl }],
   })
-  app.get(
-    '/docs',
-    async (c, next) => {
-      await next()
-      // The reference page loads its script from a CDN; it is the only non-API page.
-      c.res.headers.set('Cache-Control', 'public, max-age=300')
-    },
-    Scalar({ url: '/openapi.json', pageTitle: 'Bridgekeeper API' }),
-  )
+  app.get('/docs', referencePage)
 
   app.onError(onError)
   app.notFound(onNotFound)

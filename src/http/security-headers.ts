@@ -14,6 +14,10 @@ export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<A
     headers.set('X-Frame-Options', 'DENY')
     headers.set('Cross-Origin-Resource-Policy', 'same-site')
     if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store')
+    // API responses are data, never a document to render: nothing loads, nothing frames them.
+    // The one page (the API reference) sets its own policy.
+    if (!headers.has('Content-Security-Policy'))
+      headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'")
     if (options.hsts && c.var.https)
       headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
   }
