@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps) {
       clock,
       trustProxy: config.trustProxy,
       socketAddress: deps.socketAddress ?? (() => undefined),
+      https: config.publicUrl.startsWith('https://'),
     }),
   )
   app.use(

@@ -121,7 +121,7 @@ export function dataRoutes(deps: {
       clock,
       [
         { key: `data:${userKey(principalOf(c))}`, capacity: config.data.perUser, windowMs },
-        { key: `data-ip:${c.var.clientIp}`, capacity: config.data.perIp, windowMs },
+        { key: `data-ip:${c.var.clientKey}`, capacity: config.data.perIp, windowMs },
       ],
       'data',
     )

@@ -45,9 +45,9 @@ export function bearerChallenge(error?: 'invalid_token' | 'invalid_request'): st
 }
 
 /** The single generic authentication failure: the same body whatever went wrong (SECURITY.md, "Logs and errors"). */
-export function invalidCredentials(reason: string): AppError {
+export function invalidCredentials(reason: string, headers: Record<string, string> = {}): AppError {
   return new AppError('invalid_token', {
     reason,
-    headers: { 'WWW-Authenticate': bearerChallenge('invalid_token') },
+    headers: { ...headers, 'WWW-Authenticate': bearerChallenge('invalid_token') },
   })
 }

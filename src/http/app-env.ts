@@ -10,6 +10,8 @@ export type AppEnv = {
     requestId: string
     log: Logger
     clientIp: string
+    /** What per-address limits count: the IPv4 address, or the IPv6 /64 (see addressKey). */
+    clientKey: string
     https: boolean
     /** Fields later stages add to the request's access-log line (who the caller was). */
     accessLog: Record<string, unknown>

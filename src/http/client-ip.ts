@@ -28,9 +28,22 @@ export function clientIp(
   }
 }
 
-/** True when the original request used HTTPS (directly, or as a trusted proxy reports it). */
-export function isHttps(url: string, headers: Headers, trustProxy: TrustProxy): boolean {
-  if (url.startsWith('https:')) return true
-  if (trustProxy === 'none') return false
-  return headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+/**
+ * The key per-address limits count under. An IPv6 client usually holds a whole /64, and picks any
+ * address in it at will, so IPv6 addresses are grouped by their /64; IPv4 addresses stand alone.
+ */
+export function addressKey(ip: string): string {
+  if (!ip.includes(':')) return ip
+  const bare = ip.replace(/^\[|\]$/g, '').split('%')[0] ?? ''
+  // An IPv4-mapped address (::ffff:192.0.2.1) is that IPv4 client.
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(bare)
+  if (mapped?.[1]) return mapped[1]
+  const [head = '', tail = ''] = bare.split('::')
+  const left = head ? head.split(':') : []
+  const right = bare.includes('::') ? (tail ? tail.split(':') : []) : []
+  const groups = bare.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left
+  const prefix = groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16))
+  return `${prefix.join(':')}::/64`
 }

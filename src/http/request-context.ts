@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { TrustProxy } from '../config/config'
 import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../log/logger'
-import { clientIp, isHttps } from './client-ip'
+import { addressKey, clientIp } from './client-ip'
 
 export type SocketAddress = (c: Context) => string | undefined
 
@@ -18,6 +18,11 @@ export function requestContext(options: {
   clock: Clock
   trustProxy: TrustProxy
   socketAddress: SocketAddress
+  /**
+   * The bridge is served over HTTPS: its PUBLIC_URL says so, whatever the incoming request looks
+   * like behind a TLS-terminating proxy (so the cookie prefix and HSTS never downgrade).
+   */
+  https: boolean
 }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const started = options.clock.now()
@@ -25,7 +30,8 @@ export function requestContext(options: {
     const ip = clientIp(c.req.raw.headers, options.socketAddress(c), options.trustProxy)
     c.set('requestId', requestId)
     c.set('clientIp', ip)
-    c.set('https', isHttps(c.req.url, c.req.raw.headers, options.trustProxy))
+    c.set('clientKey', addressKey(ip))
+    c.set('https', options.https)
     const accessLog: Record<string, unknown> = {}
     c.set('accessLog', accessLog)
     c.set('log', options.logger.child({ requestId }))

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/app-env'
 import { assertAllowedOrigin, isSafeMethod } from '../http/csrf'
 import type { Lockout } from './lockout'
 import type { Principal } from './principal'
-import type { Credential, CredentialVerifier, VerifierKind } from './verifier'
+import type { Credential, CredentialVerifier, FailureOptions, VerifierKind } from './verifier'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -31,9 +31,14 @@ export function createAuthenticator(deps: {
 }) {
   const { config, lockout } = deps
 
-  async function fail(c: Context<AppEnv>, reason: string): Promise<never> {
-    await lockout.recordFailure(c.var.clientIp, reason, c.var.log)
-    throw invalidCredentials(reason)
+  async function fail(
+    c: Context<AppEnv>,
+    reason: string,
+    options: FailureOptions = {},
+  ): Promise<never> {
+    if (options.blame === 'bridge') c.var.log.warn('security.auth_unverifiable', { reason })
+    else await lockout.recordFailure(c.var.clientKey, reason, c.var.log, options.once)
+    throw invalidCredentials(reason, options.headers)
   }
 
   /**
@@ -67,7 +72,7 @@ export function createAuthenticator(deps: {
         throw error
       }
     }
-    await lockout.check(c.var.clientIp, c.var.log)
+    await lockout.check(c.var.clientKey, c.var.log)
     return credential
   }
 
@@ -79,7 +84,7 @@ export function createAuthenticator(deps: {
     for (const verifier of verifiers) {
       const result = await verifier.verify(credential, c)
       if (result.outcome === 'not_mine') continue
-      if (result.outcome === 'failed') return fail(c, result.reason)
+      if (result.outcome === 'failed') return fail(c, result.reason, result)
       c.set('credential', credential)
       c.set('principal', result.principal)
       c.var.accessLog.userId = result.principal.userId

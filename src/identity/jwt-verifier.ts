@@ -22,7 +22,11 @@ export function jwtCredentialVerifier(options: {
       const verifier = options.issuers.find((v) => v.handles(peeked.issuer))
       if (!verifier) return failed('jwt_unknown_issuer')
       const result = await verifier.verify(credential.value, peeked.issuer)
-      if (!result.ok) return failed(`jwt_${result.reason}`)
+      if (!result.ok) {
+        // An identity provider we can't reach is not the client's failure.
+        const blame = result.reason === 'keys_unavailable' ? 'bridge' : 'client'
+        return failed(`jwt_${result.reason}`, { blame })
+      }
       return {
         outcome: 'verified',
         principal: {

@@ -37,9 +37,15 @@ export function createLockout(deps: {
       }
     },
 
-    async recordFailure(ip: string, reason: string, log: Logger): Promise<void> {
+    /** Counts a failure; with `once`, only the first failure of that key in the window counts. */
+    async recordFailure(ip: string, reason: string, log: Logger, once?: string): Promise<void> {
       log.warn('security.auth_failed', { eventId: newId('evt'), reason, ip })
       try {
+        if (
+          once !== undefined &&
+          (await deps.store.limits.hit(`authfail-once:${once}`, windowMs, deps.clock.now())) > 1
+        )
+          return
         const count = await deps.store.limits.hit(key(ip), windowMs, deps.clock.now())
         if (count === deps.limit) {
           log.warn('security.auth_lockout', {

@@ -15,7 +15,19 @@ export type VerifierKind = 'session' | 'token'
 export type Verification =
   | { outcome: 'verified'; principal: Principal }
   | { outcome: 'not_mine' }
-  | { outcome: 'failed'; reason: string }
+  | ({ outcome: 'failed'; reason: string } & FailureOptions)
+
+export type FailureOptions = {
+  /**
+   * `bridge`: the bridge couldn't check (an identity provider's keys unreachable), so the
+   * failure doesn't count against the client's address. Default: `client`.
+   */
+  blame?: 'client' | 'bridge'
+  /** Counts this failure once per lockout window for this key (a stale cookie sent again and again). */
+  once?: string
+  /** Extra headers of the 401 (clearing a dead cookie). */
+  headers?: Record<string, string>
+}
 
 /** One link of the authenticator chain (sessions, upstream JWTs, the development issuer). */
 export interface CredentialVerifier {
@@ -26,4 +38,8 @@ export interface CredentialVerifier {
 }
 
 export const notMine: Verification = { outcome: 'not_mine' }
-export const failed = (reason: string): Verification => ({ outcome: 'failed', reason })
+export const failed = (reason: string, options: FailureOptions = {}): Verification => ({
+  outcome: 'failed',
+  reason,
+  ...options,
+})

@@ -12,7 +12,7 @@ const SCALAR_SCRIPT = `https://cdn.jsdelivr.net/npm/@scalar/api-reference@${SCAL
 /** sha384 of that file, as published in the npm package (the CDN serves the package's files). */
 const SCALAR_INTEGRITY = 'sha384-BbTs28WithFYxTDCiH0YPK5tv3MflhBVpABoMjfb9UqXa/hegSE9I4THoddKejMF'
 
-export const REFERENCE_PAGE_CSP = [
+const REFERENCE_PAGE_CSP = [
   "default-src 'none'",
   'script-src https://cdn.jsdelivr.net',
   // Scalar sets styles from script at run time.

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { serialize } from 'hono/utils/cookie'
 import type { AppEnv } from '../http/app-env'
 
 /**
@@ -39,5 +40,16 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
     secure: true,
     sameSite: 'Lax',
     path: '/',
+  })
+}
+
+/** The Set-Cookie value that removes the session cookie, for a response built elsewhere (a 401). */
+export function clearedSessionCookie(c: Context<AppEnv>): string {
+  return serialize(sessionCookieName(c), '', {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: 0,
   })
 }

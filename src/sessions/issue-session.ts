@@ -18,7 +18,7 @@ export async function issueSession(
   transport: 'cookie' | 'bearer',
 ) {
   const { config, sessions } = deps
-  await sessions.checkCreateRate(userKey(principal), c.var.clientIp)
+  await sessions.checkCreateRate(userKey(principal), c.var.clientKey)
   const { record, secret, evicted } = await sessions.create(principal, {
     userAgent: c.req.header('user-agent'),
     ip: c.var.clientIp,

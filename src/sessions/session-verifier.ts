@@ -1,7 +1,7 @@
 import { failed, notMine, type CredentialVerifier } from '../identity/verifier'
 import type { AuthenticatedSession } from '../store/types'
-import { readSessionCookie } from './cookie'
-import { isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
+import { clearedSessionCookie, readSessionCookie } from './cookie'
+import { hashSecret, isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
 import { principalOfSession, type SessionService } from './session-service'
 
 declare module 'hono' {
@@ -21,9 +21,17 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
     cookie: readSessionCookie,
     async verify(credential, c) {
       if (!credential.value.startsWith(SESSION_SECRET_PREFIX)) return notMine
-      if (!isSessionSecretShape(credential.value)) return failed('session_malformed')
+      // A dead session cookie is cleared by the 401, so a cookie-only client can sign in again.
+      const headers =
+        credential.via === 'cookie' ? { 'Set-Cookie': clearedSessionCookie(c) } : undefined
+      if (!isSessionSecretShape(credential.value)) return failed('session_malformed', { headers })
       const found = await sessions.authenticate(credential.value)
-      if (!found) return failed('session_unknown_or_expired')
+      // The same dead secret sent again (a stale cookie on every request) counts once.
+      if (!found)
+        return failed('session_unknown_or_expired', {
+          headers,
+          once: await hashSecret(credential.value),
+        })
       c.set('session', found)
       return { outcome: 'verified', principal: principalOfSession(found.record) }
     },

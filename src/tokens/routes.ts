@@ -82,7 +82,7 @@ export function tokenRoutes(deps: {
         clock,
         [
           { key: `mint:${userKey(principal)}`, capacity: config.minting.perUser, windowMs },
-          { key: `mint-ip:${c.var.clientIp}`, capacity: config.minting.perIp, windowMs },
+          { key: `mint-ip:${c.var.clientKey}`, capacity: config.minting.perIp, windowMs },
         ],
         'mint',
       )

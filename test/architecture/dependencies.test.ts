@@ -13,7 +13,7 @@ const RANKS: Record<string, number> = {
   log: 1,
   config: 1,
   http: 2,
-  openapi: 2,
+  openapi: 3,
   store: 3,
   budgets: 4,
   identity: 5,

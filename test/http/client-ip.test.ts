@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { clientIp } from '../../src/http/client-ip'
+import { addressKey } from '../../src/http/client-ip'
+import { generateSigningJwk } from '../../src/keys/signing-key'
+import { createMemoryStore } from '../../src/store/memory-store'
 import { makeTestApp } from '../helpers/test-app'
 
 describe('client IP', () => {
@@ -43,14 +46,36 @@ describe('HTTP hygiene', () => {
     }
   })
 
-  it('sets HSTS over HTTPS only', async () => {
-    const { app } = await makeTestApp()
-    expect(
-      (await app.request('https://bridge.test/healthz')).headers.get('strict-transport-security'),
-    ).toMatch(/max-age=/)
-    expect(
-      (await app.request('http://bridge.test/healthz')).headers.get('strict-transport-security'),
-    ).toBeNull()
+  it('sets HSTS when PUBLIC_URL is https, whatever the request URL looks like behind a proxy', async () => {
+    const dev = await makeTestApp()
+    for (const url of ['https://bridge.test/healthz', 'http://bridge.test/healthz']) {
+      expect((await dev.app.request(url)).headers.get('strict-transport-security')).toBeNull()
+    }
+    const production = await makeTestApp(
+      {
+        BRIDGE_MODE: 'production',
+        PUBLIC_URL: 'https://bridge.example',
+        SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
+      },
+      { store: createMemoryStore() },
+    )
+    for (const url of ['https://bridge.example/healthz', 'http://10.0.0.7:8787/healthz']) {
+      expect((await production.app.request(url)).headers.get('strict-transport-security')).toMatch(
+        /max-age=/,
+      )
+    }
+  })
+
+  it('counts IPv6 clients by their /64 and IPv4 clients by address', () => {
+    expect(addressKey('198.51.100.7')).toBe('198.51.100.7')
+    expect(addressKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64')
+    expect(addressKey('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64')
+    expect(addressKey('[2001:db8:1:2:aaaa::9]')).toBe('2001:db8:1:2::/64')
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(addressKey('2001:db8:1:3::1')).not.toBe(addressKey('2001:db8:1:2::1'))
+    expect(addressKey('::1')).toBe('0:0:0:0::/64')
+    expect(addressKey('::ffff:192.0.2.1')).toBe('192.0.2.1')
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
   })
 
   it('does not trust a client-sent X-Forwarded-Proto or X-Forwarded-For without a proxy', async () => {

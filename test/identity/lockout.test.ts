@@ -29,4 +29,20 @@ describe('guessing detection', () => {
     t.clock.advance(10 * MINUTE)
     expect((await guess(attacker, secret)).status).toBe(200)
   })
+
+  it('counts the failures of an IPv6 /64 together, and spares the next /64', async () => {
+    const t = await app({ AUTH_FAILURE_LIMIT: '5' })
+    const { secret } = await bearerSession(t, 'ipv6-user')
+    const guess = (ip: string, value: string) =>
+      t.app.request('/v1/me', {
+        headers: { Authorization: `Bearer ${value}`, 'X-Forwarded-For': ip },
+      })
+    for (let i = 1; i <= 5; i++) {
+      const wrong = `bks_${crypto.randomUUID().replaceAll('-', '').padEnd(43, 'x')}`
+      // A new address of the same /64 for every guess: what a client that owns the /64 can do.
+      expect((await guess(`2001:db8:77:1::${i.toString(16)}`, wrong)).status).toBe(401)
+    }
+    expect((await guess('2001:db8:77:1:ffff::42', secret)).status).toBe(429)
+    expect((await guess('2001:db8:77:2::1', secret)).status).toBe(200)
+  })
 })

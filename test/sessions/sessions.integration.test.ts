@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { generateSigningJwk } from '../../src/keys/signing-key'
+import { issuerEnv, startOidcIssuer } from '../fakes/oidc-issuer'
 import { REDIS_URL, useRedisStores } from '../helpers/redis'
 import {
   asSession,
@@ -65,27 +67,57 @@ describe('sessions on the real Redis', () => {
   })
 
   it('sets a hardened cookie: __Host- over HTTPS, HttpOnly, Secure, SameSite=Lax, Path=/, no Domain', async () => {
-    const response = await signIn(t, 'cookie-user', 'cookie', freshIp(), 'https://bridge.test')
-    expect(response.status).toBe(201)
-    const cookie = response.headers.get('set-cookie') ?? ''
-    expect(cookie).toMatch(/^__Host-bk_session=bks_[A-Za-z0-9_-]{43};/)
-    expect(cookie).toMatch(/HttpOnly/)
-    expect(cookie).toMatch(/Secure/)
-    expect(cookie).toMatch(/SameSite=Lax/)
-    expect(cookie).toMatch(/Path=\//)
-    expect(cookie).not.toMatch(/Domain=/i)
-    const body = (await response.json()) as Record<string, unknown>
-    expect(body.secret).toBeUndefined()
-    const secret = /__Host-bk_session=([^;]+)/.exec(cookie)?.[1] ?? ''
-    const who = await t.app.request('https://bridge.test/v1/me', {
-      headers: { Cookie: `__Host-bk_session=${secret}` },
-    })
-    expect(who.status).toBe(200)
-    // Over HTTPS a cookie without the __Host- prefix (plantable from a sibling domain) is ignored.
-    const planted = await t.app.request('https://bridge.test/v1/me', {
-      headers: { Cookie: `bk_session=${secret}` },
-    })
-    expect(planted.status).toBe(401)
+    // A production bridge behind a TLS-terminating proxy: requests reach it over plain HTTP,
+    // but PUBLIC_URL says https, so the cookie keeps its prefix and HSTS is sent.
+    const idp = await startOidcIssuer()
+    await idp.addKey('ES256')
+    try {
+      const store = await redis.open()
+      const prod = await makeTestApp(
+        {
+          ...SESSION_ENV,
+          BRIDGE_MODE: 'production',
+          PUBLIC_URL: 'https://bridge.example',
+          SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
+          UPSTREAM_ISSUERS: issuerEnv(idp),
+        },
+        { store },
+      )
+      const token = await idp.sign({ sub: 'cookie-user' })
+      const response = await prod.app.request('http://10.0.0.7:8787/v1/sessions', {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          'X-Forwarded-For': freshIp(),
+        },
+        body: JSON.stringify({ transport: 'cookie' }),
+      })
+      expect(response.status).toBe(201)
+      expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/)
+      const cookie = response.headers.get('set-cookie') ?? ''
+      expect(cookie).toMatch(/^__Host-bk_session=bks_[A-Za-z0-9_-]{43};/)
+      expect(cookie).toMatch(/HttpOnly/)
+      expect(cookie).toMatch(/Secure/)
+      expect(cookie).toMatch(/SameSite=Lax/)
+      expect(cookie).toMatch(/Path=\//)
+      expect(cookie).not.toMatch(/Domain=/i)
+      const body = (await response.json()) as Record<string, unknown>
+      expect(body.secret).toBeUndefined()
+      const secret = /__Host-bk_session=([^;]+)/.exec(cookie)?.[1] ?? ''
+      const who = await prod.app.request('http://10.0.0.7:8787/v1/me', {
+        headers: { Cookie: `__Host-bk_session=${secret}` },
+      })
+      expect(who.status).toBe(200)
+      // Over HTTPS a cookie without the __Host- prefix (plantable from a sibling domain) is ignored,
+      // even when the request itself arrived over plain HTTP or says X-Forwarded-Proto: http.
+      const planted = await prod.app.request('http://10.0.0.7:8787/v1/me', {
+        headers: { Cookie: `bk_session=${secret}`, 'X-Forwarded-Proto': 'http' },
+      })
+      expect(planted.status).toBe(401)
+    } finally {
+      await idp.close()
+    }
   })
 
   it("lists the caller sessions with the current one marked, and nobody else's", async () => {
