@@ -24,7 +24,7 @@ export type Config = {
     /** PKCS#8 PEM private keys (alternative to SIGNING_KEYS); the first one signs. */
     pem: string | undefined
     /** When set (and SIGNING_KEYS is not), keys are generated, rotated and kept encrypted in the store. */
-    encryptionKey: string | undefined
+    encryptionKeys: string[]
     alg: ParsedEnv['SIGNING_ALG']
     rsaBits: number
     rotationDays: number
@@ -78,7 +78,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
 
   const problems: string[] = []
   if (mode === 'production') {
-    if (!e.SIGNING_KEYS && !e.SIGNING_KEYS_PEM && !e.KEY_ENCRYPTION_KEY)
+    if (!e.SIGNING_KEYS && !e.SIGNING_KEYS_PEM && !e.KEY_ENCRYPTION_KEY && !e.KEY_ENCRYPTION_KEYS)
       problems.push(
         'SIGNING_KEYS: required in production (a JWK set with private keys), unless KEY_ENCRYPTION_KEY lets the bridge manage its keys in the store',
       )
@@ -95,6 +95,8 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
     if (issuer.issuer.replace(/\/+$/, '').startsWith(publicUrl))
       problems.push('UPSTREAM_ISSUERS: an upstream issuer cannot be the bridge itself')
   }
+  if (e.KEY_ENCRYPTION_KEY && e.KEY_ENCRYPTION_KEYS)
+    problems.push('KEY_ENCRYPTION_KEYS: set KEY_ENCRYPTION_KEY or KEY_ENCRYPTION_KEYS, not both')
   if (e.SIGNING_KEYS && e.SIGNING_KEYS_PEM)
     problems.push('SIGNING_KEYS_PEM: set SIGNING_KEYS or SIGNING_KEYS_PEM, not both')
   if (e.SESSION_IDLE_TIMEOUT > e.SESSION_ABSOLUTE_TIMEOUT)
@@ -118,7 +120,8 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
       signingKeys: e.SIGNING_KEYS,
       keys: {
         pem: e.SIGNING_KEYS_PEM,
-        encryptionKey: e.KEY_ENCRYPTION_KEY,
+        encryptionKeys:
+          e.KEY_ENCRYPTION_KEYS ?? (e.KEY_ENCRYPTION_KEY ? [e.KEY_ENCRYPTION_KEY] : []),
         alg: e.SIGNING_ALG,
         rsaBits: e.SIGNING_RSA_BITS,
         rotationDays: e.KEY_ROTATION_DAYS,
@@ -170,7 +173,13 @@ function developmentModeProblems(e: ParsedEnv, publicUrl: string, explicit: bool
   if (!publicUrl.startsWith('http://')) problems.push(`PUBLIC_URL: ${DEVELOPMENT_RULE}`)
   if (!explicit) {
     const deployment = (
-      ['SIGNING_KEYS', 'SIGNING_KEYS_PEM', 'KEY_ENCRYPTION_KEY', 'UPSTREAM_ISSUERS'] as const
+      [
+        'SIGNING_KEYS',
+        'SIGNING_KEYS_PEM',
+        'KEY_ENCRYPTION_KEY',
+        'KEY_ENCRYPTION_KEYS',
+        'UPSTREAM_ISSUERS',
+      ] as const
     ).filter((name) => e[name] !== undefined)
     for (const name of deployment)
       problems.push(

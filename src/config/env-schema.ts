@@ -148,6 +148,16 @@ export const envSchema = z.object({
     .describe(
       'Secret, 32 bytes base64url: with no static keys, the bridge generates, rotates and keeps its keys in the shared store, encrypted with this key',
     ),
+  KEY_ENCRYPTION_KEYS: csv(
+    z.string().regex(/^[A-Za-z0-9_-]{43}$/, {
+      message: 'each must be 32 random bytes, base64url-encoded (43 characters)',
+    }),
+  )
+    .pipe(z.array(z.string()).min(1))
+    .optional()
+    .describe(
+      'Secret, instead of `KEY_ENCRYPTION_KEY` while replacing it: comma-separated key-encryption keys. The first encrypts (stored keys are re-wrapped with it); any of them decrypts',
+    ),
   SIGNING_ALG: z
     .enum(['RS256', 'ES256', 'EdDSA'])
     .default('RS256')

@@ -124,6 +124,7 @@ export function dataRoutes(deps: {
         { key: `data-ip:${c.var.clientKey}`, capacity: config.data.perIp, windowMs },
       ],
       'data',
+      { whenStoreDown: { failOpen: true, log: c.var.log } },
     )
     await next()
   })

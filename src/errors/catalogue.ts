@@ -34,6 +34,7 @@ export const problemCatalogue = {
   bad_gateway: { status: 502, title: 'The backend answered with an error' },
   store_unavailable: { status: 503, title: 'The session store is unavailable' },
   backend_unavailable: { status: 503, title: 'The backend is unavailable' },
+  keys_unavailable: { status: 503, title: 'No signing key is available right now' },
   gateway_timeout: { status: 504, title: 'The backend did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>
 

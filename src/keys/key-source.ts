@@ -31,12 +31,12 @@ export async function createKeyProvider(deps: {
     const jwks = await Promise.all(blocks.map((pem) => pemToJwk(pem, config.keys.alg)))
     return staticKeys(await Promise.all(jwks.map((jwk) => importSigningKey(jwk))))
   }
-  if (config.keys.encryptionKey) {
+  if (config.keys.encryptionKeys.length > 0) {
     return managedKeys({
       store: deps.store,
       clock: deps.clock,
       logger: deps.logger,
-      kek: parseKeyEncryptionKey(config.keys.encryptionKey),
+      keks: await Promise.all(config.keys.encryptionKeys.map(parseKeyEncryptionKey)),
       alg: config.keys.alg,
       rsaBits: config.keys.rsaBits,
       rotationIntervalMs: config.keys.rotationDays * 86_400_000,

@@ -1,7 +1,9 @@
 import type { Clock } from '../clock'
 import type { Logger } from '../log/logger'
 import type { Store } from '../store/types'
-import { decryptJwk, encryptJwk } from './key-encryption'
+import { AppError } from '../errors/app-error'
+import { StoreUnavailableError } from '../store/types'
+import { decryptJwk, encryptJwk, wrappingKekId, type KeyEncryptionKey } from './key-encryption'
 import type { KeyProvider, KeyStatus } from './key-provider'
 import {
   applyPlan,
@@ -13,6 +15,7 @@ import {
 import {
   generateSigningJwk,
   importSigningKey,
+  publicJwkOf,
   type SigningAlgorithm,
   type SigningKey,
 } from './signing-key'
@@ -21,12 +24,18 @@ const KEY_SET = 'signing-keys'
 const MAX_ATTEMPTS = 8
 /** How long an instance trusts its copy of the key set. Added to the publish lead (see below). */
 const KEY_SET_CACHE_MS = 5000
+/**
+ * While the store can't be reached, the last key set read keeps the JWKS and minting going for
+ * this long (stale-if-error); after that they answer 503.
+ */
+const STALE_IF_ERROR_MS = 10 * 60_000
 
 export type ManagedKeysOptions = {
   store: Store
   clock: Clock
   logger: Logger
-  kek: Uint8Array
+  /** The first encrypts new and re-wrapped keys; any of them decrypts. */
+  keks: KeyEncryptionKey[]
   alg: SigningAlgorithm
   rsaBits: number
   rotationIntervalMs: number
@@ -46,7 +55,10 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
     publishLeadMs: options.jwksMaxAgeMs + KEY_SET_CACHE_MS,
     maxTokenLifetimeMs: options.maxTokenLifetimeMs,
   }
-  const imported = new Map<string, Promise<SigningKey>>()
+  const primary = options.keks[0]
+  if (primary === undefined) throw new Error('managed keys need a key-encryption key')
+  const wrapWith: KeyEncryptionKey = primary
+  const imported = new Map<string, Promise<SigningKey | null>>()
   let cached: { doc: KeySetDocument; at: number } | undefined
   let syncing: Promise<KeySetDocument> | undefined
 
@@ -64,8 +76,31 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
       activatedAt: null,
       retiredAt: null,
       removeAt: null,
-      privateJwk: await encryptJwk(jwk, options.kek, kid),
+      publicJwk: publicJwkOf(jwk),
+      privateJwk: await encryptJwk(jwk, wrapWith, kid),
     }
+  }
+
+  /**
+   * Keys wrapped with an older KEK, or stored before public keys were kept in clear: re-wrapped
+   * with the first KEK, public key added. Keys no configured KEK opens are left as they are.
+   */
+  async function upgrade(doc: KeySetDocument): Promise<KeySetDocument | null> {
+    let changed = false
+    const keys = await Promise.all(
+      doc.keys.map(async (key) => {
+        if (key.publicJwk && wrappingKekId(key.privateJwk) === wrapWith.id) return key
+        const jwk = await decryptJwk(key.privateJwk, options.keks)
+        if (!jwk) return key
+        changed = true
+        return {
+          ...key,
+          publicJwk: publicJwkOf(jwk),
+          privateJwk: await encryptJwk(jwk, wrapWith, key.kid),
+        }
+      }),
+    )
+    return changed ? { ...doc, keys } : null
   }
 
   /** Reads the key set, applies whatever the schedule says is due, and writes it back atomically. */
@@ -73,15 +108,18 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = options.clock.now()
       const raw = await options.store.kv.get(KEY_SET)
-      const current = mutate ? mutate(parse(raw)) : parse(raw)
+      const read = mutate ? mutate(parse(raw)) : parse(raw)
+      const upgraded = await upgrade(read)
+      const current = upgraded ?? read
       const steps = planRotation(current, now, policy)
-      if (steps.length === 0 && !mutate) {
+      if (steps.length === 0 && !mutate && !upgraded) {
         cached = { doc: current, at: now }
         return current
       }
       const created = steps.some((s) => s.kind === 'create') ? await newKey() : undefined
       const next = applyPlan(current, steps, now, policy, created)
       if (await options.store.kv.compareAndSet(KEY_SET, raw, JSON.stringify(next))) {
+        if (upgraded) options.logger.warn('keys.rewrapped', { kek: wrapWith.id })
         for (const step of steps) {
           options.logger.warn('keys.rotation', {
             step: step.kind,
@@ -97,20 +135,52 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
   }
 
   async function current(): Promise<KeySetDocument> {
-    if (cached && options.clock.now() - cached.at < KEY_SET_CACHE_MS) return cached.doc
+    const now = options.clock.now()
+    if (cached && now - cached.at < KEY_SET_CACHE_MS) return cached.doc
     syncing ??= sync().finally(() => {
       syncing = undefined
     })
-    return syncing
+    try {
+      return await syncing
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error
+      if (cached && now - cached.at < STALE_IF_ERROR_MS) {
+        options.logger.warn('keys.stale_if_error', { ageMs: now - cached.at })
+        return cached.doc
+      }
+      throw new AppError('keys_unavailable', {
+        reason: 'store unreachable',
+        cause: error,
+        headers: { 'Retry-After': '5' },
+      })
+    }
   }
 
-  function importKey(stored: StoredKey): Promise<SigningKey> {
+  /** The key's private half, decrypted once; null (logged, retried later) when no KEK opens it. */
+  function importKey(stored: StoredKey): Promise<SigningKey | null> {
     let key = imported.get(stored.kid)
     if (!key) {
-      key = decryptJwk(stored.privateJwk, options.kek).then(importSigningKey)
+      key = decryptJwk(stored.privateJwk, options.keks).then((jwk) =>
+        jwk ? importSigningKey(jwk) : null,
+      )
       imported.set(stored.kid, key)
+      // A failure is never cached: the next call tries again (the store may hold a re-wrapped copy).
+      void key.then((k) => {
+        if (k) return
+        imported.delete(stored.kid)
+        options.logger.error('keys.undecryptable', {
+          kid: stored.kid,
+          kek: wrappingKekId(stored.privateJwk) ?? null,
+        })
+      })
     }
     return key
+  }
+
+  /** Public keys are kept in clear, so the JWKS never depends on a decrypt. */
+  async function publicOf(stored: StoredKey) {
+    if (stored.publicJwk) return stored.publicJwk
+    return (await importKey(stored))?.publicJwk ?? null
   }
 
   const statusOf = (doc: KeySetDocument): KeyStatus[] =>
@@ -128,13 +198,28 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
     kind: 'managed',
     async activeKey() {
       const doc = await current()
-      const active = doc.keys.find((k) => k.state === 'active')
-      if (!active) throw new Error('no active signing key')
-      return importKey(active)
+      // The active key; if no KEK opens it, a next key that has been published long enough for
+      // every cache to hold it can sign instead. Never a retired key: it is on its way out.
+      const now = options.clock.now()
+      const candidates = [
+        ...doc.keys.filter((k) => k.state === 'active'),
+        ...doc.keys.filter(
+          (k) => k.state === 'next' && now - k.publishedAt >= policy.publishLeadMs,
+        ),
+      ]
+      for (const candidate of candidates) {
+        const key = await importKey(candidate)
+        if (key) return key
+      }
+      throw new AppError('keys_unavailable', {
+        reason: 'no decryptable signing key',
+        headers: { 'Retry-After': '5' },
+      })
     },
     async publishedKeys() {
       const doc = await current()
-      return Promise.all(doc.keys.map(async (k) => (await importKey(k)).publicJwk))
+      const keys = await Promise.all(doc.keys.map(publicOf))
+      return keys.filter((k) => k !== null)
     },
     async rotate() {
       const doc = await sync((d) =>

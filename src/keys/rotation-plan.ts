@@ -1,3 +1,4 @@
+import type { JWK } from 'jose'
 import type { KeyState } from './key-provider'
 import type { SigningAlgorithm } from './signing-key'
 
@@ -10,6 +11,8 @@ export type StoredKey = {
   activatedAt: number | null
   retiredAt: number | null
   removeAt: number | null
+  /** The public key, in clear (absent on keys stored before it was kept; added on re-wrap). */
+  publicJwk?: JWK
   privateJwk: string
 }
 

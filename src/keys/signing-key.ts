@@ -16,7 +16,7 @@ export type SigningKey = {
 const PUBLIC_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const
 
 /** The public half of a JWK with `kid`, `alg` and `use: "sig"` (SECURITY.md, "Signing keys and the JWKS"). */
-function publicJwkOf(jwk: JWK, kid: string, alg: SigningAlgorithm): JWK {
+export function publicJwkOf(jwk: JWK, kid = String(jwk.kid), alg = jwk.alg): JWK {
   const out: JWK = { kid, alg, use: 'sig' }
   for (const member of PUBLIC_MEMBERS) if (jwk[member] !== undefined) out[member] = jwk[member]
   return out

@@ -40,7 +40,7 @@ export function createSessionService(deps: {
           { key: `sess-ip:${ip}`, capacity: config.createPerIp, windowMs },
         ],
         'session_create',
-        'Too many sign-ins; try again later.',
+        { detail: 'Too many sign-ins; try again later.' },
       ),
 
     /** A brand-new session: new id, new secret, whatever the client sent (no fixation). */

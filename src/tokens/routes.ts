@@ -85,6 +85,7 @@ export function tokenRoutes(deps: {
           { key: `mint-ip:${c.var.clientKey}`, capacity: config.minting.perIp, windowMs },
         ],
         'mint',
+        { whenStoreDown: { failOpen: true, log: c.var.log } },
       )
       const minted = await template.mint({
         principal,

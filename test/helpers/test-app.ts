@@ -47,8 +47,12 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
   // Development mode is asked for by name, as a developer with keys or issuers configured must.
   const mode = 'NODE_ENV' in env ? {} : { BRIDGE_MODE: 'development' }
   const fullEnv = { PUBLIC_URL: 'http://bridge.test', LOG_LEVEL: 'debug', ...mode, ...env }
-  const configuredKeys =
-    'SIGNING_KEYS' in env || 'SIGNING_KEYS_PEM' in env || 'KEY_ENCRYPTION_KEY' in env
+  const configuredKeys = [
+    'SIGNING_KEYS',
+    'SIGNING_KEYS_PEM',
+    'KEY_ENCRYPTION_KEY',
+    'KEY_ENCRYPTION_KEYS',
+  ].some((name) => name in env)
   const bridge = await assembleBridge({
     name: 'node',
     env: fullEnv,
