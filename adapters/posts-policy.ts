@@ -18,7 +18,10 @@ export const postsPolicy = {
   operations: { list: 'all', get: 'all', create: true, update: 'own', delete: 'own' },
   readable: ['createdAt', 'title', 'body', 'views', 'authorId', 'authorEmail'],
   writable: ['title', 'body'],
-  presets: { authorEmail: (principal) => principal.email ?? '' },
+  // Only a verified address is written as the author's: an unverified one proves nothing.
+  presets: {
+    authorEmail: (principal) => (principal.emailVerified && principal.email ? principal.email : ''),
+  },
   immutable: ['authorEmail'],
   defaultSort: [{ field: 'createdAt', direction: 'desc' }],
 } satisfies Omit<ResourceDefinition, 'name' | 'backend'>

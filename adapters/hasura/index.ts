@@ -12,7 +12,11 @@ const hasura = defineHasuraTemplate({
   lifetimeSeconds: 60,
   defaultRole: 'user',
   allowedRoles: (principal) => ['user', ...principal.roles],
-  sessionVariables: (principal) => ({ 'org-id': principal.orgId, email: principal.email }),
+  // Only a verified email is a session variable: Hasura permissions may match rows on it.
+  sessionVariables: (principal) => ({
+    'org-id': principal.orgId,
+    email: principal.emailVerified ? principal.email : undefined,
+  }),
 })
 
 /** Serves POST /v1/tokens/hasura. Hasura needs no secret of ours: it reads the bridge's JWKS. */

@@ -14,7 +14,7 @@ export function mongoPosts(options: { db: () => Db; name?: string }) {
     backend: mongoCollection({
       db: options.db,
       collection: 'posts',
-      indexes: [{ key: { authorEmail: 1, title: 1 }, unique: true, name: 'authorEmail_title' }],
+      indexes: [{ key: { authorId: 1, title: 1 }, unique: true, name: 'authorId_title' }],
     }),
     presets: { ...postsPolicy.presets, views: () => 0, createdAt: () => new Date().toISOString() },
     immutable: [...postsPolicy.immutable, 'createdAt'],

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Config } from '../config/config'
 import type { AppEnv } from '../http/app-env'
 import type { Authenticator } from '../identity/authenticator'
+import type { UserNamespaces } from '../identity/namespaces'
 import type { KeyProvider } from '../keys/key-provider'
 import type { BoundRevocationHook } from '../sessions/revocation-hook'
 import type { SessionService } from '../sessions/session-service'
@@ -16,6 +17,7 @@ export function adminRoutes(deps: {
   keys: KeyProvider
   auth: Authenticator
   onRevoked?: BoundRevocationHook
+  namespaces: UserNamespaces
 }) {
   const app = new OpenAPIHono<AppEnv>()
   // In Hono '/v1/admin/*' also matches '/v1/admin' itself.

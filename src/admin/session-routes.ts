@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Config } from '../config/config'
 import type { AppEnv } from '../http/app-env'
+import { stableUserId, type UserNamespaces } from '../identity/namespaces'
 import { userKey, type SessionPrincipal } from '../identity/principal'
+import { AppError } from '../errors/app-error'
 import { jsonContent, problem } from '../openapi/schemas'
 import { issueSession } from '../sessions/issue-session'
 import { runRevocationHook, type BoundRevocationHook } from '../sessions/revocation-hook'
@@ -75,19 +77,37 @@ const revokeUser = createRoute({
   },
 })
 
+/**
+ * The user a body names: `userId` is the subject within `issuer` (the bridge itself by default,
+ * whose users live under `admin:`; or a configured identity provider, for a backend acting for
+ * one of its users). Any other issuer is refused, so no body can reach into another id space.
+ */
+function userOf(namespaces: UserNamespaces, body: { userId: string; issuer?: string | undefined }) {
+  const namespace = body.issuer === undefined ? namespaces.admin : namespaces.of(body.issuer)
+  const userId = namespace ? stableUserId(namespace, body.userId) : null
+  if (!namespace || userId === null) {
+    throw new AppError('validation_failed', {
+      detail:
+        'issuer must be the bridge or a configured identity provider, and userId a subject of it.',
+      extensions: { errors: [{ path: namespace ? 'userId' : 'issuer', message: 'not allowed' }] },
+    })
+  }
+  return { issuer: namespace.issuer, userId }
+}
+
 /** Admin routes over sessions: create one for a backend-verified user, revoke all of a user's. */
 export function adminSessionRoutes(deps: {
   config: Config
   sessions: SessionService
   onRevoked?: BoundRevocationHook
+  namespaces: UserNamespaces
 }) {
-  const { config, sessions } = deps
+  const { config, sessions, namespaces } = deps
   return new OpenAPIHono<AppEnv>()
     .openapi(create, async (c) => {
       const body = c.req.valid('json')
       const principal: SessionPrincipal = {
-        userId: body.userId,
-        issuer: body.issuer ?? config.publicUrl,
+        ...userOf(namespaces, body),
         email: body.email,
         emailVerified: body.emailVerified ?? false,
         roles: body.roles ?? [],
@@ -101,13 +121,12 @@ export function adminSessionRoutes(deps: {
       return c.json(await issueSession(c, { config, sessions }, principal, 'bearer'), 201)
     })
     .openapi(revokeUser, async (c) => {
-      const body = c.req.valid('json')
-      const issuer = body.issuer ?? config.publicUrl
-      const revoked = await sessions.revokeUser(userKey({ issuer, userId: body.userId }))
-      c.var.log.warn('admin.sessions_revoked', { userId: body.userId, issuer, revoked })
+      const { issuer, userId } = userOf(namespaces, c.req.valid('json'))
+      const revoked = await sessions.revokeUser(userKey({ issuer, userId }))
+      c.var.log.warn('admin.sessions_revoked', { userId, issuer, revoked })
       await runRevocationHook(
         deps.onRevoked,
-        { issuer, userId: body.userId, scope: 'all', by: 'admin' },
+        { issuer, userId, scope: 'all', by: 'admin' },
         c.var.log,
       )
       return c.json({ revoked }, 200)

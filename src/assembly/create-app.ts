@@ -11,7 +11,8 @@ import { problemResponse } from '../errors/problem'
 import { adminRoutes } from '../admin/routes'
 import { healthRoutes } from '../health/routes'
 import { createAuthenticator } from '../identity/authenticator'
-import { createDevIssuer } from '../identity/dev-issuer'
+import { createDevIssuer, devIssuerOf } from '../identity/dev-issuer'
+import { userNamespaces } from '../identity/namespaces'
 import { createLockout } from '../identity/lockout'
 import { devRoutes, identityRoutes } from '../identity/routes'
 import { jwtCredentialVerifier } from '../identity/jwt-verifier'
@@ -69,6 +70,12 @@ export function createApp(deps: AppDeps) {
   for (const name of new Set(names))
     if (names.filter((n) => n === name).length > 1)
       problems.push(`resource "${name}": defined twice`)
+  const namespaces = userNamespaces({
+    upstream: config.upstream.issuers,
+    devIssuer: config.mode === 'development' ? devIssuerOf(config.publicUrl) : undefined,
+    bridgeIssuer: config.publicUrl,
+  })
+  problems.push(...namespaces.problems)
   if (problems.length > 0) throw new ConfigError(problems)
   const resources = definitions.map((definition) =>
     bindResource(definition, { store, clock, logger }),
@@ -129,10 +136,11 @@ export function createApp(deps: AppDeps) {
       clock,
       logger,
       fetch: deps.fetch,
+      namespaces,
     }),
   ]
   const devIssuer =
-    config.mode === 'development' ? createDevIssuer(config.publicUrl, clock) : undefined
+    config.mode === 'development' ? createDevIssuer(config.publicUrl, clock, namespaces) : undefined
   if (devIssuer) issuers.push(devIssuer)
   // The authenticator chain: the bridge's own sessions first, then JWTs of the known issuers.
   const auth = createAuthenticator({
@@ -151,7 +159,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(store))
   app.route('/', identityRoutes(auth))
   app.route('/', sessionRoutes({ config, clock, sessions, auth, onRevoked }))
-  app.route('/', adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked }))
+  app.route('/', adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked, namespaces }))
   app.route('/', keyRoutes({ config, keys: deps.keys }))
   app.route(
     '/',

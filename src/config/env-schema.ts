@@ -72,6 +72,13 @@ const issuerSchema = z
     algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
     clockSkewSeconds: z.number().int().min(0).max(60).default(5),
     authorizedParties: z.array(z.string().min(1)).optional(),
+    /** Puts this issuer's users in their own id space: user ids are `userIdPrefix + sub`. */
+    userIdPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,32}:$/, {
+        message: 'must be 1-32 letters, digits, ".", "_" or "-", ending in ":" (like "clerk:")',
+      })
+      .optional(),
     claims: z
       .object({
         email: z.string().default('email'),

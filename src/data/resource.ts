@@ -112,7 +112,11 @@ export function bindResource(
 ): Resource {
   const adapter = definition.backend({ ...context, fields: definition.fields })
   const ownerPreset = (principal: Principal): Scalar =>
-    definition.owner.principal === 'email' ? (principal.email ?? null) : principal.userId
+    definition.owner.principal === 'email'
+      ? principal.emailVerified
+        ? (principal.email ?? null)
+        : null
+      : principal.userId
   return {
     name: definition.name,
     fields: definition.fields,

@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose'
 import type { IssuerConfig } from '../config/env-schema'
+import { stableUserId, type Namespace } from './namespaces'
 import type { SessionPrincipal } from './principal'
 
 export type ClaimMapping = IssuerConfig['claims']
@@ -22,18 +23,21 @@ function readClaim(claims: Record<string, unknown>, name: string): unknown {
 
 /** Builds the principal of a verified token. Null when the subject is missing or unusable. */
 export function principalFromClaims(
-  issuer: string,
+  namespace: Namespace,
   payload: JWTPayload,
   mapping: ClaimMapping,
 ): SessionPrincipal | null {
   const sub = payload.sub
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) return null
+  const userId = stableUserId(namespace, sub)
+  if (userId === null) return null
+  const issuer = namespace.issuer
   const claims: Record<string, unknown> = { ...payload }
   const email = readClaim(claims, mapping.email)
   const verified = readClaim(claims, mapping.emailVerified)
   const org = readClaim(claims, mapping.org)
   return {
-    userId: sub,
+    userId,
     issuer,
     email: typeof email === 'string' && email.length > 0 ? email : undefined,
     emailVerified: verified === true || verified === 'true',

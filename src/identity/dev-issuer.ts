@@ -2,6 +2,7 @@ import { generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from 'jose'
 import type { Clock } from '../clock'
 import { newId } from '../ids/prefixed-id'
 import { principalFromClaims } from './claims'
+import type { UserNamespaces } from './namespaces'
 import type { TokenVerifier } from './upstream/upstream-verifier'
 import { failureFromJose } from './upstream/verify-result'
 
@@ -27,8 +28,15 @@ export interface DevIssuer extends TokenVerifier {
  * provider. It has its own issuer, audience, `typ` and key (made per process, never persisted),
  * so its tokens can't be confused with the tokens the bridge mints for providers.
  */
-export function createDevIssuer(publicUrl: string, clock: Clock): DevIssuer {
-  const issuer = `${publicUrl}/dev`
+/** The development issuer's name: its own, under the bridge's URL. */
+export const devIssuerOf = (publicUrl: string) => `${publicUrl}/dev`
+
+export function createDevIssuer(
+  publicUrl: string,
+  clock: Clock,
+  namespaces: UserNamespaces,
+): DevIssuer {
+  const issuer = devIssuerOf(publicUrl)
   let keys: Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> | undefined
   const keyPair = () => (keys ??= generateKeyPair('ES256'))
 
@@ -67,7 +75,9 @@ export function createDevIssuer(publicUrl: string, clock: Clock): DevIssuer {
           currentDate: new Date(clock.now()),
           requiredClaims: ['sub', 'exp'],
         })
-        const principal = principalFromClaims(issuer, payload, {
+        const namespace = namespaces.of(issuer)
+        if (!namespace) return { ok: false, reason: 'unknown_issuer' }
+        const principal = principalFromClaims(namespace, payload, {
           email: 'email',
           emailVerified: 'email_verified',
           roles: 'roles',

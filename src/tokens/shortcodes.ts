@@ -24,7 +24,8 @@ const QUOTED = /^'([^']*)'$|^"([^"]*)"$/
 function shortcodeScope(principal: Principal): Record<string, unknown> {
   return {
     'user.id': principal.userId,
-    'user.email': principal.email,
+    // An unverified address is not an identity: it never reaches a token as the user's email.
+    'user.email': principal.emailVerified ? principal.email : undefined,
     'user.email_verified': principal.emailVerified,
     'user.roles': principal.roles,
     'user.issuer': principal.issuer,

@@ -22,7 +22,7 @@ describe('admin API key', () => {
     expect(created.status).toBe(201)
     const { secret } = (await created.json()) as { secret: string }
     expect(await (await asSession(t, secret)).json()).toMatchObject({
-      userId: 'backend-user',
+      userId: 'admin:backend-user',
       roles: ['member'],
     })
 

@@ -120,7 +120,7 @@ describe(`posts on MongoDB (${process.env.MONGODB_URL ? 'MONGODB_URL' : 'local w
     expect((await ada('POST', '', { title: 'Same' })).status).toBe(201)
     const duplicate = await ada('POST', '', { title: 'Same' })
     expect(duplicate.status).toBe(409)
-    expect(duplicate.body).toMatchObject({ code: 'conflict', fields: ['authorEmail', 'title'] })
+    expect(duplicate.body).toMatchObject({ code: 'conflict', fields: ['authorId', 'title'] })
     expect((await bob('POST', '', { title: 'Same' })).status).toBe(201)
   })
 

@@ -99,7 +99,7 @@ describe('posts on PostgreSQL', () => {
     expect((await ada('POST', '', { title: 'Same' })).status).toBe(201)
     const duplicate = await ada('POST', '', { title: 'Same' })
     expect(duplicate.status).toBe(409)
-    expect(duplicate.body).toMatchObject({ code: 'conflict', fields: ['authorEmail', 'title'] })
+    expect(duplicate.body).toMatchObject({ code: 'conflict', fields: ['authorId', 'title'] })
     expect((await bob('POST', '', { title: 'Same' })).status).toBe(201)
     const other = await ada('POST', '', { title: 'Other' })
     expect((await ada('PATCH', `/${other.body.id}`, { title: 'Same' })).status).toBe(409)

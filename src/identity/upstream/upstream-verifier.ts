@@ -11,6 +11,7 @@ import type { IssuerConfig } from '../../config/env-schema'
 import { boundedFetch, type FetchLike } from '../../http/bounded-fetch'
 import type { Logger } from '../../log/logger'
 import { principalFromClaims } from '../claims'
+import type { UserNamespaces } from '../namespaces'
 import { failureFromJose, looksLikeCompactJws, type VerifyResult } from './verify-result'
 
 const MAX_DOCUMENT_BYTES = 256 * 1024
@@ -24,6 +25,8 @@ export type UpstreamVerifierOptions = {
   clock: Clock
   logger: Logger
   fetch?: FetchLike
+  /** Each issuer's user-id space. */
+  namespaces: UserNamespaces
 }
 
 export interface TokenVerifier {
@@ -105,7 +108,8 @@ export function createUpstreamVerifier(options: UpstreamVerifierOptions): TokenV
             return { ok: false, reason: 'azp_not_allowed' }
           }
         }
-        const principal = principalFromClaims(config.issuer, payload, config.claims)
+        const namespace = options.namespaces.of(config.issuer)
+        const principal = namespace ? principalFromClaims(namespace, payload, config.claims) : null
         if (!principal || payload.exp === undefined) return { ok: false, reason: 'no_subject' }
         return { ok: true, principal, expiresAt: payload.exp * 1000 }
       } catch (error) {
