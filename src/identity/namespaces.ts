@@ -1,7 +1,7 @@
 import type { IssuerConfig } from '../config/env-schema'
 
 /** Sessions a trusted backend creates for users it verified itself live under this prefix. */
-export const ADMIN_PREFIX = 'admin:'
+const ADMIN_PREFIX = 'admin:'
 /** The development issuer's prefix when an unprefixed upstream issuer is configured beside it. */
 const DEV_PREFIX = 'dev:'
 
