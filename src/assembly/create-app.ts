@@ -33,6 +33,7 @@ import { keyRoutes } from '../keys/routes'
 import { checkTemplates, type TokenTemplate } from '../tokens/template'
 import { tokenRoutes } from '../tokens/routes'
 import { bindResource, resourceProblems, type ResourceDefinition } from '../data/resource'
+import { cursorCodec } from '../data/cursor'
 import { dataRoutes } from '../data/routes'
 import type { Logger } from '../log/logger'
 import { referencePage } from '../openapi/reference-page'
@@ -165,7 +166,8 @@ export function createApp(deps: AppDeps) {
     '/',
     tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }),
   )
-  app.route('/', dataRoutes({ config, clock, store, resources, auth }))
+  const cursors = cursorCodec(config.cursorSecret)
+  app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -196,6 +196,13 @@ export const envSchema = z.object({
   DATA_PER_IP: count(3000).describe('Data requests a client address may make per `DATA_WINDOW`'),
   DATA_WINDOW: seconds(60, 86_400).describe('Window of the data budgets, in seconds'),
   MINT_WINDOW: seconds(60, 86_400).describe('Window of the minting budgets, in seconds'),
+  CURSOR_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters of random data' })
+    .optional()
+    .describe(
+      'Secret that authenticates data-list cursors, shared by every instance. Default: derived from the key-encryption key or the signing keys (a per-process random key in development without keys)',
+    ),
   ADMIN_API_KEY: z
     .string()
     .min(32, { message: 'must be at least 32 characters of random data' })

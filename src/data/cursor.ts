@@ -2,36 +2,87 @@ import { base64url } from 'jose'
 import { AppError } from '../errors/app-error'
 
 /**
- * The opaque cursor clients see: the adapter's own cursor bound to the query it belongs to
- * (resource, user, filters, sort, limit). A cursor from another query or user is refused; rows
- * are re-checked against the scope anyway.
+ * The opaque cursor clients see: the adapter's own position, bound to the query it belongs to
+ * (resource, user, scope, filters, sort, limit, fields) and authenticated with an HMAC under a
+ * server secret. A cursor from another query or user, or one a client made or edited, is
+ * refused; since only the server makes them, a position always comes from the caller's own rows.
  */
-export async function queryFingerprint(parts: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(JSON.stringify(parts)),
-  )
-  return base64url.encode(new Uint8Array(digest)).slice(0, 22)
+export type CursorCodec = {
+  fingerprint(parts: unknown): Promise<string>
+  wrap(fingerprint: string, adapterCursor: string): Promise<string>
+  unwrap(fingerprint: string, cursor: string): Promise<string>
 }
 
-export function wrapCursor(fingerprint: string, adapterCursor: string): string {
-  return base64url.encode(
-    new TextEncoder().encode(JSON.stringify({ q: fingerprint, c: adapterCursor })),
-  )
-}
+const MAX_CURSOR_LENGTH = 4096
+const encoder = new TextEncoder()
 
-export function unwrapCursor(fingerprint: string, cursor: string): string {
-  try {
-    if (cursor.length > 4096) throw new Error('too long')
-    const parsed = JSON.parse(new TextDecoder().decode(base64url.decode(cursor))) as {
-      q?: unknown
-      c?: unknown
-    }
-    if (parsed.q === fingerprint && typeof parsed.c === 'string') return parsed.c
-  } catch {
-    // fall through
+/**
+ * `secret` is key material every instance shares (CURSOR_SECRET, or the signing or
+ * key-encryption keys); a per-process random key when there is none (development).
+ */
+export function cursorCodec(secret: string | undefined): CursorCodec {
+  const key = deriveKey(secret)
+  const mac = async (payload: string) =>
+    base64url.encode(
+      new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(payload))),
+    )
+  return {
+    async fingerprint(parts) {
+      const digest = await crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(parts)))
+      return base64url.encode(new Uint8Array(digest)).slice(0, 22)
+    },
+    async wrap(fingerprint, adapterCursor) {
+      const payload = base64url.encode(
+        encoder.encode(JSON.stringify({ q: fingerprint, c: adapterCursor })),
+      )
+      return `${payload}.${await mac(payload)}`
+    },
+    async unwrap(fingerprint, cursor) {
+      const [payload, tag, extra] = cursor.split('.')
+      if (cursor.length <= MAX_CURSOR_LENGTH && payload && tag && extra === undefined) {
+        const valid = await crypto.subtle.verify(
+          'HMAC',
+          await key,
+          decodeOrEmpty(tag),
+          encoder.encode(payload),
+        )
+        if (valid) {
+          const parsed = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as {
+            q?: unknown
+            c?: unknown
+          }
+          if (parsed.q === fingerprint && typeof parsed.c === 'string') return parsed.c
+        }
+      }
+      throw new AppError('invalid_cursor', {
+        detail: 'Use the nextCursor of the same query, unchanged.',
+      })
+    },
   }
-  throw new AppError('invalid_cursor', {
-    detail: 'Use the nextCursor of the same query, unchanged.',
-  })
+}
+
+function decodeOrEmpty(value: string): Uint8Array<ArrayBuffer> {
+  try {
+    return new Uint8Array(base64url.decode(value))
+  } catch {
+    return new Uint8Array()
+  }
+}
+
+/** HKDF-SHA-256 from the secret to an HMAC key used for cursors only. */
+async function deriveKey(secret: string | undefined): Promise<CryptoKey> {
+  const material = secret ? encoder.encode(secret) : crypto.getRandomValues(new Uint8Array(32))
+  const base = await crypto.subtle.importKey('raw', material, 'HKDF', false, ['deriveKey'])
+  return crypto.subtle.deriveKey(
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: new Uint8Array(),
+      info: encoder.encode('bridgekeeper cursor v1'),
+    },
+    base,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign', 'verify'],
+  )
 }

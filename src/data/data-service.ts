@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error'
 import { userKey, type Principal } from '../identity/principal'
 import type { Logger } from '../log/logger'
-import { queryFingerprint, unwrapCursor, wrapCursor } from './cursor'
+import type { CursorCodec } from './cursor'
 import { rowMatches, scopeFor } from './policy'
 import { parseListParams } from './query-params'
 import type { Resource } from './resource'
@@ -15,7 +15,12 @@ const MAX_BATCH = 100
  * Runs one data request through the policy: scope, validation, the adapter call with the scope
  * in it, then a second check of every returned row and a projection onto readable fields.
  */
-export function dataService(resource: Resource, principal: Principal, log: Logger) {
+export function dataService(
+  resource: Resource,
+  principal: Principal,
+  log: Logger,
+  cursors: CursorCodec,
+) {
   const adapter = resource.adapter
 
   function scope(operation: Operation): Condition[] {
@@ -58,7 +63,7 @@ export function dataService(resource: Resource, principal: Principal, log: Logge
     async list(params: URLSearchParams) {
       const where = scope('list')
       const query = parseListParams(resource, params)
-      const fingerprint = await queryFingerprint([
+      const fingerprint = await cursors.fingerprint([
         resource.name,
         userKey(principal),
         where,
@@ -71,13 +76,15 @@ export function dataService(resource: Resource, principal: Principal, log: Logge
         where: [...where, ...query.filters],
         sort: query.sort,
         limit: query.limit,
-        cursor: query.cursor === undefined ? undefined : unwrapCursor(fingerprint, query.cursor),
+        cursor:
+          query.cursor === undefined ? undefined : await cursors.unwrap(fingerprint, query.cursor),
         fields: neededFields(query.fields, where),
       })
       const rows = page.rows.filter((row) => inScope(row, where, 'list')).slice(0, query.limit)
       return {
         data: rows.map((row) => view(row, query.fields)),
-        nextCursor: page.nextCursor === undefined ? null : wrapCursor(fingerprint, page.nextCursor),
+        nextCursor:
+          page.nextCursor === undefined ? null : await cursors.wrap(fingerprint, page.nextCursor),
       }
     },
 

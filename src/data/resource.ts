@@ -95,6 +95,20 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
     if (!(OPERATORS as readonly string[]).includes(op))
       problems.push(`${at}: unknown operator "${op}"`)
   }
+  // Filtering or sorting on a field reveals its values (a filter is a yes/no oracle, a sort an
+  // order), so only readable fields may be filtered or sorted on.
+  const readable = new Set(definition.readable)
+  const mustBeReadable = (list: string[] | undefined, what: string) => {
+    for (const field of list ?? [])
+      if (known.has(field) && !readable.has(field))
+        problems.push(`${at}: ${what} names "${field}", which is not readable`)
+  }
+  mustBeReadable(definition.filterable, 'filterable')
+  mustBeReadable(definition.sortable, 'sortable')
+  mustBeReadable(
+    definition.defaultSort?.map((key) => key.field),
+    'defaultSort',
+  )
   const size = definition.maxPageSize ?? MAX_PAGE_SIZE
   if (size < 1 || size > MAX_PAGE_SIZE)
     problems.push(`${at}: maxPageSize must be 1-${MAX_PAGE_SIZE}`)

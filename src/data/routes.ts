@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/app-env'
+import type { CursorCodec } from './cursor'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
@@ -109,7 +110,9 @@ export function dataRoutes(deps: {
   store: Store
   resources: Resource[]
   auth: Authenticator
+  cursors: CursorCodec
 }) {
+  const { cursors } = deps
   const { config, clock, store, auth } = deps
   const resources = new Map(deps.resources.map((r) => [r.name, r]))
   const windowMs = config.data.windowSeconds * 1000
@@ -132,7 +135,7 @@ export function dataRoutes(deps: {
   const serviceFor = (c: Context<AppEnv>, name: string) => {
     const resource = resources.get(name)
     if (!resource) throw new AppError('not_found', { detail: 'No resource has this name.' })
-    return dataService(resource, principalOf(c), c.var.log)
+    return dataService(resource, principalOf(c), c.var.log, cursors)
   }
 
   return app

@@ -252,6 +252,43 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       expect((await call('alice', 'GET', `?limit=2&cursor=garbage`)).status).toBe(400)
     })
 
+    it('refuses a cursor the client made or edited: positions come only from the server', async () => {
+      for (const user of ['alice', 'bob']) {
+        await call(
+          user,
+          'POST',
+          '',
+          Array.from({ length: 4 }, (_, i) => ({ title: `${user}${i}`, priority: i })),
+        )
+      }
+      const [alices, bobs] = [await list('alice', 'limit=1'), await list('bob', 'limit=1')]
+      const decode = (cursor: string) => {
+        const [payload = '', tag] = cursor.split('.')
+        return { body: JSON.parse(Buffer.from(payload, 'base64url').toString()) as Json, tag }
+      }
+      const encode = (body: Json, tag: string | undefined) =>
+        [Buffer.from(JSON.stringify(body)).toString('base64url'), tag].filter(Boolean).join('.')
+      const alice = decode(alices.nextCursor ?? '')
+      const bob = decode(bobs.nextCursor ?? '')
+      // Alice's query binding with Bob's position inside: a forged position into his rows.
+      const forged = encode({ ...alice.body, c: bob.body.c }, alice.tag)
+      const attempt = await call('alice', 'GET', `?limit=1&cursor=${encodeURIComponent(forged)}`)
+      expect(attempt.status).toBe(400)
+      expect(attempt.body.code).toBe('invalid_cursor')
+      // The same cursor with its authenticator changed, or dropped.
+      const flipped = `${encode(alice.body, undefined)}.${'A'.repeat((alice.tag ?? 'x').length)}`
+      for (const cursor of [flipped, encode(alice.body, undefined)]) {
+        const refused = await call('alice', 'GET', `?limit=1&cursor=${encodeURIComponent(cursor)}`)
+        expect(refused.status).toBe(400)
+      }
+      // The cursor as given still works.
+      const next = await list(
+        'alice',
+        `limit=1&cursor=${encodeURIComponent(alices.nextCursor ?? '')}`,
+      )
+      expect(next.data).toHaveLength(1)
+    })
+
     it("isolates users: A never lists, reads, updates or deletes B's rows", async () => {
       const bobs = await create('bob', { title: 'Bob private', priority: 1, done: false })
       await create('alice', { title: 'Alice', priority: 1 })
