@@ -58,12 +58,15 @@ if now >= absolute or now >= tonumber(f[4]) then
   return nil
 end
 local current = f[2] == ARGV[4]
-if not current and now >= tonumber(redis.call('HGET', key, 'prevValidUntil') or '0') then return nil end
+local prev = redis.call('HMGET', key, 'prevHash', 'prevValidUntil')
+local inGrace = prev[1] == ARGV[4] and now < tonumber(prev[2] or '0')
+-- A superseded secret after its grace: reported (the caller revokes), never refreshed.
+if not current and not inGrace then return {f[1], f[2], f[3], f[4], f[5], '0', '1'} end
 local idle = math.min(now + tonumber(ARGV[2]), absolute)
 redis.call('HSET', key, 'lastActiveAt', ARGV[1], 'idleExpiresAt', idle)
 redis.call('PEXPIREAT', key, idle)
 if current then redis.call('PEXPIREAT', KEYS[1], idle) end
-return {f[1], f[2], ARGV[1], tostring(idle), f[5], current and '1' or '0'}
+return {f[1], f[2], ARGV[1], tostring(idle), f[5], current and '1' or '0', '0'}
 `
 
 // KEYS: session, current secret, next secret. ARGV: id, currentHash, nextHash, now, graceMs, secretPrefix
@@ -73,16 +76,11 @@ if not f[1] or f[1] ~= ARGV[2] then return nil end
 local now = tonumber(ARGV[4])
 local expireAt = math.min(tonumber(f[3]), tonumber(f[4]))
 if now >= expireAt then return nil end
-if f[2] and f[2] ~= '' then redis.call('DEL', ARGV[6] .. f[2]) end
 local graceUntil = math.min(now + tonumber(ARGV[5]), expireAt)
 redis.call('HSET', KEYS[1], 'secretHash', ARGV[3], 'prevHash', ARGV[2], 'prevValidUntil', tostring(graceUntil))
 redis.call('SET', KEYS[3], ARGV[1], 'PXAT', expireAt)
-local grace = tonumber(ARGV[5])
-if grace > 0 then
-  redis.call('PEXPIREAT', KEYS[2], graceUntil)
-else
-  redis.call('DEL', KEYS[2])
-end
+-- The old secret stays known until the session's absolute end, so a late replay is recognised.
+redis.call('PEXPIREAT', KEYS[2], tonumber(f[4]))
 return {f[5], ARGV[3], f[6], f[3], f[4]}
 `
 

@@ -161,7 +161,9 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         if (!Array.isArray(reply)) return null
         const fields = reply.map((value) => (value === null ? null : String(value)))
         const record = toRecord(fields)
-        return record ? { record, viaPreviousSecret: fields[5] !== '1' } : null
+        return record
+          ? { record, viaPreviousSecret: fields[5] !== '1', superseded: fields[6] === '1' }
+          : null
       },
 
       async rotate(id, currentHash, nextHash, now, graceMs) {

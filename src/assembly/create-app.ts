@@ -20,6 +20,7 @@ import { createUpstreamVerifier, type TokenVerifier } from '../identity/upstream
 import type { FetchLike } from '../http/bounded-fetch'
 import { bindRevocationHook, type RevocationHook } from '../sessions/revocation-hook'
 import { sessionRoutes } from '../sessions/routes'
+import { rotationSecrets } from '../sessions/rotation-secret'
 import { createSessionService } from '../sessions/session-service'
 import { sessionCredentialVerifier } from '../sessions/session-verifier'
 import { onError, onNotFound } from '../http/error-handler'
@@ -126,7 +127,12 @@ export function createApp(deps: AppDeps) {
   app.use(jsonOnly())
 
   const onRevoked = bindRevocationHook(deps.onSessionsRevoked, { store, clock })
-  const sessions = createSessionService({ store, clock, config: config.sessions })
+  const sessions = createSessionService({
+    store,
+    clock,
+    config: config.sessions,
+    rotation: rotationSecrets(config.cursorSecret),
+  })
   const lockout = createLockout({ store, clock, ...config.authFailures })
   const issuers: TokenVerifier[] = [
     createUpstreamVerifier({

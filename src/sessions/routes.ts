@@ -157,9 +157,11 @@ export function sessionRoutes(deps: {
       const current = c.var.session
       const credential = c.var.credential
       if (!current || !credential) throw invalidCredentials('session_required')
-      if (current.viaPreviousSecret)
-        throw new AppError('conflict', { detail: 'This secret was already rotated.' })
-      const rotated = await sessions.rotate(current.record, credential.value)
+      // The previous secret, inside its grace: the same answer as the refresh that replaced it
+      // (its response may have been lost), unless the session was refreshed again since.
+      const rotated = current.viaPreviousSecret
+        ? await sessions.repeatRotation(current.record, credential.value)
+        : await sessions.rotate(current.record, credential.value)
       if (!rotated) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
       logSessionEvent(c.var.log, 'session.rotated', rotated.record)
       const view = sessionView(rotated.record, rotated.record.id)

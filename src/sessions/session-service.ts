@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger'
 import { storeCall } from '../store/store-call'
 import type { SessionRecord, Store } from '../store/types'
 import { enforceBudgets } from '../budgets/enforce-budgets'
+import type { RotationSecrets } from './rotation-secret'
 import { hashSecret, newSessionSecret } from './secret'
 
 export type SessionService = ReturnType<typeof createSessionService>
@@ -23,6 +24,7 @@ export function createSessionService(deps: {
   store: Store
   clock: Clock
   config: Config['sessions']
+  rotation: RotationSecrets
 }) {
   const { store, clock, config } = deps
   const idleMs = config.idleSeconds * 1000
@@ -70,9 +72,18 @@ export function createSessionService(deps: {
       return storeCall(() => store.sessions.authenticate(hash, clock.now(), idleMs))
     },
 
+    /**
+     * The secret a refresh with `previousSecret` handed out, when it is still the current one:
+     * a refresh repeated (its answer lost) within the grace gets the same answer again.
+     */
+    async repeatRotation(record: SessionRecord, previousSecret: string) {
+      const secret = await deps.rotation.next(previousSecret)
+      return (await hashSecret(secret)) === record.secretHash ? { record, secret } : null
+    },
+
     /** New secret for the same session; the old one works for the configured grace only. */
     async rotate(record: SessionRecord, currentSecret: string) {
-      const secret = newSessionSecret()
+      const secret = await deps.rotation.next(currentSecret)
       const [currentHash, nextHash] = await Promise.all([
         hashSecret(currentSecret),
         hashSecret(secret),

@@ -1,5 +1,6 @@
 import { failed, notMine, type CredentialVerifier } from '../identity/verifier'
 import type { AuthenticatedSession } from '../store/types'
+import { newId } from '../ids/prefixed-id'
 import { clearedSessionCookie, readSessionCookie } from './cookie'
 import { hashSecret, isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
 import { principalOfSession, type SessionService } from './session-service'
@@ -32,6 +33,17 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
           headers,
           once: await hashSecret(credential.value),
         })
+      if (found.superseded) {
+        // An old secret replayed after its grace: whoever holds it isn't the one refreshing.
+        // End the session for both (reuse detection, as for refresh tokens in RFC 9700 §4.14.2).
+        await sessions.revoke(found.record.id)
+        c.var.log.warn('security.session_reuse', {
+          eventId: newId('evt'),
+          sessionId: found.record.id,
+          userKey: found.record.userKey,
+        })
+        return failed('session_superseded_reused', { headers })
+      }
       c.set('session', found)
       return { outcome: 'verified', principal: principalOfSession(found.record) }
     },

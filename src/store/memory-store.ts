@@ -9,7 +9,8 @@ import type {
   Store,
 } from './types'
 
-type SecretEntry = { id: string; expiresAt: number }
+/** A superseded secret keeps its entry (for reuse detection) with the end of its grace. */
+type SecretEntry = { id: string; expiresAt: number; graceUntil?: number }
 type Window = { start: number; current: number; previous: number }
 type Bucket = { tokens: number; updatedAt: number }
 
@@ -18,7 +19,10 @@ type Bucket = { tokens: number; updatedAt: number }
  * callback at a time, so each method below is atomic as long as it does not await.
  */
 export function createMemoryStore(): Store {
-  const sessions = new Map<string, SessionRecord & { previousHash?: string }>()
+  const sessions = new Map<
+    string,
+    SessionRecord & { previousHash?: string; superseded?: string[] }
+  >()
   const secrets = new Map<string, SecretEntry>()
   const users = new Map<string, Set<string>>()
   const windows = new Map<string, Window>()
@@ -32,9 +36,9 @@ export function createMemoryStore(): Store {
     if (!record) return null
     sessions.delete(id)
     secrets.delete(record.secretHash)
-    if (record.previousHash) secrets.delete(record.previousHash)
+    for (const hash of record.superseded ?? []) secrets.delete(hash)
     users.get(record.userKey)?.delete(id)
-    const { previousHash: _, ...rest } = record
+    const { previousHash: _, superseded: __, ...rest } = record
     return rest
   }
 
@@ -48,8 +52,10 @@ export function createMemoryStore(): Store {
     return record
   }
 
-  const strip = (record: SessionRecord & { previousHash?: string }): SessionRecord => {
-    const { previousHash: _, ...rest } = record
+  const strip = (
+    record: SessionRecord & { previousHash?: string; superseded?: string[] },
+  ): SessionRecord => {
+    const { previousHash: _, superseded: __, ...rest } = record
     return structuredClone(rest)
   }
 
@@ -81,23 +87,33 @@ export function createMemoryStore(): Store {
       }
       const record = live(entry.id, now)
       if (!record) return null
+      const current = record.secretHash === secretHash
+      const inGrace =
+        record.previousHash === secretHash &&
+        entry.graceUntil !== undefined &&
+        now < entry.graceUntil
+      // A superseded secret after its grace: reported (the caller revokes), never refreshed.
+      if (!current && !inGrace)
+        return { record: strip(record), viaPreviousSecret: true, superseded: true }
       record.lastActiveAt = now
       record.idleExpiresAt = Math.min(now + idleMs, record.absoluteExpiresAt)
-      const current = record.secretHash === secretHash
       if (current) entry.expiresAt = expiry(record)
-      return { record: strip(record), viaPreviousSecret: !current }
+      return { record: strip(record), viaPreviousSecret: !current, superseded: false }
     },
 
     async rotate(id, currentHash, nextHash, now, graceMs) {
       const record = live(id, now)
       if (!record || record.secretHash !== currentHash) return null
-      if (record.previousHash) secrets.delete(record.previousHash)
       record.previousHash = currentHash
+      record.superseded = [...(record.superseded ?? []), currentHash]
       record.secretHash = nextHash
       secrets.set(nextHash, { id, expiresAt: expiry(record) })
-      if (graceMs > 0)
-        secrets.set(currentHash, { id, expiresAt: Math.min(now + graceMs, expiry(record)) })
-      else secrets.delete(currentHash)
+      // The old secret stays known until the session ends, so a late replay is recognised.
+      secrets.set(currentHash, {
+        id,
+        expiresAt: record.absoluteExpiresAt,
+        graceUntil: now + graceMs,
+      })
       return strip(record)
     },
 

@@ -146,7 +146,10 @@ export class SqlStore {
     const row = this.live(secret.session_id, now)
     if (!row) return null
     const current = row.secret_hash === hash
-    if (!current && now >= (row.prev_valid_until ?? 0)) return null
+    const inGrace = row.prev_hash === hash && now < (row.prev_valid_until ?? 0)
+    // A superseded secret after its grace: reported (the caller revokes), never refreshed.
+    if (!current && !inGrace)
+      return { record: this.record(row), viaPreviousSecret: true, superseded: true }
     const idle = Math.min(now + idleMs, row.abs_exp)
     this.sql.exec(
       'UPDATE sessions SET last_active = ?, idle_exp = ? WHERE id = ?',
@@ -158,6 +161,7 @@ export class SqlStore {
     return {
       record: this.record({ ...row, last_active: now, idle_exp: idle }),
       viaPreviousSecret: !current,
+      superseded: false,
     }
   }
 
@@ -171,7 +175,6 @@ export class SqlStore {
     const row = this.live(id, now)
     if (!row || row.secret_hash !== currentHash) return null
     const expiresAt = Math.min(row.idle_exp, row.abs_exp)
-    if (row.prev_hash) this.sql.exec('DELETE FROM secrets WHERE hash = ?', row.prev_hash)
     const graceUntil = Math.min(now + graceMs, expiresAt)
     this.sql.exec(
       'UPDATE sessions SET secret_hash = ?, prev_hash = ?, prev_valid_until = ? WHERE id = ?',
@@ -186,9 +189,8 @@ export class SqlStore {
       id,
       expiresAt,
     )
-    if (graceMs > 0)
-      this.sql.exec('UPDATE secrets SET expires_at = ? WHERE hash = ?', graceUntil, currentHash)
-    else this.sql.exec('DELETE FROM secrets WHERE hash = ?', currentHash)
+    // The old secret stays known until the session ends, so a late replay is recognised.
+    this.sql.exec('UPDATE secrets SET expires_at = ? WHERE hash = ?', row.abs_exp, currentHash)
     return this.record({ ...row, secret_hash: nextHash })
   }
 

@@ -36,8 +36,13 @@ export type SessionRecord = {
 
 export type AuthenticatedSession = {
   record: SessionRecord
-  /** The secret used was the previous one, still inside its rotation grace. */
+  /** The secret used was a previous one (within its grace unless `superseded`). */
   viaPreviousSecret: boolean
+  /**
+   * The secret was replaced and its grace is over: a replay of an old secret (stolen, or a
+   * client that lost track). The idle expiry was not touched; the caller revokes the session.
+   */
+  superseded: boolean
 }
 
 export interface SessionStore {
@@ -45,7 +50,9 @@ export interface SessionStore {
   create(record: SessionRecord, options: { maxPerUser: number }): Promise<{ evicted: string[] }>
   /**
    * Finds the session of a secret hash and, in the same atomic step, slides its idle expiry
-   * (never past the absolute one). Expired or unknown: null.
+   * (never past the absolute one). Expired or unknown: null. A secret replaced by `rotate` is
+   * still recognised until the session ends: inside its grace it authenticates, after it it is
+   * reported as `superseded`.
    */
   authenticate(
     secretHash: string,

@@ -89,7 +89,7 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       expect(await store.sessions.list(record.userKey, now + IDLE)).toEqual([])
     })
 
-    it('rotates the secret: the old one works only during the grace', async () => {
+    it('rotates the secret: the old one works only during the grace, then is reported superseded', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
       const rotated = await store.sessions.rotate(
@@ -106,8 +106,19 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       expect(
         (await store.sessions.authenticate(record.secretHash, now + 1000, IDLE))?.viaPreviousSecret,
       ).toBe(true)
-      expect(await store.sessions.authenticate(record.secretHash, now + 30_000, IDLE)).toBeNull()
-      expect(await store.sessions.authenticate('h-next', now + 31_000, IDLE)).not.toBeNull()
+      const late = await store.sessions.authenticate(record.secretHash, now + 30_000, IDLE)
+      expect(late).toMatchObject({ superseded: true, viaPreviousSecret: true })
+      expect(late?.record.id).toBe(record.id)
+      const current = await store.sessions.authenticate('h-next', now + 31_000, IDLE)
+      expect(current).toMatchObject({ superseded: false, viaPreviousSecret: false })
+      // Two generations back is superseded too, whatever the grace.
+      await store.sessions.rotate(record.id, 'h-next', 'h-third', now + 32_000, 30_000)
+      expect(
+        (await store.sessions.authenticate(record.secretHash, now + 33_000, IDLE))?.superseded,
+      ).toBe(true)
+      expect((await store.sessions.authenticate('h-next', now + 33_000, IDLE))?.superseded).toBe(
+        false,
+      )
     })
 
     it('refuses to rotate from a secret that is no longer current', async () => {
@@ -131,7 +142,10 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
         ),
       )
       expect(results.filter((r) => r !== null)).toHaveLength(1)
-      expect(await store.sessions.authenticate(record.secretHash, now, IDLE)).toBeNull()
+      // With no grace, the replaced secret is superseded at once.
+      expect((await store.sessions.authenticate(record.secretHash, now, IDLE))?.superseded).toBe(
+        true,
+      )
     })
 
     it('revokes a session: every secret that led to it stops working', async () => {
