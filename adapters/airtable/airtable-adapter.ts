@@ -3,6 +3,7 @@ import { AppError } from '../../src/errors/app-error'
 import { rowMatches } from '../../src/data/policy'
 import {
   OPERATORS,
+  PartialCreateError,
   type BackendContext,
   type Condition,
   type DataAdapter,
@@ -130,6 +131,11 @@ export function airtableTable(options: {
       capabilities: {
         operators: OPERATORS,
         maxPageSize: AIRTABLE_MAX_PAGE_SIZE,
+        // A user may take 40% of the base's budget: others always have the rest.
+        fairShare: {
+          budget: `airtable:${options.baseId}`,
+          perUserPerSecond: Math.max(1, Math.floor((connection.requestsPerSecond ?? 5) * 0.4)),
+        },
       },
 
       async find(query) {
@@ -155,14 +161,22 @@ export function airtableTable(options: {
 
       async create(records) {
         const rows: Row[] = []
+        // Airtable writes at most 10 records a request, with no transaction across requests: a
+        // failure after the first chunk is answered with exactly what was created.
         for (let i = 0; i < records.length; i += AIRTABLE_MAX_WRITE) {
           const chunk = records.slice(i, i + AIRTABLE_MAX_WRITE)
-          const body = (await call({
-            method: 'POST',
-            path,
-            body: { records: chunk.map((fields) => ({ fields })), typecast: false },
-          })) as { records: AirtableRecord[] }
-          rows.push(...body.records.map(row))
+          try {
+            const body = (await call({
+              method: 'POST',
+              path,
+              body: { records: chunk.map((fields) => ({ fields })), typecast: false },
+            })) as { records: AirtableRecord[] }
+            rows.push(...body.records.map(row))
+          } catch (error) {
+            if (rows.length > 0 && error instanceof AppError)
+              throw new PartialCreateError(rows, error)
+            throw error
+          }
         }
         return rows
       },

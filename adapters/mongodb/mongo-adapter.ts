@@ -1,6 +1,7 @@
-import { ObjectId, type Db, type Document, MongoServerError } from 'mongodb'
+import { MongoBulkWriteError, ObjectId, type Db, type Document, MongoServerError } from 'mongodb'
 import {
   OPERATORS,
+  PartialCreateError,
   type BackendContext,
   type DataAdapter,
   type Row,
@@ -184,7 +185,16 @@ export function mongoCollection(options: {
 
       async create(records) {
         const docs = records.map((values) => ({ _id: new ObjectId(), ...toDocument(values) }))
-        await run(async () => (await coll()).insertMany(docs, { ordered: true }))
+        try {
+          await (await coll()).insertMany(docs, { ordered: true })
+        } catch (error) {
+          // Ordered inserts stop at the first failure: the ones before it are written.
+          const inserted =
+            error instanceof MongoBulkWriteError ? Number(error.result.insertedCount) : 0
+          if (inserted > 0)
+            throw new PartialCreateError(docs.slice(0, inserted).map(toRow), translate(error))
+          throw translate(error)
+        }
         return docs.map(toRow)
       },
 

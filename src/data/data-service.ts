@@ -1,11 +1,14 @@
+import { enforceBudgets } from '../budgets/enforce-budgets'
+import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { userKey, type Principal } from '../identity/principal'
 import type { Logger } from '../log/logger'
+import type { Store } from '../store/types'
 import type { CursorCodec } from './cursor'
 import { rowMatches, scopeFor } from './policy'
 import { parseListParams } from './query-params'
 import type { Resource } from './resource'
-import type { Condition, Operation, Row } from './types'
+import { PartialCreateError, type Condition, type Operation, type Row } from './types'
 import { valuesForWrite } from './write-check'
 
 export type RecordView = { id: string; fields: Record<string, unknown> }
@@ -19,9 +22,32 @@ export function dataService(
   resource: Resource,
   principal: Principal,
   log: Logger,
-  cursors: CursorCodec,
+  deps: { cursors: CursorCodec; store: Store; clock: Clock },
 ) {
   const adapter = resource.adapter
+  const { cursors } = deps
+
+  /** The caller's share of a backend budget all users share (see DataAdapter.capabilities). */
+  async function takeShare() {
+    const share = adapter.capabilities.fairShare
+    if (!share) return
+    await enforceBudgets(
+      deps.store,
+      deps.clock,
+      [
+        {
+          key: `share:${share.budget}:${userKey(principal)}`,
+          capacity: share.perUserPerSecond,
+          windowMs: 1000,
+        },
+      ],
+      'backend_share',
+      {
+        detail: 'You are using more than your share of this backend; retry shortly.',
+        whenStoreDown: { failOpen: true, log },
+      },
+    )
+  }
 
   function scope(operation: Operation): Condition[] {
     const decision = scopeFor(resource, operation, principal)
@@ -62,6 +88,7 @@ export function dataService(
   return {
     async list(params: URLSearchParams) {
       const where = scope('list')
+      await takeShare()
       const query = parseListParams(resource, params)
       const fingerprint = await cursors.fingerprint([
         resource.name,
@@ -90,6 +117,7 @@ export function dataService(
 
     async get(id: string) {
       const where = scope('get')
+      await takeShare()
       const row = await adapter.get(id, where)
       // Another user's row answers exactly like a missing one.
       if (!row || !inScope(row, where, 'get'))
@@ -99,13 +127,35 @@ export function dataService(
 
     async create(body: unknown) {
       scope('create')
+      await takeShare()
       const many = Array.isArray(body)
       const items = many ? body : [body]
       if (items.length === 0 || items.length > MAX_BATCH) {
         throw new AppError('validation_failed', { detail: `Send 1 to ${MAX_BATCH} records.` })
       }
       const records = items.map((item) => valuesForWrite(resource, item, 'create', principal))
-      const rows = await adapter.create(records)
+      let rows: Row[]
+      try {
+        rows = await adapter.create(records)
+      } catch (error) {
+        if (!(error instanceof PartialCreateError)) throw error
+        // Say exactly what was written, with the failure: never a silent partial success.
+        log.warn('data.partially_created', {
+          resource: resource.name,
+          created: error.created.length,
+          requested: records.length,
+          userId: principal.userId,
+        })
+        throw new AppError(error.failure.code, {
+          detail: `${error.created.length} of ${records.length} records were created before: ${error.failure.detail ?? error.failure.title}`,
+          headers: error.failure.headers,
+          reason: error.failure.reason,
+          extensions: {
+            ...error.failure.extensions,
+            created: error.created.map((row) => view(row)),
+          },
+        })
+      }
       log.info('data.created', {
         resource: resource.name,
         count: rows.length,
@@ -117,6 +167,7 @@ export function dataService(
 
     async update(id: string, body: unknown) {
       const where = scope('update')
+      await takeShare()
       const values = valuesForWrite(resource, body, 'update', principal)
       const row = await adapter.update(id, where, values)
       if (!row) throw new AppError('not_found', { reason: 'row_not_in_scope' })
@@ -131,6 +182,7 @@ export function dataService(
 
     async delete(id: string) {
       const where = scope('delete')
+      await takeShare()
       if (!(await adapter.delete(id, where)))
         throw new AppError('not_found', { reason: 'row_not_in_scope' })
       log.info('data.deleted', { resource: resource.name, rowId: id, userId: principal.userId })

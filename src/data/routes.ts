@@ -135,7 +135,7 @@ export function dataRoutes(deps: {
   const serviceFor = (c: Context<AppEnv>, name: string) => {
     const resource = resources.get(name)
     if (!resource) throw new AppError('not_found', { detail: 'No resource has this name.' })
-    return dataService(resource, principalOf(c), c.var.log, cursors)
+    return dataService(resource, principalOf(c), c.var.log, { cursors, store, clock })
   }
 
   return app

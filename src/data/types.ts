@@ -1,3 +1,4 @@
+import type { AppError } from '../errors/app-error'
 import type { Clock } from '../clock'
 import type { Principal } from '../identity/principal'
 import type { Logger } from '../log/logger'
@@ -34,6 +35,12 @@ export interface DataAdapter {
   readonly capabilities: {
     operators: readonly Operator[]
     maxPageSize: number
+    /**
+     * A backend whose request budget all users share (Airtable's 5 per second per base): each
+     * user may take at most this many operations per second of it, so one user can't hold every
+     * other user at 503. Absent: no per-user share.
+     */
+    fairShare?: { budget: string; perUserPerSecond: number }
   }
   find(query: FindQuery): Promise<Page>
   get(id: string, where: Condition[]): Promise<Row | null>
@@ -42,6 +49,20 @@ export interface DataAdapter {
   update(id: string, where: Condition[], values: Record<string, Scalar>): Promise<Row | null>
   delete(id: string, where: Condition[]): Promise<boolean>
   close?(): Promise<void>
+}
+
+/**
+ * Thrown by `create` when a batch failed after some of it was written (a backend with no
+ * transaction): the caller answers with the failure and exactly the rows that were created.
+ */
+export class PartialCreateError extends Error {
+  constructor(
+    readonly created: Row[],
+    readonly failure: AppError,
+  ) {
+    super('the batch was only partly created')
+    this.name = 'PartialCreateError'
+  }
 }
 
 /** What a backend factory gets from the runtime, and the resource's field types. */
