@@ -2,7 +2,7 @@ import { afterAll } from 'vitest'
 import { airtableTable } from '../../adapters/airtable/airtable-adapter'
 import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { defineAdapterConformance } from './data-adapter-suite'
+import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
 const BASE = 'appConformance0001'
@@ -25,10 +25,9 @@ defineAdapterConformance(
       table: 'Notes',
       connection: () => ({ token: TOKEN, endpointUrl: local.url, requestsPerSecond: 10_000 }),
     })
-    const t = await makeTestApp(
-      { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
-      { adapters: [testAdapter({ resources: [notesResource(backend)] })] },
-    )
+    const t = await makeTestApp(CONFORMANCE_ENV, {
+      adapters: [testAdapter({ resources: [notesResource(backend)] })],
+    })
     const app = t.app
     return {
       app,

@@ -3,7 +3,7 @@ import { afterAll } from 'vitest'
 import { mongoCollection } from '../../adapters/mongodb/mongo-adapter'
 import { testMongo } from '../helpers/mongo'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { defineAdapterConformance } from './data-adapter-suite'
+import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
 let mongo: Awaited<ReturnType<typeof testMongo>> | undefined
@@ -14,16 +14,13 @@ defineAdapterConformance(
   async () => {
     mongo = await testMongo(`bk_conformance_${Math.random().toString(36).slice(2, 8)}`)
     const db = mongo.db
-    const t = await makeTestApp(
-      { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
-      {
-        adapters: [
-          testAdapter({
-            resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))],
-          }),
-        ],
-      },
-    )
+    const t = await makeTestApp(CONFORMANCE_ENV, {
+      adapters: [
+        testAdapter({
+          resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))],
+        }),
+      ],
+    })
     const app = t.app
     return {
       app,

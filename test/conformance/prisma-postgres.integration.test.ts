@@ -3,7 +3,7 @@ import { afterAll } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import { prismaModel } from '../../adapters/prisma/prisma-adapter'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { defineAdapterConformance } from './data-adapter-suite'
+import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
 import { POSTGRES_URL } from '../helpers/postgres'
@@ -20,20 +20,17 @@ afterAll(async () => {
 defineAdapterConformance('prisma on PostgreSQL (real server)', async () => {
   database = await openPrismaDatabase({ url: POSTGRES_URL, dataDir: '.data', schema })
   const db = database
-  const t = await makeTestApp(
-    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
-    {
-      adapters: [
-        testAdapter({
-          resources: [
-            notesResource(
-              prismaModel({ client: () => db.client, model: 'note', provider: 'postgresql' }),
-            ),
-          ],
-        }),
-      ],
-    },
-  )
+  const t = await makeTestApp(CONFORMANCE_ENV, {
+    adapters: [
+      testAdapter({
+        resources: [
+          notesResource(
+            prismaModel({ client: () => db.client, model: 'note', provider: 'postgresql' }),
+          ),
+        ],
+      }),
+    ],
+  })
   const app = t.app
   const sql = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 })
   return {

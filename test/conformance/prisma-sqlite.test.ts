@@ -6,7 +6,7 @@ import { afterAll } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import { prismaModel } from '../../adapters/prisma/prisma-adapter'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { defineAdapterConformance } from './data-adapter-suite'
+import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
 import { notesResource } from './notes-resource'
 
 let database: PrismaDatabase | undefined
@@ -16,20 +16,17 @@ defineAdapterConformance('prisma on SQLite (better-sqlite3)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bk-sqlite-'))
   database = await openPrismaDatabase({ dataDir: dir })
   const db = database
-  const t = await makeTestApp(
-    { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
-    {
-      adapters: [
-        testAdapter({
-          resources: [
-            notesResource(
-              prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }),
-            ),
-          ],
-        }),
-      ],
-    },
-  )
+  const t = await makeTestApp(CONFORMANCE_ENV, {
+    adapters: [
+      testAdapter({
+        resources: [
+          notesResource(
+            prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }),
+          ),
+        ],
+      }),
+    ],
+  })
   const app = t.app
   const sql = new Database(join(dir, 'bridgekeeper.db'))
   return {
