@@ -1,4 +1,14 @@
 declare module 'cloudflare:test' {
   export const env: { DB: unknown; TEST_MIGRATIONS: unknown[] }
   export function applyD1Migrations(db: unknown, migrations: unknown[]): Promise<void>
+  /** Runs `callback` inside the Durable Object behind `stub`, with its instance and state. */
+  export function runInDurableObject<R>(
+    stub: unknown,
+    callback: (
+      instance: unknown,
+      state: { storage: { sql: { exec(query: string): { one(): Record<string, unknown> } } } },
+    ) => R | Promise<R>,
+  ): Promise<R>
+  /** Runs the object's scheduled alarm now; false when none was scheduled. */
+  export function runDurableObjectAlarm(stub: unknown): Promise<boolean>
 }
