@@ -1,4 +1,5 @@
 import { base64url } from 'jose'
+import { derivedHmacKey } from '../crypto/derived-key'
 import { AppError } from '../errors/app-error'
 
 /**
@@ -21,7 +22,7 @@ const encoder = new TextEncoder()
  * key-encryption keys); a per-process random key when there is none (development).
  */
 export function cursorCodec(secret: string | undefined): CursorCodec {
-  const key = deriveKey(secret)
+  const key = derivedHmacKey(secret, 'bridgekeeper cursor v1', ['sign', 'verify'])
   const mac = async (payload: string) =>
     base64url.encode(
       new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(payload))),
@@ -67,22 +68,4 @@ function decodeOrEmpty(value: string): Uint8Array<ArrayBuffer> {
   } catch {
     return new Uint8Array()
   }
-}
-
-/** HKDF-SHA-256 from the secret to an HMAC key used for cursors only. */
-async function deriveKey(secret: string | undefined): Promise<CryptoKey> {
-  const material = secret ? encoder.encode(secret) : crypto.getRandomValues(new Uint8Array(32))
-  const base = await crypto.subtle.importKey('raw', material, 'HKDF', false, ['deriveKey'])
-  return crypto.subtle.deriveKey(
-    {
-      name: 'HKDF',
-      hash: 'SHA-256',
-      salt: new Uint8Array(),
-      info: encoder.encode('bridgekeeper cursor v1'),
-    },
-    base,
-    { name: 'HMAC', hash: 'SHA-256', length: 256 },
-    false,
-    ['sign', 'verify'],
-  )
 }

@@ -1,4 +1,5 @@
 import { base64url } from 'jose'
+import { derivedHmacKey } from '../crypto/derived-key'
 import { SESSION_SECRET_PREFIX } from './secret'
 
 const encoder = new TextEncoder()
@@ -11,22 +12,7 @@ const encoder = new TextEncoder()
  * `secret` is key material every instance shares; per process when there is none (development).
  */
 export function rotationSecrets(secret: string | undefined) {
-  const key = (async () => {
-    const material = secret ? encoder.encode(secret) : crypto.getRandomValues(new Uint8Array(32))
-    const base = await crypto.subtle.importKey('raw', material, 'HKDF', false, ['deriveKey'])
-    return crypto.subtle.deriveKey(
-      {
-        name: 'HKDF',
-        hash: 'SHA-256',
-        salt: new Uint8Array(),
-        info: encoder.encode('bridgekeeper session rotation v1'),
-      },
-      base,
-      { name: 'HMAC', hash: 'SHA-256', length: 256 },
-      false,
-      ['sign'],
-    )
-  })()
+  const key = derivedHmacKey(secret, 'bridgekeeper session rotation v1', ['sign'])
   return {
     async next(current: string): Promise<string> {
       const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(current))

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
  */
 const RANKS: Record<string, number> = {
   clock: 0,
+  crypto: 0,
   errors: 0,
   ids: 0,
   log: 1,
