@@ -40,16 +40,30 @@ async function bridge(
     { store: options.store, adapters: [testAdapter({ resources: [notesResource(backend)] })] },
   )
   const app = t.app
-  const login = await app.request('/dev/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{"sub":"ops-user"}',
-  })
-  const { token } = (await login.json()) as { token: string }
+  const tokens = new Map<string, Promise<string>>()
+  const tokenOf = (user: string) => {
+    let token = tokens.get(user)
+    if (!token) {
+      token = (async () => {
+        const response = await app.request('/dev/token', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sub: user }),
+        })
+        return ((await response.json()) as { token: string }).token
+      })()
+      tokens.set(user, token)
+    }
+    return token
+  }
   return {
     app,
     logs: t.logs,
-    call: (method: string, path = '', body?: unknown) => call(app, token, method, path, body),
+    call: async (method: string, path = '', body?: unknown) =>
+      call(app, await tokenOf('ops-user'), method, path, body),
+    /** The same call by another user: the base budget is everyone's, each user's share is theirs. */
+    callAs: async (user: string, method: string, path = '', body?: unknown) =>
+      call(app, await tokenOf(user), method, path, body),
   }
 }
 
@@ -72,8 +86,9 @@ describe('Airtable rate budget', () => {
       const [storeA, storeB] = [await redis.open(), await redis.open()]
       const a = await bridge(base, server.url, { store: storeA, maxWaitMs: 20_000 })
       const b = await bridge(base, server.url, { store: storeB, maxWaitMs: 20_000 })
+      // Eight users, two requests each: within every user's share, so only the base budget paces them.
       const responses = await Promise.all(
-        Array.from({ length: 16 }, async (_, i) => (i % 2 ? a : b).call('GET')),
+        Array.from({ length: 16 }, async (_, i) => (i % 2 ? a : b).callAs(`user-${i % 8}`, 'GET')),
       )
       const bodies = await Promise.all(responses.map((r) => r.text()))
       expect(
@@ -96,11 +111,11 @@ describe('Airtable rate budget', () => {
     try {
       const b = await bridge(base, server.url, { maxWaitMs: 0 })
       const statuses = (
-        await Promise.all(Array.from({ length: 8 }, async () => b.call('GET')))
+        await Promise.all(Array.from({ length: 8 }, async (_, i) => b.callAs(`busy-${i}`, 'GET')))
       ).map((r) => r.status)
       expect(statuses.filter((s) => s === 200)).toHaveLength(1)
       expect(statuses.filter((s) => s === 503)).toHaveLength(7)
-      const refused = await b.call('GET')
+      const refused = await b.callAs('busy-late', 'GET')
       expect(refused.status).toBe(503)
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     } finally {

@@ -490,7 +490,7 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
         }),
         { numRuns: PROPERTY_RUNS },
       )
-    })
+    }, 600_000) // 10,000 cases over HTTP and a real database take a while
   })
 }
 
