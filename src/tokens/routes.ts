@@ -12,7 +12,13 @@ import type { Store } from '../store/types'
 import type { TokenTemplate } from './template'
 
 const TokenSchema = z
-  .object({ token: z.string(), expiresAt: z.string().openapi({ format: 'date-time' }) })
+  .object({
+    token: z.string(),
+    expiresAt: z.string().openapi({ format: 'date-time' }),
+    expiresIn: z.number().int().openapi({
+      description: 'Seconds the token has left, so a client needs no clock of its own',
+    }),
+  })
   .openapi('MintedToken')
 
 const mint = createRoute({
@@ -87,9 +93,10 @@ export function tokenRoutes(deps: {
         'mint',
         { whenStoreDown: { failOpen: true, log: c.var.log } },
       )
+      const now = clock.now()
       const minted = await template.mint({
         principal,
-        now: clock.now(),
+        now,
         issuer: config.publicUrl,
         keys,
       })
@@ -99,7 +106,11 @@ export function tokenRoutes(deps: {
         sessionId: principal.sessionId,
       })
       return c.json(
-        { token: minted.token, expiresAt: new Date(minted.expiresAt).toISOString() },
+        {
+          token: minted.token,
+          expiresAt: new Date(minted.expiresAt).toISOString(),
+          expiresIn: Math.max(0, Math.floor((minted.expiresAt - now) / 1000)),
+        },
         200,
       )
     })

@@ -1,0 +1,254 @@
+/**
+ * bridgekeeper/client: the frontend side of the bridge. Web-standard APIs only (fetch,
+ * BroadcastChannel, AbortSignal), no runtime dependency; built to dist/client.js by
+ * `npm run build:client`.
+ */
+import { BridgeError, problemOf } from './errors'
+import { createTokenCache, type CachedToken } from './token-cache'
+import { queryString, type ListQuery } from './query'
+
+export { BridgeError } from './errors'
+export type { ListQuery } from './query'
+
+export type BridgeClientOptions = {
+  /** The bridge's origin, like https://bridge.example.com. */
+  url: string
+  /** `include` for cookie sessions across origins (the default); `same-origin` when served with it. */
+  credentials?: RequestCredentials
+  /** Bearer mode: the identity provider's current token (Clerk's `getToken()`, …). */
+  getUpstreamToken?: () => Promise<string | null | undefined>
+  /** Seconds of life a token handed out must still have (default 15). */
+  leewaySeconds?: number
+  /** Attempts for 429, 5xx and network failures (default 4), with growing delays. */
+  retries?: number
+  /** Tabs share fresh tokens and sign-outs on this BroadcastChannel (default `bridgekeeper`; null: off). */
+  channel?: string | null
+  fetch?: typeof fetch
+  /** The clock, for tests (default Date.now). */
+  now?: () => number
+}
+
+export type Session = {
+  id: string
+  createdAt: string
+  lastActiveAt: string
+  expiresAt: string
+  absoluteExpiresAt: string
+  userAgent: string | null
+  ip: string | null
+  current: boolean
+}
+
+export type Principal = {
+  userId: string
+  issuer: string
+  email: string | null
+  emailVerified: boolean
+  roles: string[]
+  orgId: string | null
+  sessionId: string | null
+  method: 'upstream_jwt' | 'session'
+  expiresAt: string
+  claims: Record<string, unknown>
+}
+
+export type DataRow = { id: string; fields: Record<string, unknown> }
+export type DataPage = { data: DataRow[]; nextCursor: string | null }
+
+type Message = { type: 'token'; key: string; entry: CachedToken } | { type: 'signed-out' }
+
+/** A client of one bridge. Create one per page and share it. */
+export function createBridgeClient(options: BridgeClientOptions) {
+  const base = options.url.replace(/\/+$/, '')
+  const fetcher =
+    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))
+  const now = options.now ?? (() => Date.now())
+  const attempts = Math.max(1, options.retries ?? 4)
+  const listeners = new Set<() => void>()
+  const channel =
+    options.channel === null || typeof BroadcastChannel === 'undefined'
+      ? undefined
+      : new BroadcastChannel(options.channel ?? 'bridgekeeper')
+  let sessionSecret: string | undefined
+
+  const tokens = createTokenCache({
+    now,
+    leewayMs: (options.leewaySeconds ?? 15) * 1000,
+    fetchToken: (template, orgId) => mint(template, orgId),
+    onFresh: (key, entry) => post({ type: 'token', key, entry }),
+  })
+
+  function post(message: Message) {
+    channel?.postMessage(message)
+  }
+
+  function signedOut(broadcast: boolean) {
+    sessionSecret = undefined
+    tokens.clear()
+    if (broadcast) post({ type: 'signed-out' })
+    for (const listener of listeners) listener()
+  }
+
+  if (channel) {
+    channel.onmessage = (event: MessageEvent<Message>) => {
+      const message = event.data
+      if (message.type === 'token') tokens.offer(message.key, message.entry)
+      else if (message.type === 'signed-out') signedOut(false)
+    }
+  }
+
+  async function authorization(): Promise<Record<string, string>> {
+    if (sessionSecret) return { Authorization: `Bearer ${sessionSecret}` }
+    const upstream = await options.getUpstreamToken?.()
+    return upstream ? { Authorization: `Bearer ${upstream}` } : {}
+  }
+
+  /** One call to the bridge, retried on 429, 5xx and network errors; a 401 signs the client out. */
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let response: Response
+      try {
+        response = await fetcher(`${base}${path}`, {
+          method,
+          credentials: options.credentials ?? 'include',
+          headers: {
+            ...(await authorization()),
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      } catch (error) {
+        if (attempt >= attempts)
+          throw new BridgeError(0, 'network_error', 'The bridge could not be reached', {
+            cause: error,
+          })
+        await sleep(backoff(attempt))
+        continue
+      }
+      if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T
+      const problem = await problemOf(response)
+      if (response.status === 401) {
+        signedOut(true)
+        throw problem
+      }
+      const retryable = response.status === 429 || response.status >= 500
+      if (!retryable || attempt >= attempts) throw problem
+      await sleep(
+        problem.retryAfterSeconds !== undefined
+          ? problem.retryAfterSeconds * 1000
+          : backoff(attempt),
+      )
+    }
+  }
+
+  async function mint(template: string, orgId: string | undefined): Promise<CachedToken> {
+    const body = orgId === undefined ? undefined : { orgId }
+    const minted = await request<{ token: string; expiresIn: number }>(
+      'POST',
+      `/v1/tokens/${encodeURIComponent(template)}`,
+      body,
+    )
+    return {
+      token: minted.token,
+      expiresAt: now() + minted.expiresIn * 1000,
+      issuedAt: issuedAtOf(minted.token),
+    }
+  }
+
+  function data(resource: string) {
+    const path = `/v1/data/${encodeURIComponent(resource)}`
+    const list = (query: ListQuery = {}) => request<DataPage>('GET', `${path}${queryString(query)}`)
+    return {
+      list,
+      /** Every row the caller may list, page after page: `for await (const row of …)`. */
+      async *iterate(query: Omit<ListQuery, 'cursor'> = {}): AsyncGenerator<DataRow> {
+        let cursor: string | undefined
+        do {
+          const page = await list({ ...query, cursor })
+          yield* page.data
+          cursor = page.nextCursor ?? undefined
+        } while (cursor)
+      },
+      get: (id: string) => request<DataRow>('GET', `${path}/${encodeURIComponent(id)}`),
+      create: (fields: Record<string, unknown>) => request<DataRow>('POST', path, fields),
+      update: (id: string, fields: Record<string, unknown>) =>
+        request<DataRow>('PATCH', `${path}/${encodeURIComponent(id)}`, fields),
+      delete: (id: string) => request<void>('DELETE', `${path}/${encodeURIComponent(id)}`),
+    }
+  }
+
+  return {
+    /**
+     * A token of `template` (hasura, firebase, …), from the cache while it has more than the
+     * leeway left; concurrent callers share one request, also with `skipCache`.
+     */
+    getToken: (template: string, opts: { orgId?: string; skipCache?: boolean } = {}) =>
+      tokens.get(template, opts.orgId, opts.skipCache ?? false),
+
+    /** Turns the upstream credential into a bridge session (a cookie, or a bearer secret kept in memory). */
+    async signIn(): Promise<Session> {
+      const transport = options.getUpstreamToken ? 'bearer' : 'cookie'
+      sessionSecret = undefined
+      const created = await request<{ session: Session; secret?: string }>('POST', '/v1/sessions', {
+        transport,
+      })
+      if (created.secret) sessionSecret = created.secret
+      tokens.clear()
+      return created.session
+    },
+
+    /** Ends this session, or every session of the user; every tab hears of it. */
+    async signOut(opts: { everywhere?: boolean } = {}): Promise<void> {
+      try {
+        if (opts.everywhere) await request('DELETE', '/v1/sessions')
+        else {
+          const me = await request<Principal>('GET', '/v1/me')
+          if (me.sessionId)
+            await request('DELETE', `/v1/sessions/${encodeURIComponent(me.sessionId)}`)
+        }
+      } finally {
+        signedOut(true)
+      }
+    },
+
+    me: () => request<Principal>('GET', '/v1/me'),
+    sessions: async () => (await request<{ data: Session[] }>('GET', '/v1/sessions')).data,
+    revokeSession: (id: string) =>
+      request<void>('DELETE', `/v1/sessions/${encodeURIComponent(id)}`),
+
+    /** Called when the session ends, in this tab or another (sign-out, or the bridge answered 401). */
+    onSignedOut(listener: () => void): () => void {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+
+    data,
+
+    /** Stops listening to other tabs. */
+    close() {
+      channel?.close()
+    },
+  }
+}
+
+export type BridgeClient = ReturnType<typeof createBridgeClient>
+
+function backoff(attempt: number): number {
+  return Math.min(5000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** The token's own `iat` (seconds), to prefer the newer of two tokens; 0 when unreadable. */
+function issuedAtOf(token: string): number {
+  try {
+    const payload = token.split('.')[1] ?? ''
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
+    const iat = (JSON.parse(json) as { iat?: unknown }).iat
+    return typeof iat === 'number' ? iat : 0
+  } catch {
+    return 0
+  }
+}

@@ -1,0 +1,184 @@
+import { decodeJwt } from 'jose'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { prismaAdapter } from '../../adapters/prisma'
+import { BridgeError, createBridgeClient, type BridgeClient } from '../../client'
+import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
+import { serveApp } from '../helpers/serve'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
+
+const cleanups: (() => Promise<unknown> | void)[] = []
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.()
+})
+
+/** A real bridge on loopback, and a way to make clients of it signed in as `sub`. */
+async function bridge(
+  env: Record<string, string> = {},
+  adapters = [testAdapter({ templates: [short] })],
+) {
+  const t = await makeTestApp({ MINT_PER_USER: '100000', ...env }, { adapters })
+  const server = await serveApp(t.app)
+  cleanups.push(
+    () => server.close(),
+    () => t.close(),
+  )
+  const devToken = async (sub: string) => {
+    const response = await t.app.request('/dev/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sub, email: `${sub}@example.com` }),
+    })
+    return ((await response.json()) as { token: string }).token
+  }
+  const client = (sub: string, extra: Partial<Parameters<typeof createBridgeClient>[0]> = {}) => {
+    const c = createBridgeClient({
+      url: server.url,
+      getUpstreamToken: () => devToken(sub),
+      now: () => t.clock.now(),
+      channel: null,
+      ...extra,
+    })
+    cleanups.push(() => c.close())
+    return c
+  }
+  const mints = () => t.logs.filter((l) => l.includes('"token.minted"')).length
+  return { t, url: server.url, client, mints }
+}
+
+/** A template with a short life, to watch refreshes. */
+const short = defineJwtTemplate({ name: 'short', audience: 'short-lived', lifetimeSeconds: 20 })
+
+describe('bridgekeeper/client tokens', () => {
+  it('makes 50 concurrent getToken calls cost exactly one mint', async () => {
+    const { client, mints } = await bridge()
+    const c = client('crowd')
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => c.getToken('hasura')))
+    expect(new Set(tokens).size).toBe(1)
+    expect(mints()).toBe(1)
+    // skipCache callers share one request too.
+    await Promise.all(Array.from({ length: 10 }, () => c.getToken('hasura', { skipCache: true })))
+    expect(mints()).toBe(2)
+  })
+
+  it('never hands out a token with less than the leeway left, and never fails while refreshing', async () => {
+    const { t, client } = await bridge()
+    const c = client('ticker', { leewaySeconds: 5 })
+    for (let second = 0; second < 90; second++) {
+      const token = await c.getToken('short')
+      const left = (decodeJwt(token).exp ?? 0) * 1000 - t.clock.now()
+      expect(left).toBeGreaterThanOrEqual(5000)
+      t.clock.advance(1000)
+    }
+  })
+
+  it('waits as long as Retry-After says on a 429, then gets its token', async () => {
+    const { t, client } = await bridge({ MINT_PER_USER: '1', MINT_WINDOW: '1' })
+    const statuses: number[] = []
+    const c = client('throttled', {
+      fetch: async (input, init) => {
+        const response = await fetch(input, init)
+        const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input
+        if (url.includes('/v1/tokens/')) statuses.push(response.status)
+        // The bridge's clock is the test's: move it as far as the client waited.
+        if (response.status === 429)
+          t.clock.advance(Number(response.headers.get('retry-after')) * 1000)
+        return response
+      },
+    })
+    await c.getToken('hasura')
+    const started = Date.now()
+    const token = await c.getToken('hasura', { skipCache: true })
+    expect(token.split('.')).toHaveLength(3)
+    expect(statuses).toEqual([200, 429, 200])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+  })
+
+  it('fails at once on other 4xx, with the problem as a typed BridgeError', async () => {
+    const { client } = await bridge()
+    const error = await client('nobody')
+      .getToken('no-such-template')
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BridgeError)
+    expect(error).toMatchObject({ status: 404, code: 'not_found' })
+    expect((error as BridgeError).requestId).toMatch(/^req_/)
+  })
+
+  it('clears its cache and fires onSignedOut when the bridge answers 401', async () => {
+    const { client, mints } = await bridge({
+      ADMIN_API_KEY: 'client-test-admin-key-0123456789abcd',
+    })
+    const c = client('revoked')
+    await c.signIn()
+    const first = await c.getToken('hasura')
+    let signedOut = 0
+    c.onSignedOut(() => signedOut++)
+    // Signed out everywhere from another device.
+    const other = client('revoked')
+    await other.signIn()
+    await other.signOut({ everywhere: true })
+    const error = await c.getToken('hasura', { skipCache: true }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 401 })
+    expect(signedOut).toBe(1)
+    // The cached token is gone: the next call mints again (with the upstream credential).
+    const before = mints()
+    expect(await c.getToken('hasura')).not.toBe(first)
+    expect(mints()).toBe(before + 1)
+  })
+
+  it('shares fresh tokens and sign-outs with other tabs over BroadcastChannel', async () => {
+    const { client, mints } = await bridge()
+    const channel = `bridgekeeper-test-${crypto.randomUUID()}`
+    const [tabA, tabB] = [client('tabs', { channel }), client('tabs', { channel })]
+    const token = await tabA.getToken('hasura')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(await tabB.getToken('hasura')).toBe(token)
+    expect(mints()).toBe(1)
+    const noticed = new Promise<number>((resolve) => {
+      const started = Date.now()
+      tabB.onSignedOut(() => resolve(Date.now() - started))
+    })
+    await tabA.signIn()
+    await tabA.signOut({ everywhere: true })
+    expect(await noticed).toBeLessThan(1000)
+  })
+})
+
+describe('bridgekeeper/client data', () => {
+  let client: BridgeClient
+
+  it('iterates over every own row exactly once, across pages', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bk-client-'))
+    const b = await bridge(
+      { DATABASE_URL: `file:${join(dir, 'bridgekeeper.db')}`, DATA_PER_USER: '100000' },
+      [prismaAdapter],
+    )
+    client = b.client('iterator')
+    const other = b.client('someone-else')
+    for (let i = 0; i < 5; i++) await other.data('posts').create({ title: `theirs ${i}` })
+    const created = new Set<string>()
+    for (let i = 0; i < 23; i++)
+      created.add((await client.data('posts').create({ title: `mine ${i}` })).id)
+    const seen: string[] = []
+    for await (const row of client
+      .data('posts')
+      .iterate({ filter: { authorId: 'iterator' }, limit: 5 }))
+      seen.push(row.id)
+    expect(seen).toHaveLength(23)
+    expect(new Set(seen)).toEqual(created)
+    const refused = await other
+      .data('posts')
+      .update(seen[0] ?? '', { title: 'not yours' })
+      .catch((e: unknown) => e)
+    expect(refused).toMatchObject({ status: 404, code: 'not_found' })
+    const invalid = await client
+      .data('posts')
+      .create({ title: 'x', views: 3 })
+      .catch((e: unknown) => e)
+    expect(invalid).toMatchObject({ status: 422, code: 'field_not_writable', field: 'views' })
+    await client.data('posts').delete(seen[0] ?? '')
+    await expect(client.data('posts').get(seen[0] ?? '')).rejects.toMatchObject({ status: 404 })
+  })
+})
