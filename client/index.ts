@@ -252,3 +252,6 @@ function issuedAtOf(token: string): number {
     return 0
   }
 }
+
+export { syncFirebase, type FirebaseAuthFunctions } from './firebase'
+export { hasuraAuth } from './hasura'

@@ -1,10 +1,17 @@
 import { deleteApp as deleteClientApp, initializeApp as initializeClient } from 'firebase/app'
-import { connectAuthEmulator, getAuth as getClientAuth, signInWithCustomToken } from 'firebase/auth'
+import {
+  connectAuthEmulator,
+  getAuth as getClientAuth,
+  signInWithCustomToken,
+  signOut,
+} from 'firebase/auth'
 import { deleteApp, initializeApp } from 'firebase-admin/app'
 import { getAuth } from 'firebase-admin/auth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBridgeClient, syncFirebase } from '../../client'
 import { firebaseRefreshTokenRevocation } from '../../adapters/firebase/revoke-refresh-tokens'
 import { startAuthEmulator } from '../helpers/firebase-emulator'
+import { serveApp } from '../helpers/serve'
 import { testServiceAccount } from '../helpers/service-account'
 import { generateSigningJwk } from '../../src/keys/signing-key'
 import { createMemoryStore } from '../../src/store/memory-store'
@@ -227,5 +234,65 @@ describe('Firebase refresh-token revocation (Node, opt-in)', () => {
         { store: createMemoryStore() },
       ),
     ).rejects.toThrow(/FIREBASE_AUTH_EMULATOR_HOST: must not be set in production/)
+  })
+})
+
+describe('syncFirebase (bridgekeeper/client) on the Auth emulator', () => {
+  it('signs in once per identity, again when the claims change, and out with the bridge session', async () => {
+    const served = await serveApp(t.app)
+    const firebaseApp = initializeClient(
+      { apiKey: 'demo-api-key', projectId: PROJECT },
+      'sync-client',
+    )
+    const auth = getClientAuth(firebaseApp)
+    connectAuthEmulator(auth, emulator.url, { disableWarnings: true })
+    let roles = ['reader']
+    const client = createBridgeClient({
+      url: served.url,
+      channel: null,
+      now: () => t.clock.now(),
+      getUpstreamToken: async () => {
+        const r = await t.app.request('/dev/token', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sub: 'synced-user', roles }),
+        })
+        return ((await r.json()) as { token: string }).token
+      },
+    })
+    const signIns: string[] = []
+    const firebase = syncFirebase(client, {
+      auth,
+      signInWithCustomToken: async (a, token) => {
+        signIns.push(token)
+        return signInWithCustomToken(a, token)
+      },
+      signOut: (a) => signOut(a),
+    })
+    try {
+      expect(await firebase.sync()).toBe(true)
+      expect(auth.currentUser?.uid).toBe('synced-user')
+      // The same identity: no second sign-in, even with a new custom token.
+      t.clock.advance(1000)
+      expect(await client.getToken('firebase', { skipCache: true })).not.toBe(signIns[0])
+      expect(await firebase.sync()).toBe(false)
+      expect(signIns).toHaveLength(1)
+      // New roles are new claims: Firebase keeps old claims until the next custom-token sign-in.
+      roles = ['reader', 'editor']
+      await client.getToken('firebase', { skipCache: true })
+      expect(await firebase.sync()).toBe(true)
+      const claims = (await auth.currentUser?.getIdTokenResult(true))?.claims
+      expect(claims?.roles).toEqual(['reader', 'editor'])
+
+      await client.signIn()
+      await client.signOut({ everywhere: true })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(auth.currentUser).toBeNull()
+    } finally {
+      firebase.stop()
+      client.close()
+      await deleteClientApp(firebaseApp)
+      await served.close()
+    }
   })
 })
