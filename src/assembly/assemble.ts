@@ -39,6 +39,8 @@ export type RuntimeCapabilities = {
   logSink?: (line: string) => void
   /** Outbound fetch for upstream JWKS and discovery documents. */
   fetch?: FetchLike
+  /** The built browser client, for the development demo page (Node reads dist/client.js). */
+  demoClient?: string
   /** Tests and benchmarks: use this store or key provider whatever the environment says. */
   store?: Store
   keys?: KeyProvider
@@ -159,6 +161,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       socketAddress: runtime.socketAddress,
       onSessionsRevoked: combineHooks(hooks),
       fetch: runtime.fetch,
+      demoClient: runtime.demoClient,
     })
     return {
       app,

@@ -36,6 +36,7 @@ import { tokenRoutes } from '../tokens/routes'
 import { bindResource, resourceProblems, type ResourceDefinition } from '../data/resource'
 import { cursorCodec } from '../data/cursor'
 import { dataRoutes } from '../data/routes'
+import { demoRoutes } from '../demo/routes'
 import type { Logger } from '../log/logger'
 import { referencePage } from '../openapi/reference-page'
 import type { Store } from '../store/types'
@@ -58,6 +59,8 @@ export type AppDeps = {
   onSessionsRevoked?: RevocationHook
   /** Outbound fetch for JWKS and discovery; defaults to the global fetch. */
   fetch?: FetchLike
+  /** The built browser client (dist/client.js): development mode then serves the demo page. */
+  demoClient?: string
 }
 
 /** Builds the bridge. Pure: no I/O happens until a request arrives. */
@@ -175,6 +178,7 @@ export function createApp(deps: AppDeps) {
   const cursors = cursorCodec(config.cursorSecret)
   app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))
+  if (devIssuer && deps.demoClient) app.route('/', demoRoutes(deps.demoClient))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

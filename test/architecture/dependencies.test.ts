@@ -23,6 +23,7 @@ const RANKS: Record<string, number> = {
   tokens: 7,
   data: 7,
   health: 7,
+  demo: 7,
   admin: 8,
   assembly: 9,
   runtime: 10,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { firebaseAdapter } from '../../adapters/firebase'
 import { hasuraAdapter } from '../../adapters/hasura'
@@ -64,6 +66,7 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     store: options.store,
     keys: options.keys ?? (configuredKeys ? undefined : staticKeys([await testSigningKey()])),
     fetch: options.fetch,
+    demoClient: builtClient(),
   })
   return { ...bridge, clock, logs }
 }
@@ -71,4 +74,13 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
 /** A test bridge whose only templates are `templates` (no default Hasura or Firebase template). */
 export function appWithTemplates(templates: TokenTemplate[], env: Record<string, string> = {}) {
   return makeTestApp(env, { onlyAdapters: true, adapters: [testAdapter({ templates })] })
+}
+
+/** The built browser client (dist/client.js, built by npm ci), for the demo page. */
+function builtClient(): string | undefined {
+  try {
+    return readFileSync(join(import.meta.dirname, '../../dist/client.js'), 'utf8')
+  } catch {
+    return undefined
+  }
 }

@@ -4,6 +4,9 @@
  * an embedded SQLite database and a signing key generated under `.data/`.
  */
 import { serve } from '@hono/node-server'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { nodeAdapters } from '../../../adapters/node'
 import { assembleBridge } from '../../assembly/assemble'
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
     defaultMode: 'development',
     dataDir: DATA_DIR,
     developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
+    demoClient: builtClient(),
     socketAddress: (c) => {
       try {
         return getConnInfo(c).remote.address
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
         `  API docs ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
         `  store    ${store.kind}`,
         `  data     ${bridge.resources.map((r) => `/v1/data/${r.name}`).join(', ') || '(none)'}`,
+        ...(config.mode === 'development' ? [`  demo     ${base}/demo`] : []),
         `  tokens   ${bridge.templates.map((t) => `/v1/tokens/${t.name}`).join(', ')}`,
         `  JWKS     ${base}/.well-known/jwks.json (${keys.kind} keys)`,
         ...bridge.summary.map((line) => `  ${line}`),
@@ -64,6 +69,18 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+/** dist/client.js when it was built (npm ci builds it), for the development demo page. */
+function builtClient(): string | undefined {
+  try {
+    return readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), '../../../dist/client.js'),
+      'utf8',
+    )
+  } catch {
+    return undefined
+  }
 }
 
 main().catch((error: unknown) => {
