@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error'
 import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import type { KeyProvider } from '../keys/key-provider'
+import { readOptionalJson } from '../http/optional-json'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { enforceBudgets } from '../budgets/enforce-budgets'
 import type { Store } from '../store/types'
@@ -21,14 +22,24 @@ const TokenSchema = z
   })
   .openapi('MintedToken')
 
+const MintBody = z
+  .object({
+    orgId: z.string().min(1).max(255).optional().openapi({
+      description: 'The organization the token is for; the caller must belong to it',
+    }),
+  })
+  .strict()
+  .openapi('MintRequest')
+
 const mint = createRoute({
   method: 'post',
   path: '/v1/tokens/{template}',
   tags: ['Tokens'],
   summary: 'Mint a provider token (hasura, firebase, or a JWT template) for the signed-in caller',
   description:
-    'Claims come from the server-side principal only: nothing in the request body or headers changes them.',
+    'Claims come from the server-side principal only: nothing in the request body or headers changes them. An optional JSON body `{"orgId": "…"}` asks for a token for one of the caller\'s organizations (403 otherwise).',
   security: userSecurity,
+  // The optional body ({"orgId": …}) is read by the handler, so an empty one is fine too.
   request: { params: z.object({ template: z.string().max(64) }) },
   responses: {
     200: jsonContent(TokenSchema, 'A token; never cache it'),
@@ -75,6 +86,13 @@ export function tokenRoutes(deps: {
   return app
     .openapi(mint, async (c) => {
       const principal = principalOf(c)
+      const body = await readOptionalJson(c, MintBody)
+      // A token for an organization only for one of its members (the principal's own org).
+      if (body.orgId !== undefined && body.orgId !== principal.orgId)
+        throw new AppError('forbidden', {
+          detail: 'You are not a member of that organization.',
+          reason: 'org_not_member',
+        })
       const template = templates.get(c.req.valid('param').template)
       if (!template) throw new AppError('not_found', { detail: 'No token template has this name.' })
       if (template.allow && !template.allow(principal)) {

@@ -96,6 +96,28 @@ describe('bridgekeeper/client tokens', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
   })
 
+  it('asks for an organization the user belongs to, and is refused one they do not', async () => {
+    const { t, url } = await bridge()
+    const c = createBridgeClient({
+      url,
+      channel: null,
+      now: () => t.clock.now(),
+      getUpstreamToken: async () => {
+        const r = await t.app.request('/dev/token', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sub: 'member', orgId: 'acme' }),
+        })
+        return ((await r.json()) as { token: string }).token
+      },
+    })
+    cleanups.push(() => c.close())
+    const token = await c.getToken('api', { orgId: 'acme' })
+    expect(decodeJwt(token).org).toBe('acme')
+    const refused = await c.getToken('api', { orgId: 'globex' }).catch((e: unknown) => e)
+    expect(refused).toMatchObject({ status: 403, code: 'forbidden' })
+  })
+
   it('fails at once on other 4xx, with the problem as a typed BridgeError', async () => {
     const { client } = await bridge()
     const error = await client('nobody')

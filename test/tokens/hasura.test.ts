@@ -90,6 +90,11 @@ describe('Hasura tokens', () => {
         'x-hasura-user-id': 'admin',
         'X-User-Id': 'admin',
       },
+    })
+    // Claims in the body are refused outright: the only field a mint request takes is orgId.
+    const forged = await t.app.request('/v1/tokens/hasura', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${login}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         sub: 'admin',
         uid: 'admin',
@@ -98,6 +103,8 @@ describe('Hasura tokens', () => {
         exp: 9999999999,
       }),
     })
+    expect(forged.status).toBe(422)
+    expect(await forged.json()).toMatchObject({ code: 'validation_failed' })
     const { token } = (await response.json()) as { token: string }
     const payload = JSON.parse(
       Buffer.from(token.split('.')[1] ?? '', 'base64url').toString(),
