@@ -7,6 +7,7 @@ import { prismaAdapter } from '../../adapters/prisma'
 import { BridgeError, createBridgeClient, type BridgeClient } from '../../client'
 import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
 import { serveApp } from '../helpers/serve'
+import { devTokens } from '../helpers/sign-in'
 import { makeTestApp, testAdapter } from '../helpers/test-app'
 
 const cleanups: (() => Promise<unknown> | void)[] = []
@@ -102,14 +103,7 @@ describe('bridgekeeper/client tokens', () => {
       url,
       channel: null,
       now: () => t.clock.now(),
-      getUpstreamToken: async () => {
-        const r = await t.app.request('/dev/token', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ sub: 'member', orgId: 'acme' }),
-        })
-        return ((await r.json()) as { token: string }).token
-      },
+      getUpstreamToken: devTokens(t, { sub: 'member', orgId: 'acme' }),
     })
     cleanups.push(() => c.close())
     const token = await c.getToken('api', { orgId: 'acme' })

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBridgeClient, hasuraAuth } from '../../client'
 import { serveApp } from '../helpers/serve'
+import { devTokens } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 let t: TestApp
@@ -71,14 +72,7 @@ describe('hasuraAuth', () => {
       url: bridgeUrl,
       channel: null,
       now: () => t.clock.now(),
-      getUpstreamToken: async () => {
-        const r = await t.app.request('/dev/token', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: '{"sub":"graphql-user"}',
-        })
-        return ((await r.json()) as { token: string }).token
-      },
+      getUpstreamToken: devTokens(t, { sub: 'graphql-user' }),
     })
     const auth = hasuraAuth(client)
     const query = () =>

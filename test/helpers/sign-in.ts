@@ -61,3 +61,18 @@ export const SESSION_ENV = {
   ALLOWED_ORIGINS: 'https://app.example',
   TRUST_PROXY: 'x-forwarded-for',
 }
+
+/** A `getUpstreamToken` for the browser client: a fresh development-issuer token for `claims`. */
+export function devTokens(
+  t: TestApp,
+  claims: Record<string, unknown> | (() => Record<string, unknown>),
+) {
+  return async () => {
+    const response = await t.app.request('/dev/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(typeof claims === 'function' ? claims() : claims),
+    })
+    return ((await response.json()) as { token: string }).token
+  }
+}

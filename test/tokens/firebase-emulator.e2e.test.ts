@@ -12,6 +12,7 @@ import { createBridgeClient, syncFirebase } from '../../client'
 import { firebaseRefreshTokenRevocation } from '../../adapters/firebase/revoke-refresh-tokens'
 import { startAuthEmulator } from '../helpers/firebase-emulator'
 import { serveApp } from '../helpers/serve'
+import { devTokens } from '../helpers/sign-in'
 import { testServiceAccount } from '../helpers/service-account'
 import { generateSigningJwk } from '../../src/keys/signing-key'
 import { createMemoryStore } from '../../src/store/memory-store'
@@ -251,14 +252,7 @@ describe('syncFirebase (bridgekeeper/client) on the Auth emulator', () => {
       url: served.url,
       channel: null,
       now: () => t.clock.now(),
-      getUpstreamToken: async () => {
-        const r = await t.app.request('/dev/token', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ sub: 'synced-user', roles }),
-        })
-        return ((await r.json()) as { token: string }).token
-      },
+      getUpstreamToken: devTokens(t, () => ({ sub: 'synced-user', roles })),
     })
     const signIns: string[] = []
     const firebase = syncFirebase(client, {
