@@ -10,35 +10,25 @@ import { runRevocationHook, type BoundRevocationHook } from '../sessions/revocat
 import { SessionCreatedSchema } from '../sessions/schemas'
 import type { SessionService } from '../sessions/session-service'
 
-const CreateUserSessionBody = z
-  .object({
-    userId: z.string().min(1).max(255),
-    issuer: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .openapi({ description: 'Defaults to the bridge itself' }),
-    email: z.email().optional(),
-    emailVerified: z.boolean().optional(),
-    roles: z.array(z.string().min(1).max(64)).max(32).optional(),
-    orgId: z.string().min(1).max(255).optional(),
-  })
+/** A user as an admin names one: a subject within an issuer (see userOf below). */
+const UserRef = z.object({
+  userId: z.string().min(1).max(255),
+  issuer: z.string().min(1).max(255).optional().openapi({
+    description:
+      'The bridge itself (default: user ids under admin:) or a configured identity provider',
+  }),
+})
+
+const CreateUserSessionBody = UserRef.extend({
+  email: z.email().optional(),
+  emailVerified: z.boolean().optional(),
+  roles: z.array(z.string().min(1).max(64)).max(32).optional(),
+  orgId: z.string().min(1).max(255).optional(),
+})
   .strict()
   .openapi('CreateUserSession')
 
-const RevokeUserBody = z
-  .object({
-    userId: z.string().min(1).max(255),
-    issuer: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .openapi({ description: 'Defaults to the bridge itself (admin-created sessions)' }),
-  })
-  .strict()
-  .openapi('RevokeUserSessions')
+const RevokeUserBody = UserRef.strict().openapi('RevokeUserSessions')
 
 const adminProblems = {
   401: problem('Missing or wrong admin API key'),
