@@ -1,7 +1,7 @@
 /**
  * bridgekeeper/client: the frontend side of the bridge. Web-standard APIs only (fetch,
  * BroadcastChannel, AbortSignal), no runtime dependency; built to dist/client.js by
- * `npm run build:client`.
+ * `npm run build`.
  */
 import { BridgeError, problemOf } from './errors'
 import { createTokenCache, type CachedToken } from './token-cache'

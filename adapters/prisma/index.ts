@@ -33,7 +33,7 @@ export const prismaAdapter = defineAdapter({
       url: env.DATABASE_URL,
       dataDir: dataDir ?? '.data',
     })
-    if (database.kind === 'sqlite' && !env.DATABASE_URL) await seedSamplePosts(database.client)
+    if (database.file && !env.DATABASE_URL) await seedSamplePosts(database.file)
     return {
       resources: [
         posts({

@@ -1,10 +1,20 @@
-import Database from 'better-sqlite3'
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 
-const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
+/** The migrations folder, found from this module whether it runs from source or from dist/server/. */
+function migrationsFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = join(dir, 'adapters/prisma/migrations')
+    if (existsSync(candidate)) return candidate
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error('adapters/prisma/migrations not found')
+    dir = parent
+  }
+}
+const MIGRATIONS = migrationsFolder()
 
 async function migrationFiles(dialect: 'postgres' | 'sqlite') {
   const dir = join(MIGRATIONS, dialect)
@@ -24,6 +34,7 @@ export async function migratePostgres(
   schema = 'public',
 ): Promise<string[]> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error('invalid schema name')
+  const { default: pg } = await import('pg')
   const client = new pg.Client({ connectionString })
   await client.connect()
   const applied: string[] = []
@@ -60,6 +71,7 @@ export async function migratePostgres(
 }
 
 export async function migrateSqlite(file: string): Promise<string[]> {
+  const { default: Database } = await import('better-sqlite3')
   const db = new Database(file)
   const applied: string[] = []
   try {

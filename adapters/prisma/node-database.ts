@@ -1,14 +1,12 @@
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
-import { PrismaPg } from '@prisma/adapter-pg'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PrismaClient as PostgresClient } from './generated/postgres/client'
-import { PrismaClient as SqliteClient } from './generated/sqlite/client'
 import { migratePostgres, migrateSqlite } from './migrate'
 
 export type PrismaDatabase = {
   kind: 'postgres' | 'sqlite'
   client: object
+  /** SQLite: the database file. */
+  file?: string
   /** Where it is, without credentials (for the start-up banner). */
   label: string
   close(): Promise<void>
@@ -16,7 +14,8 @@ export type PrismaDatabase = {
 
 /**
  * Node: a Prisma client on PostgreSQL when `url` is a postgres:// URL, else on a SQLite file
- * (the embedded default under `.data/`), migrated on open.
+ * (the embedded default under `.data/`), migrated on open. Only the chosen dialect's driver and
+ * generated client are loaded.
  */
 export async function openPrismaDatabase(options: {
   url?: string
@@ -27,6 +26,10 @@ export async function openPrismaDatabase(options: {
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const schema = options.schema ?? new URL(url).searchParams.get('schema') ?? 'public'
     await migratePostgres(url, schema)
+    const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+      import('@prisma/adapter-pg'),
+      import('./generated/postgres/client'),
+    ])
     const client = new PostgresClient({
       adapter: new PrismaPg({ connectionString: url }, { schema }),
     })
@@ -43,6 +46,16 @@ export async function openPrismaDatabase(options: {
     : join(options.dataDir, 'bridgekeeper.db')
   await mkdir(options.dataDir, { recursive: true })
   await migrateSqlite(file)
+  const [{ PrismaBetterSqlite3 }, { PrismaClient: SqliteClient }] = await Promise.all([
+    import('@prisma/adapter-better-sqlite3'),
+    import('./generated/sqlite/client'),
+  ])
   const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file }) })
-  return { kind: 'sqlite', client, label: `sqlite ${file}`, close: () => client.$disconnect() }
+  return {
+    kind: 'sqlite',
+    client,
+    file,
+    label: `sqlite ${file}`,
+    close: () => client.$disconnect(),
+  }
 }

@@ -41,7 +41,7 @@ export function adminKeyRoutes(keys: KeyProvider) {
           detail: 'Keys come from SIGNING_KEYS: rotate them there.',
         })
       const result = await keys.rotate()
-      c.var.log.warn('admin.keys_rotate_requested', {
+      c.get('log').warn('admin.keys_rotate_requested', {
         keys: result.map((k) => `${k.kid}:${k.state}`),
       })
       return c.json({ keys: result }, 200)

@@ -104,7 +104,7 @@ export function adminSessionRoutes(deps: {
         orgId: body.orgId,
         claims: {},
       }
-      c.var.log.info('admin.session_created', {
+      c.get('log').info('admin.session_created', {
         userId: principal.userId,
         issuer: principal.issuer,
       })
@@ -113,11 +113,11 @@ export function adminSessionRoutes(deps: {
     .openapi(revokeUser, async (c) => {
       const { issuer, userId } = userOf(namespaces, c.req.valid('json'))
       const revoked = await sessions.revokeUser(userKey({ issuer, userId }))
-      c.var.log.warn('admin.sessions_revoked', { userId, issuer, revoked })
+      c.get('log').warn('admin.sessions_revoked', { userId, issuer, revoked })
       await runRevocationHook(
         deps.onRevoked,
         { issuer, userId, scope: 'all', by: 'admin' },
-        c.var.log,
+        c.get('log'),
       )
       return c.json({ revoked }, 200)
     })

@@ -1,6 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
-import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import packageJson from '../../package.json'
 import type { AppEnv } from '../http/app-env'
@@ -24,7 +22,8 @@ import { rotationSecrets } from '../sessions/rotation-secret'
 import { createSessionService } from '../sessions/session-service'
 import { sessionCredentialVerifier } from '../sessions/session-verifier'
 import { onError, onNotFound } from '../http/error-handler'
-import { jsonOnly } from '../http/json-only'
+import { jsonBodies } from '../http/json-bodies'
+import { cors } from '../http/cors'
 import { originAllowed } from '../http/origins'
 import { requestContext, type SocketAddress } from '../http/request-context'
 import { securityHeaders } from '../http/security-headers'
@@ -102,32 +101,21 @@ export function createApp(deps: AppDeps) {
       onMethodNotAllowed: (c, methods) =>
         problemResponse(
           new AppError('method_not_allowed', { headers: { Allow: methods.join(', ') } }),
-          c.var.requestId,
+          c.get('requestId'),
         ),
     }),
   )
   app.use(securityHeaders({ hsts: true }))
   app.use(
     cors({
-      origin: (origin) => (originAllowed(config, origin) ? origin : null),
-      credentials: true,
+      allowed: (origin) => originAllowed(config, origin),
       allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
       exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'ETag'],
-      maxAge: 600,
+      maxAgeSeconds: 600,
     }),
   )
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', {
-          detail: `The body may be at most ${config.bodyLimitBytes} bytes.`,
-        })
-      },
-    }),
-  )
-  app.use(jsonOnly())
+  app.use(jsonBodies({ maxBytes: config.bodyLimitBytes }))
 
   const onRevoked = bindRevocationHook(deps.onSessionsRevoked, { store, clock })
   const sessions = createSessionService({

@@ -124,10 +124,10 @@ export function dataRoutes(deps: {
       clock,
       [
         { key: `data:${userKey(principalOf(c))}`, capacity: config.data.perUser, windowMs },
-        { key: `data-ip:${c.var.clientKey}`, capacity: config.data.perIp, windowMs },
+        { key: `data-ip:${c.get('clientKey')}`, capacity: config.data.perIp, windowMs },
       ],
       'data',
-      { whenStoreDown: { failOpen: true, log: c.var.log } },
+      { whenStoreDown: { failOpen: true, log: c.get('log') } },
     )
     await next()
   })
@@ -135,7 +135,7 @@ export function dataRoutes(deps: {
   const serviceFor = (c: Context<AppEnv>, name: string) => {
     const resource = resources.get(name)
     if (!resource) throw new AppError('not_found', { detail: 'No resource has this name.' })
-    return dataService(resource, principalOf(c), c.var.log, { cursors, store, clock })
+    return dataService(resource, principalOf(c), c.get('log'), { cursors, store, clock })
   }
 
   return app

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger'
 
 /**
- * The HTTP layer's per-request values, read with `c.var.…`. Modules above it declare their own
+ * The HTTP layer's per-request values, read with `c.get('…')` (`c.var` copies them all on every read). Modules above it declare their own
  * variables (identity: `principal`, `credential`; sessions: `session`) by augmenting Hono's
  * ContextVariableMap, so this file imports nothing from them.
  */

@@ -8,7 +8,7 @@ import { newId } from '../ids/prefixed-id'
 /** The one place errors become responses: `application/problem+json` with a stable code. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const appError = toAppError(error)
-  const log = c.var.log
+  const log = c.get('log')
   const fields = { code: appError.code, status: appError.status, reason: appError.reason }
   if (appError.status >= 500) {
     log?.error('http.error', { ...fields, error: describe(error) })
@@ -45,5 +45,5 @@ function describe(error: unknown): Record<string, unknown> {
 }
 
 function requestIdOf(c: Context<AppEnv>): string {
-  return c.var.requestId ?? newId('req')
+  return c.get('requestId') ?? newId('req')
 }

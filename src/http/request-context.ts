@@ -11,7 +11,8 @@ export type SocketAddress = (c: Context) => string | undefined
 
 /**
  * Gives every request a fresh `req_…` id (never one the client sent), a request logger, the
- * client address, and one access-log line when it ends.
+ * client address, and one access-log line when it ends. The `X-Request-Id` header is prepared
+ * before the handler runs, so the response is built with it instead of being copied to add it.
  */
 export function requestContext(options: {
   logger: Logger
@@ -34,14 +35,18 @@ export function requestContext(options: {
     c.set('https', options.https)
     const accessLog: Record<string, unknown> = {}
     c.set('accessLog', accessLog)
-    c.set('log', options.logger.child({ requestId }))
+    const log = options.logger.child({ requestId })
+    c.set('log', log)
+    c.header('X-Request-Id', requestId)
     await next()
-    c.res.headers.set('X-Request-Id', requestId)
-    c.var.log.info('http.request', {
+    // A handler that returned its own Response (errors, pages) didn't get the prepared header.
+    if (!c.res.headers.has('X-Request-Id')) c.res.headers.set('X-Request-Id', requestId)
+    const status = c.res.status
+    log.info('http.request', {
       method: c.req.method,
       // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
-      route: c.res.status === 404 ? '(unmatched)' : routePath(c, -1),
-      status: c.res.status,
+      route: status === 404 ? '(unmatched)' : routePath(c, -1),
+      status,
       durationMs: options.clock.now() - started,
       ip,
       ...accessLog,

@@ -36,8 +36,8 @@ export function createAuthenticator(deps: {
     reason: string,
     options: FailureOptions = {},
   ): Promise<never> {
-    if (options.blame === 'bridge') c.var.log.warn('security.auth_unverifiable', { reason })
-    else await lockout.recordFailure(c.var.clientKey, reason, c.var.log, options.once)
+    if (options.blame === 'bridge') c.get('log').warn('security.auth_unverifiable', { reason })
+    else await lockout.recordFailure(c.get('clientKey'), reason, c.get('log'), options.once)
     throw invalidCredentials(reason, options.headers)
   }
 
@@ -68,11 +68,11 @@ export function createAuthenticator(deps: {
       try {
         assertAllowedOrigin(c, config)
       } catch (error) {
-        c.var.log.warn('security.csrf_refused', { origin: c.req.header('origin') ?? null })
+        c.get('log').warn('security.csrf_refused', { origin: c.req.header('origin') ?? null })
         throw error
       }
     }
-    await lockout.check(c.var.clientKey, c.var.log)
+    await lockout.check(c.get('clientKey'), c.get('log'))
     return credential
   }
 
@@ -87,8 +87,8 @@ export function createAuthenticator(deps: {
       if (result.outcome === 'failed') return fail(c, result.reason, result)
       c.set('credential', credential)
       c.set('principal', result.principal)
-      c.var.accessLog.userId = result.principal.userId
-      c.var.accessLog.sessionId = result.principal.sessionId
+      c.get('accessLog').userId = result.principal.userId
+      c.get('accessLog').sessionId = result.principal.sessionId
       return result.principal
     }
     return fail(c, 'unrecognized_credential')
@@ -111,7 +111,7 @@ export function createAuthenticator(deps: {
 
 /** The signed-in principal of a route behind `requireUser`. */
 export function principalOf(c: Context<AppEnv>): Principal {
-  const principal = c.var.principal
+  const principal = c.get('principal')
   if (!principal)
     throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
   return principal

@@ -56,7 +56,7 @@ export function devRoutes(dev: DevIssuer) {
   return new OpenAPIHono<AppEnv>().openapi(devToken, async (c) => {
     const body = c.req.valid('json')
     const { token, expiresAt } = await dev.issue(body)
-    c.var.log.info('dev.token_issued', { sub: body.sub })
+    c.get('log').info('dev.token_issued', { sub: body.sub })
     return c.json({ token, expiresAt: new Date(expiresAt).toISOString(), issuer: dev.issuer }, 200)
   })
 }

@@ -1,11 +1,11 @@
-import { decodeKsuid, encodeKsuid, ksuidBytes, parseKsuid } from './ksuid'
+import { decodeKsuid, newKsuid, parseKsuid } from './ksuid'
 
 /** Prefixes in use, in the Stripe style: the prefix says what the id names. */
 export type IdPrefix = 'req' | 'sess' | 'key' | 'evt' | 'tok'
 
 /** A new prefixed KSUID such as `req_2Ht0Y6…`. */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
-  return `${prefix}_${encodeKsuid(ksuidBytes(now))}`
+  return `${prefix}_${newKsuid(now)}`
 }
 
 /** True when `value` is a well-formed id with this prefix (the KSUID must decode). */

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock'
-import { redact } from './redact'
+import { redact, redactInto } from './redact'
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
 type LogLevel = (typeof LOG_LEVELS)[number]
@@ -23,24 +23,60 @@ export type LoggerOptions = {
 }
 
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
-  const minimum = LOG_LEVELS.indexOf(options.level ?? 'info')
-  const sink = options.sink ?? ((line: string) => console.log(line))
-  const write = (level: LogLevel, event: string, fields: LogFields = {}) => {
-    if (LOG_LEVELS.indexOf(level) < minimum) return
-    const record = {
-      time: new Date(options.clock.now()).toISOString(),
-      level,
-      event,
-      ...redact({ ...bound, ...fields }),
-    }
-    // JSON.stringify escapes CR/LF, so a header value can never forge a second line.
-    sink(JSON.stringify(record))
+  const output: Output = {
+    minimum: LOG_LEVELS.indexOf(options.level ?? 'info'),
+    sink: options.sink ?? ((line: string) => console.log(line)),
+    time: isoTime(options.clock),
   }
-  return {
-    debug: (event, fields) => write('debug', event, fields),
-    info: (event, fields) => write('info', event, fields),
-    warn: (event, fields) => write('warn', event, fields),
-    error: (event, fields) => write('error', event, fields),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+  return new StructuredLogger(output, redact(bound))
+}
+
+type Output = { minimum: number; sink: (line: string) => void; time: () => string }
+
+/** A class, so a per-request child costs one small object. */
+class StructuredLogger implements Logger {
+  constructor(
+    private readonly output: Output,
+    private readonly bound: LogFields,
+  ) {}
+
+  debug(event: string, fields?: LogFields): void {
+    this.write(0, 'debug', event, fields)
+  }
+  info(event: string, fields?: LogFields): void {
+    this.write(1, 'info', event, fields)
+  }
+  warn(event: string, fields?: LogFields): void {
+    this.write(2, 'warn', event, fields)
+  }
+  error(event: string, fields?: LogFields): void {
+    this.write(3, 'error', event, fields)
+  }
+  child(fields: LogFields): Logger {
+    // Bound fields are redacted once, here, not on every line.
+    return new StructuredLogger(this.output, { ...this.bound, ...redact(fields) })
+  }
+
+  private write(rank: number, level: LogLevel, event: string, fields: LogFields = {}): void {
+    if (rank < this.output.minimum) return
+    const record: LogFields = { time: this.output.time(), level, event }
+    for (const key in this.bound) record[key] = this.bound[key]
+    redactInto(record, fields)
+    // JSON.stringify escapes CR/LF, so a header value can never forge a second line.
+    this.output.sink(JSON.stringify(record))
+  }
+}
+
+/** The clock's time as ISO 8601, formatted once per millisecond however many lines share it. */
+function isoTime(clock: Clock): () => string {
+  let last = Number.NaN
+  let text = ''
+  return () => {
+    const now = clock.now()
+    if (now !== last) {
+      last = now
+      text = new Date(now).toISOString()
+    }
+    return text
   }
 }

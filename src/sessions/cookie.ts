@@ -12,7 +12,7 @@ const HOST_COOKIE = '__Host-bk_session'
 const DEV_COOKIE = 'bk_session'
 
 function sessionCookieName(c: Context<AppEnv>): string {
-  return c.var.https ? HOST_COOKIE : DEV_COOKIE
+  return c.get('https') ? HOST_COOKIE : DEV_COOKIE
 }
 
 /** Reads the session cookie. Over HTTPS only the `__Host-` one counts, so a sibling domain can't plant one. */

@@ -18,14 +18,14 @@ export async function issueSession(
   transport: 'cookie' | 'bearer',
 ) {
   const { config, sessions } = deps
-  await sessions.checkCreateRate(userKey(principal), c.var.clientKey)
+  await sessions.checkCreateRate(userKey(principal), c.get('clientKey'))
   const { record, secret, evicted } = await sessions.create(principal, {
     userAgent: c.req.header('user-agent'),
-    ip: c.var.clientIp,
+    ip: c.get('clientIp'),
   })
-  logSessionEvent(c.var.log, 'session.created', record, { transport, ip: c.var.clientIp })
+  logSessionEvent(c.get('log'), 'session.created', record, { transport, ip: c.get('clientIp') })
   for (const id of evicted)
-    c.var.log.info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
+    c.get('log').info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
   if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
   return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
 }

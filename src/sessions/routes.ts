@@ -127,19 +127,19 @@ export function sessionRoutes(deps: {
       if (!record || record.userKey !== userKey(principal))
         throw new AppError('not_found', { reason: 'session_not_owned' })
       await sessions.revoke(id)
-      logSessionEvent(c.var.log, 'session.revoked', record, { by: 'user' })
+      logSessionEvent(c.get('log'), 'session.revoked', record, { by: 'user' })
       await runRevocationHook(
         deps.onRevoked,
         { issuer: principal.issuer, userId: principal.userId, scope: 'one', by: 'user' },
-        c.var.log,
+        c.get('log'),
       )
-      if (id === principal.sessionId && c.var.credential?.via === 'cookie') clearSessionCookie(c)
+      if (id === principal.sessionId && c.get('credential')?.via === 'cookie') clearSessionCookie(c)
       return c.body(null, 204)
     })
     .openapi(revokeAll, async (c) => {
       const principal = principalOf(c)
       const revoked = await sessions.revokeUser(userKey(principal))
-      c.var.log.info('session.revoked_all', {
+      c.get('log').info('session.revoked_all', {
         userId: principal.userId,
         issuer: principal.issuer,
         revoked,
@@ -148,14 +148,14 @@ export function sessionRoutes(deps: {
       await runRevocationHook(
         deps.onRevoked,
         { issuer: principal.issuer, userId: principal.userId, scope: 'all', by: 'user' },
-        c.var.log,
+        c.get('log'),
       )
-      if (c.var.credential?.via === 'cookie') clearSessionCookie(c)
+      if (c.get('credential')?.via === 'cookie') clearSessionCookie(c)
       return c.json({ revoked }, 200)
     })
     .openapi(refresh, async (c) => {
-      const current = c.var.session
-      const credential = c.var.credential
+      const current = c.get('session')
+      const credential = c.get('credential')
       if (!current || !credential) throw invalidCredentials('session_required')
       // The previous secret, inside its grace: the same answer as the refresh that replaced it
       // (its response may have been lost), unless the session was refreshed again since.
@@ -163,7 +163,7 @@ export function sessionRoutes(deps: {
         ? await sessions.repeatRotation(current.record, credential.value)
         : await sessions.rotate(current.record, credential.value)
       if (!rotated) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
-      logSessionEvent(c.var.log, 'session.rotated', rotated.record)
+      logSessionEvent(c.get('log'), 'session.rotated', rotated.record)
       const view = sessionView(rotated.record, rotated.record.id)
       if (credential.via === 'cookie') {
         writeSessionCookie(

@@ -37,7 +37,7 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
         // An old secret replayed after its grace: whoever holds it isn't the one refreshing.
         // End the session for both (reuse detection, as for refresh tokens in RFC 9700 §4.14.2).
         await sessions.revoke(found.record.id)
-        c.var.log.warn('security.session_reuse', {
+        c.get('log').warn('security.session_reuse', {
           eventId: newId('evt'),
           sessionId: found.record.id,
           userKey: found.record.userKey,

@@ -106,10 +106,10 @@ export function tokenRoutes(deps: {
         clock,
         [
           { key: `mint:${userKey(principal)}`, capacity: config.minting.perUser, windowMs },
-          { key: `mint-ip:${c.var.clientKey}`, capacity: config.minting.perIp, windowMs },
+          { key: `mint-ip:${c.get('clientKey')}`, capacity: config.minting.perIp, windowMs },
         ],
         'mint',
-        { whenStoreDown: { failOpen: true, log: c.var.log } },
+        { whenStoreDown: { failOpen: true, log: c.get('log') } },
       )
       const now = clock.now()
       const minted = await template.mint({
@@ -118,7 +118,7 @@ export function tokenRoutes(deps: {
         issuer: config.publicUrl,
         keys,
       })
-      c.var.log.info('token.minted', {
+      c.get('log').info('token.minted', {
         template: template.name,
         ...minted.audit,
         sessionId: principal.sessionId,

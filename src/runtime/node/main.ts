@@ -4,16 +4,24 @@
  * an embedded SQLite database and a signing key generated under `.data/`.
  */
 import { serve } from '@hono/node-server'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import pino from 'pino'
 import { nodeAdapters } from '../../../adapters/node'
 import { assembleBridge } from '../../assembly/assemble'
 import { ConfigError } from '../../config/config'
 import { loadOrCreateDevKeys } from './dev-keys'
 
 const DATA_DIR = process.env.BRIDGE_DATA_DIR ?? '.data'
+
+/**
+ * Log lines go to standard output through pino's asynchronous destination (sonic-boom): a
+ * request never waits for a write, and lines are flushed on shutdown. (A pipe or file stdout is
+ * written synchronously by Node's console.)
+ */
+const logOutput = pino.destination({ dest: 1, sync: false })
 
 async function main(): Promise<void> {
   const bridge = await assembleBridge({
@@ -22,6 +30,7 @@ async function main(): Promise<void> {
     adapters: nodeAdapters,
     defaultMode: 'development',
     dataDir: DATA_DIR,
+    logSink: (line) => logOutput.write(`${line}\n`),
     developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
     demoClient: builtClient(),
     socketAddress: (c) => {
@@ -62,24 +71,28 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info('process.shutdown', { signal })
+    const exit = () => {
+      logOutput.flushSync()
+      process.exit(0)
+    }
     server.close(() => {
-      void bridge.close().finally(() => process.exit(0))
+      void bridge.close().finally(exit)
     })
-    setTimeout(() => process.exit(0), 5000).unref()
+    setTimeout(exit, 5000).unref()
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
 }
 
-/** dist/client.js when it was built (npm ci builds it), for the development demo page. */
+/**
+ * dist/client.js when it was built (npm ci builds it), for the development demo page; found from
+ * this module whether it runs from source (src/runtime/node/) or compiled (dist/server/).
+ */
 function builtClient(): string | undefined {
-  try {
-    return readFileSync(
-      join(dirname(fileURLToPath(import.meta.url)), '../../../dist/client.js'),
-      'utf8',
-    )
-  } catch {
-    return undefined
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'dist/client.js')
+    if (existsSync(file)) return readFileSync(file, 'utf8')
+    if (dirname(dir) === dir) return undefined
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * `npm run build`: the compiled JavaScript that serves requests, and the browser client.
+ * - dist/server/: the Node entry (src/runtime/node/main.ts) bundled with esbuild. Packages stay
+ *   external (node_modules is there at run time); adapters and their SDKs stay separate chunks
+ *   that load only when their configuration asks for them. Run it with `node dist/server/main.js`.
+ * - dist/client.js: bridgekeeper/client for browsers, one minified ES module (goal: under 6 KiB
+ *   gzipped).
+ */
+import { build, type Plugin } from 'esbuild'
+import { readFileSync, rmSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+
+/** Marks every package import external except those whose name starts with one of `bundled`. */
+function externalExcept(bundled: string[]): Plugin {
+  return {
+    name: 'external-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) =>
+        bundled.some(
+          (prefix) =>
+            args.path === prefix ||
+            args.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),
+        )
+          ? undefined
+          : { path: args.path, external: true },
+      )
+    },
+  }
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`
+
+rmSync('dist/server', { recursive: true, force: true })
+const server = await build({
+  entryPoints: { main: 'src/runtime/node/main.ts' },
+  outdir: 'dist/server',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Bundled: the web framework, validation and JOSE (hundreds of small modules that would
+  // otherwise be resolved and compiled one by one at start-up). External: everything else, which
+  // loads only when an adapter asks for it (drivers, SDKs, native modules).
+  plugins: [externalExcept(['hono', '@hono/', 'zod', 'jose', '@asteasolutions/', 'openapi3-ts'])],
+  sourcemap: 'linked',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+})
+const outputs = Object.entries(server.metafile.outputs).filter(([file]) => file.endsWith('.js'))
+const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0)
+process.stdout.write(
+  `server: dist/server/main.js and ${outputs.length - 1} chunks, ${kib(total)}\n`,
+)
+
+const clientFile = 'dist/client.js'
+await build({
+  entryPoints: ['client/index.ts'],
+  outfile: clientFile,
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  platform: 'browser',
+  legalComments: 'none',
+})
+const code = readFileSync(clientFile)
+process.stdout.write(
+  `client: ${clientFile} ${kib(code.length)} minified, ${kib(gzipSync(code, { level: 9 }).length)} gzipped\n`,
+)
