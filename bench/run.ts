@@ -98,9 +98,11 @@ if (stale.length > 0) await redis.del(...stale)
 // ---- the bridge, production start ------------------------------------------------------------
 let nextPort = 18_700
 const bridgePort = nextPort++
+// BENCH_PROFILE=<folder>: the bridge writes a CPU profile there when the run ends.
+const profile = process.env.BENCH_PROFILE
 const bridge = await startProcess(
   'bridge',
-  ['dist/server/main.js'],
+  [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), 'dist/server/main.js'],
   {
     NODE_ENV: 'production',
     PORT: String(bridgePort),
@@ -260,6 +262,10 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const loadedRss = rssMb(bridge.pid)
+if (profile) {
+  bridge.kill('SIGINT')
+  await new Promise((resolve) => bridge.once('exit', resolve))
+}
 
 // ---- start-up and memory of the default configuration (npm start, nothing set) --------------
 const startups: number[] = []

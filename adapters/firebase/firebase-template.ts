@@ -1,4 +1,4 @@
-import { importPKCS8, SignJWT, type CryptoKey } from 'jose'
+import { importPKCS8, type CryptoKey } from 'jose'
 import { AppError } from '../../src/errors/app-error'
 import type { Principal } from '../../src/identity/principal'
 import { renderClaims, shortcodeProblems, type ClaimSpec } from '../../src/tokens/shortcodes'
@@ -56,8 +56,8 @@ function firebaseClaimsProblem(claims: Record<string, unknown>): string | null {
 }
 
 /**
- * Firebase custom tokens for `signInWithCustomToken`, minted with WebCrypto through jose (firebase-
- * admin can't run on Workers). Header `{alg: RS256, typ: JWT}`, claims in firebase-admin's order,
+ * Firebase custom tokens for `signInWithCustomToken`, signed by the bridge's JWS signer (WebCrypto,
+ * or node:crypto on Node; firebase-admin can't run on Workers, and re-reads the PEM per token). Header `{alg: RS256, typ: JWT}`, claims in firebase-admin's order,
  * signed with the service account's key (docs/providers.md, Firebase).
  */
 export function defineFirebaseTemplate(options: FirebaseTemplateOptions): TokenTemplate {
@@ -123,9 +123,10 @@ export function defineFirebaseTemplate(options: FirebaseTemplateOptions): TokenT
       const tenantId = options.tenantId
       if (tenantId) body.tenant_id = tenantId
       if (Object.keys(claims).length > 0) body.claims = claims
-      const token = await new SignJWT(body)
-        .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
-        .sign(await signingKey(account))
+      const token = await context.sign({ alg: 'RS256', typ: 'JWT' }, body, {
+        alg: 'RS256',
+        privateKey: await signingKey(account),
+      })
       return {
         token,
         expiresAt: exp * 1000,

@@ -6,6 +6,7 @@ import { parseEnvSection, type Environment } from '../config/env-section'
 import type { ResourceDefinition } from '../data/resource'
 import type { FetchLike } from '../http/bounded-fetch'
 import type { SocketAddress } from '../http/request-context'
+import { jwsSigner, type SignatureFunction } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { createKeyProvider } from '../keys/key-source'
 import { createLogger, type Logger } from '../log/logger'
@@ -41,6 +42,10 @@ export type RuntimeCapabilities = {
   fetch?: FetchLike
   /** The built browser client, for the development demo page (Node reads dist/client.js). */
   demoClient?: string
+  /** Requests reach this process over HTTP/1.1 from its own server (Node's http module). */
+  http1?: boolean
+  /** The platform's fastest correct signature (Node: node:crypto); default WebCrypto. */
+  signature?: SignatureFunction
   /** Tests and benchmarks: use this store or key provider whatever the environment says. */
   store?: Store
   keys?: KeyProvider
@@ -162,6 +167,8 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       onSessionsRevoked: combineHooks(hooks),
       fetch: runtime.fetch,
       demoClient: runtime.demoClient,
+      sign: jwsSigner(runtime.signature),
+      http1: runtime.http1,
     })
     return {
       app,

@@ -28,6 +28,7 @@ import { originAllowed } from '../http/origins'
 import { requestContext, type SocketAddress } from '../http/request-context'
 import { securityHeaders } from '../http/security-headers'
 import { validationHook } from '../http/validation'
+import { jwsSigner, type JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { keyRoutes } from '../keys/routes'
 import { checkTemplates, type TokenTemplate } from '../tokens/template'
@@ -60,6 +61,10 @@ export type AppDeps = {
   fetch?: FetchLike
   /** The built browser client (dist/client.js): development mode then serves the demo page. */
   demoClient?: string
+  /** The runtime serves HTTP/1.1 itself (Node's server): see http/json-bodies.ts. */
+  http1?: boolean
+  /** Signs minted tokens; defaults to WebCrypto (the Node entry passes node:crypto). */
+  sign?: JwsSigner
 }
 
 /** Builds the bridge. Pure: no I/O happens until a request arrives. */
@@ -93,6 +98,7 @@ export function createApp(deps: AppDeps) {
       trustProxy: config.trustProxy,
       socketAddress: deps.socketAddress ?? (() => undefined),
       https: config.publicUrl.startsWith('https://'),
+      http1: deps.http1 ?? false,
     }),
   )
   app.use(
@@ -150,6 +156,7 @@ export function createApp(deps: AppDeps) {
         issuers,
         maxTokenBytes: config.upstream.maxTokenBytes,
         cookieName: config.upstream.cookieName,
+        clock,
       }),
     ],
   })
@@ -161,7 +168,15 @@ export function createApp(deps: AppDeps) {
   app.route('/', keyRoutes({ config, keys: deps.keys }))
   app.route(
     '/',
-    tokenRoutes({ config, clock, store, keys: deps.keys, templates: deps.templates, auth }),
+    tokenRoutes({
+      config,
+      clock,
+      store,
+      keys: deps.keys,
+      templates: deps.templates,
+      auth,
+      sign: deps.sign ?? jwsSigner(),
+    }),
   )
   const cursors = cursorCodec(config.cursorSecret)
   app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors }))

@@ -13,6 +13,8 @@ export type AppEnv = {
     /** What per-address limits count: the IPv4 address, or the IPv6 /64 (see addressKey). */
     clientKey: string
     https: boolean
+    /** The client spoke HTTP/1.1 to this process (Node): no framing header means no body. */
+    http1: boolean
     /** Fields later stages add to the request's access-log line (who the caller was). */
     accessLog: Record<string, unknown>
   }

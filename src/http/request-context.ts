@@ -24,6 +24,8 @@ export function requestContext(options: {
    * like behind a TLS-terminating proxy (so the cookie prefix and HSTS never downgrade).
    */
   https: boolean
+  /** The runtime serves HTTP/1.1 itself (Node), so body framing can be read from the headers. */
+  http1: boolean
 }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const started = options.clock.now()
@@ -33,6 +35,7 @@ export function requestContext(options: {
     c.set('clientIp', ip)
     c.set('clientKey', addressKey(ip))
     c.set('https', options.https)
+    c.set('http1', options.http1)
     const accessLog: Record<string, unknown> = {}
     c.set('accessLog', accessLog)
     const log = options.logger.child({ requestId })

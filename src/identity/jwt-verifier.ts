@@ -1,22 +1,29 @@
 import { getCookie } from 'hono/cookie'
 import { peekIssuer, type TokenVerifier } from './upstream/upstream-verifier'
+import type { Clock } from '../clock'
 import { failed, type CredentialVerifier } from './verifier'
+import { verifiedTokenCache } from './verified-tokens'
 
 /**
  * The chain link for JWTs: picks the verifier of the token's (unverified) issuer among the
  * configured upstream issuers and the development issuer, which then verifies everything. It is
- * the last link, so it claims every credential that reaches it.
+ * the last link, so it claims every credential that reaches it. A token it verified is
+ * remembered until its expiry, for a minute at most (see verified-tokens.ts).
  */
 export function jwtCredentialVerifier(options: {
   issuers: TokenVerifier[]
   maxTokenBytes: number
   /** The cookie an upstream JWT may come in (Clerk's `__session`). */
   cookieName: string
+  clock: Clock
 }): CredentialVerifier {
+  const verified = verifiedTokenCache(options.clock)
   return {
     kind: 'token',
     cookie: (c) => getCookie(c, options.cookieName),
     async verify(credential) {
+      const known = verified.get(credential.value)
+      if (known) return { outcome: 'verified', principal: known }
       const peeked = peekIssuer(credential.value, options.maxTokenBytes)
       if ('error' in peeked) return failed(`jwt_${peeked.error}`)
       const verifier = options.issuers.find((v) => v.handles(peeked.issuer))
@@ -27,15 +34,14 @@ export function jwtCredentialVerifier(options: {
         const blame = result.reason === 'keys_unavailable' ? 'bridge' : 'client'
         return failed(`jwt_${result.reason}`, { blame })
       }
-      return {
-        outcome: 'verified',
-        principal: {
-          ...result.principal,
-          sessionId: undefined,
-          expiresAt: result.expiresAt,
-          method: 'upstream_jwt',
-        },
+      const principal = {
+        ...result.principal,
+        sessionId: undefined,
+        expiresAt: result.expiresAt,
+        method: 'upstream_jwt' as const,
       }
+      verified.set(credential.value, principal)
+      return { outcome: 'verified', principal }
     },
   }
 }

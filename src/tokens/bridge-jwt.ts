@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose'
 import { invalidCredentials } from '../errors/app-error'
 import type { Principal } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
@@ -36,16 +35,20 @@ export async function signBridgeJwt(
   const jti = newId('tok', context.now)
   const payload = { ...claims }
   for (const name of REGISTERED_CLAIMS) delete payload[name]
-  const token = await new SignJWT(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: options.typ ?? 'JWT' })
-    .setIssuer(context.issuer)
-    .setSubject(context.principal.userId)
-    .setAudience(options.audience)
-    .setIssuedAt(now)
-    .setNotBefore(now - (options.skewSeconds ?? DEFAULT_SKEW_SECONDS))
-    .setExpirationTime(exp)
-    .setJti(jti)
-    .sign(key.privateKey)
+  const token = await context.sign(
+    { alg: key.alg, kid: key.kid, typ: options.typ ?? 'JWT' },
+    {
+      ...payload,
+      iss: context.issuer,
+      sub: context.principal.userId,
+      aud: options.audience,
+      iat: now,
+      nbf: now - (options.skewSeconds ?? DEFAULT_SKEW_SECONDS),
+      exp,
+      jti,
+    },
+    key,
+  )
   const aud = Array.isArray(options.audience) ? options.audience.join(' ') : options.audience
   return {
     token,

@@ -5,6 +5,7 @@ import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
 import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
+import type { JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { readOptionalJson } from '../http/optional-json'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
@@ -76,8 +77,9 @@ export function tokenRoutes(deps: {
   keys: KeyProvider
   templates: TokenTemplate[]
   auth: Authenticator
+  sign: JwsSigner
 }) {
-  const { config, clock, store, keys, auth } = deps
+  const { config, clock, store, keys, auth, sign } = deps
   const templates = new Map(deps.templates.map((t) => [t.name, t]))
   const windowMs = config.minting.windowSeconds * 1000
   const app = new OpenAPIHono<AppEnv>()
@@ -117,6 +119,7 @@ export function tokenRoutes(deps: {
         now,
         issuer: config.publicUrl,
         keys,
+        sign,
       })
       c.get('log').info('token.minted', {
         template: template.name,

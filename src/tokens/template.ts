@@ -1,4 +1,5 @@
 import type { Principal } from '../identity/principal'
+import type { JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 
 /** What a template gets to mint one token. */
@@ -9,6 +10,8 @@ export type MintContext = {
   /** The bridge's issuer (PUBLIC_URL). */
   issuer: string
   keys: KeyProvider
+  /** Signs a compact JWS with a private key (the runtime's fastest correct signer). */
+  sign: JwsSigner
 }
 
 export type MintedToken = {

@@ -7,6 +7,7 @@ import { templatesAdapter } from '../../adapters/templates'
 import { defineAdapter, type AdapterModule, type Contribution } from '../../src/assembly/adapter'
 import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
+import { nodeSignature } from '../../src/runtime/node/node-signature'
 import { staticKeys } from '../../src/keys/key-provider'
 import type { TokenTemplate } from '../../src/tokens/template'
 import { generateSigningJwk, importSigningKey, type SigningKey } from '../../src/keys/signing-key'
@@ -20,11 +21,7 @@ export function testSigningKey(): Promise<SigningKey> {
 }
 
 /** The token adapters every test bridge has, as on Node (no database: tests add their own). */
-export const TOKEN_ADAPTERS: readonly AdapterModule[] = [
-  hasuraAdapter,
-  firebaseAdapter,
-  templatesAdapter,
-]
+const TOKEN_ADAPTERS: readonly AdapterModule[] = [hasuraAdapter, firebaseAdapter, templatesAdapter]
 
 /** An adapter module that contributes what a test hands it (resources, templates, hooks). */
 export function testAdapter(contribution: Contribution, id = 'test'): AdapterModule {
@@ -67,6 +64,8 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     keys: options.keys ?? (configuredKeys ? undefined : staticKeys([await testSigningKey()])),
     fetch: options.fetch,
     demoClient: builtClient(),
+    // The Node runtime's signer, as `npm start` uses it (the Workers suites cover WebCrypto).
+    signature: nodeSignature,
   })
   return { ...bridge, clock, logs }
 }

@@ -16,7 +16,11 @@ describe('CORS', () => {
 
   it('gives a refused or absent origin nothing, errors included', async () => {
     const { app } = await makeTestApp({ ALLOWED_ORIGINS: origin })
-    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, {}]) {
+    for (const headers of [
+      { Origin: 'https://evil.example' },
+      { Origin: 'null' },
+      {} as Record<string, string>,
+    ]) {
       for (const path of ['/healthz', '/v1/me', '/no-such-route']) {
         const response = await app.request(path, { headers })
         expect(response.headers.get('access-control-allow-origin')).toBeNull()

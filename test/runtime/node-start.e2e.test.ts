@@ -1,12 +1,44 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/child-process'
 
-describe('npm start (the Node entry) with no configuration', () => {
-  it('serves a development bridge and keeps a private signing key under the data folder', async () => {
+/** A raw HTTP/1.1 request, so the test decides exactly which framing headers are sent. */
+function raw(
+  port: number,
+  options: { method: string; path: string; headers: Record<string, string>; chunks?: string[] },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method,
+        path: options.path,
+        headers: options.headers,
+      },
+      (res) => {
+        let body = ''
+        res.on('data', (chunk) => (body += String(chunk)))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      },
+    )
+    req.on('error', reject)
+    for (const chunk of options.chunks ?? []) req.write(chunk)
+    req.end()
+  })
+}
+
+describe('npm start (the compiled Node entry) with no configuration', () => {
+  beforeAll(() => {
+    // What `npm start` runs first: the production build under dist/.
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'ignore' })
+  }, 60_000)
+
+  it('serves a development bridge from dist/, keeps a private key, and answers requests of every framing', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'bk-data-'))
     const port = await freePort()
     const env = {
@@ -15,12 +47,13 @@ describe('npm start (the Node entry) with no configuration', () => {
       PORT: String(port),
       BRIDGE_DATA_DIR: dataDir,
     }
-    // One process (no npx wrapper), so stopping it stops the server.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+    // One process (no npm wrapper), so stopping it stops the server; no run-time transpiler.
+    const child = spawn(process.execPath, ['dist/server/main.js'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
+    let privateMember = '\u0000'
     child.stdout.on('data', (chunk) => (output += String(chunk)))
     child.stderr.on('data', (chunk) => (output += String(chunk)))
     try {
@@ -34,6 +67,7 @@ describe('npm start (the Node entry) with no configuration', () => {
       expect((await fetch(`${base}/readyz`)).status).toBe(200)
       expect((await fetch(`${base}/openapi.json`)).status).toBe(200)
       expect((await fetch(`${base}/docs`)).status).toBe(200)
+      expect((await fetch(`${base}/demo`)).status).toBe(200)
       const keyFile = join(dataDir, 'signing-keys.json')
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600)
       const keys = JSON.parse(await readFile(keyFile, 'utf8')) as {
@@ -41,10 +75,64 @@ describe('npm start (the Node entry) with no configuration', () => {
       }
       expect(keys.keys[0]?.kid).toMatch(/^key_/)
       expect(keys.keys[0]?.d).toBeDefined()
-      expect(output).not.toContain(keys.keys[0]?.d ?? '\u0000')
+      privateMember = keys.keys[0]?.d ?? ''
+
+      const json = { 'content-type': 'application/json' }
+      const login = await raw(port, {
+        method: 'POST',
+        path: '/dev/token',
+        headers: json,
+        chunks: [JSON.stringify({ sub: 'ada' })],
+      })
+      expect(login.status).toBe(200)
+      const auth = {
+        authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}`,
+      }
+      // HTTP/1.1 without Content-Length or Transfer-Encoding: no body, the mint needs none.
+      const mint = await raw(port, { method: 'POST', path: '/v1/tokens/hasura', headers: auth })
+      expect(mint.status).toBe(200)
+      expect(JSON.parse(mint.body)).toMatchObject({ expiresIn: expect.any(Number) })
+      // A declared length over the limit, and a chunked body over the limit: 413 either way.
+      const big = JSON.stringify({ pad: 'x'.repeat(70 * 1024) })
+      const declared = await raw(port, {
+        method: 'POST',
+        path: '/v1/tokens/hasura',
+        headers: { ...auth, ...json, 'content-length': String(big.length) },
+        chunks: [big],
+      })
+      expect(declared.status).toBe(413)
+      const chunked = await raw(port, {
+        method: 'POST',
+        path: '/v1/tokens/hasura',
+        headers: { ...auth, ...json, 'transfer-encoding': 'chunked' },
+        chunks: [big.slice(0, 40_000), big.slice(40_000)],
+      })
+      expect(chunked.status).toBe(413)
+      // A body that isn't declared JSON is refused before anything reads it.
+      const form = await raw(port, {
+        method: 'POST',
+        path: '/v1/tokens/hasura',
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        chunks: ['orgId=x'],
+      })
+      expect(form.status).toBe(415)
+      // The embedded database's sample posts (seeded with the SQLite driver, read through Prisma).
+      const posts = await fetch(`${base}/v1/data/posts?limit=10`, { headers: auth })
+      expect(posts.status).toBe(200)
+      const list = (await posts.json()) as { data: { fields: { title: string } }[] }
+      expect(list.data.map((row) => row.fields.title)).toContain('Welcome to Bridgekeeper')
     } finally {
       child.kill('SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
     }
-  })
+    // Log lines are JSON on stdout, one access line per request, flushed before the exit.
+    const lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event: string; route?: string; status?: number })
+    expect(lines.filter((l) => l.event === 'http.request').length).toBeGreaterThanOrEqual(10)
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'http.request', status: 413 }))
+    expect(lines.at(-1)?.event).toBe('process.shutdown')
+    expect(output).not.toContain(privateMember)
+  }, 60_000)
 })

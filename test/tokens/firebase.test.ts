@@ -8,7 +8,9 @@ import {
 } from '../../adapters/firebase/firebase-template'
 import { manualClock } from '../../src/clock'
 import type { Principal } from '../../src/identity/principal'
+import { jwsSigner } from '../../src/keys/jws'
 import { staticKeys } from '../../src/keys/key-provider'
+import { nodeSignature } from '../../src/runtime/node/node-signature'
 import { testServiceAccount } from '../helpers/service-account'
 import { appWithTemplates, makeTestApp, testSigningKey, type TestApp } from '../helpers/test-app'
 
@@ -49,25 +51,32 @@ async function login(t: TestApp, sub: string) {
 }
 
 describe('Firebase custom tokens', () => {
-  it('are byte-identical to firebase-admin createCustomToken for the same uid, claims and iat', async () => {
-    const claims = { premium: true, tier: 'gold', limits: { posts: 10 } }
-    const oracle = await getAuth(admin).createCustomToken('uid-123', claims)
-    const iat = Number(decodeJwt(oracle).iat)
-    const template = defineFirebaseTemplate({
-      serviceAccount: account,
-      lifetimeSeconds: 3600,
-      claims: { premium: true, tier: 'gold', limits: { posts: 10 } },
-    })
-    const minted = await template.mint({
-      principal: principal('uid-123'),
-      now: iat * 1000,
-      issuer: 'http://bridge.test',
-      keys: staticKeys([await testSigningKey()]),
-    })
-    expect(decodeProtectedHeader(minted.token)).toEqual(decodeProtectedHeader(oracle))
-    expect(decodeJwt(minted.token)).toEqual(decodeJwt(oracle))
-    expect(minted.token).toBe(oracle)
-  })
+  it.each([
+    ['WebCrypto', jwsSigner()],
+    ['node:crypto', jwsSigner(nodeSignature)],
+  ])(
+    'are byte-identical to firebase-admin createCustomToken for the same uid, claims and iat (%s)',
+    async (_, sign) => {
+      const claims = { premium: true, tier: 'gold', limits: { posts: 10 } }
+      const oracle = await getAuth(admin).createCustomToken('uid-123', claims)
+      const iat = Number(decodeJwt(oracle).iat)
+      const template = defineFirebaseTemplate({
+        serviceAccount: account,
+        lifetimeSeconds: 3600,
+        claims: { premium: true, tier: 'gold', limits: { posts: 10 } },
+      })
+      const minted = await template.mint({
+        principal: principal('uid-123'),
+        now: iat * 1000,
+        issuer: 'http://bridge.test',
+        keys: staticKeys([await testSigningKey()]),
+        sign,
+      })
+      expect(decodeProtectedHeader(minted.token)).toEqual(decodeProtectedHeader(oracle))
+      expect(decodeJwt(minted.token)).toEqual(decodeJwt(oracle))
+      expect(minted.token).toBe(oracle)
+    },
+  )
 
   it('verify with the service account public key and carry the documented claims', async () => {
     const t = await makeTestApp({ FIREBASE_SERVICE_ACCOUNT: JSON.stringify(account) })
@@ -165,6 +174,7 @@ describe('Firebase custom tokens', () => {
       now: clock.now(),
       issuer: 'x',
       keys: staticKeys([await testSigningKey()]),
+      sign: jwsSigner(),
     })
     expect(decodeJwt(minted.token).exp).toBe(Math.floor((clock.now() + 30_000) / 1000))
     const broken = {

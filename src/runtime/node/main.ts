@@ -13,6 +13,7 @@ import { nodeAdapters } from '../../../adapters/node'
 import { assembleBridge } from '../../assembly/assemble'
 import { ConfigError } from '../../config/config'
 import { loadOrCreateDevKeys } from './dev-keys'
+import { nodeSignature } from './node-signature'
 
 const DATA_DIR = process.env.BRIDGE_DATA_DIR ?? '.data'
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     defaultMode: 'development',
     dataDir: DATA_DIR,
     logSink: (line) => logOutput.write(`${line}\n`),
+    signature: nodeSignature,
+    http1: true,
     developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
     demoClient: builtClient(),
     socketAddress: (c) => {
