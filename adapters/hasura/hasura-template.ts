@@ -27,8 +27,11 @@ export type HasuraTemplateOptions = {
   /** Extra session variables (names without the `x-hasura-` prefix); values become strings. */
   sessionVariables?: (principal: Principal) => Record<string, string | number | boolean | undefined>
   allow?: (principal: Principal) => boolean
+  /** Webhook mode: the longest Hasura may cache an answer (seconds, default 60, at most 3600). */
+  webhookMaxAgeSeconds?: number
 }
 
+const DEFAULT_WEBHOOK_MAX_AGE_SECONDS = 60
 const PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*)*$/
 const VARIABLE = /^[a-z0-9][a-z0-9-]*$/
 
@@ -100,6 +103,9 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
         problems.push('claimsNamespacePath "$" cannot use stringified_json')
       if (typeof options.defaultRole === 'string' && options.defaultRole.length === 0)
         problems.push('defaultRole is empty')
+      const maxAge = options.webhookMaxAgeSeconds ?? DEFAULT_WEBHOOK_MAX_AGE_SECONDS
+      if (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > 3600)
+        problems.push('webhookMaxAgeSeconds must be 0-3600')
       return problems
     },
     async mint(context) {
@@ -108,6 +114,30 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
         lifetimeSeconds,
         skewSeconds: options.skewSeconds ?? DEFAULT_SKEW_SECONDS,
       })
+    },
+    /**
+     * Webhook mode (https://hasura.io/docs/latest/auth/authentication/webhook/): the session
+     * variables as strings, `x-hasura-role` being the role the client asked for with the
+     * X-Hasura-Role header when it may assume it (else the request is refused), or the default.
+     */
+    webhook(principal, header) {
+      const claims = hasuraClaims(principal)
+      const allowed = claims['x-hasura-allowed-roles'] as string[]
+      const requested = header('x-hasura-role')
+      if (requested !== undefined && !allowed.includes(requested))
+        return { refused: 'role_not_allowed' }
+      const variables: Record<string, string> = {
+        'x-hasura-role': requested ?? String(claims['x-hasura-default-role']),
+      }
+      for (const [key, value] of Object.entries(claims))
+        if (typeof value === 'string' && key !== 'x-hasura-default-role') variables[key] = value
+      return {
+        variables,
+        maxAgeSeconds: options.webhookMaxAgeSeconds ?? DEFAULT_WEBHOOK_MAX_AGE_SECONDS,
+      }
+    },
+    webhookConfig(url) {
+      return { HASURA_GRAPHQL_AUTH_HOOK: url, HASURA_GRAPHQL_AUTH_HOOK_MODE: 'GET' }
     },
     integrationConfig(bridge) {
       const settings: Record<string, unknown> = {

@@ -7,24 +7,41 @@ import { defineHasuraTemplate } from './hasura-template'
  * default role, and extra session variables. Put the output of
  * GET /v1/integrations/hasura/config in HASURA_GRAPHQL_JWT_SECRET.
  */
-const hasura = defineHasuraTemplate({
-  audience: 'hasura',
-  lifetimeSeconds: 60,
-  defaultRole: 'user',
-  allowedRoles: (principal) => ['user', ...principal.roles],
-  // Only a verified email is a session variable: Hasura permissions may match rows on it.
-  sessionVariables: (principal) => ({
-    'org-id': principal.orgId,
-    email: principal.emailVerified ? principal.email : undefined,
-  }),
+const hasura = (webhookMaxAgeSeconds: number) =>
+  defineHasuraTemplate({
+    audience: 'hasura',
+    lifetimeSeconds: 60,
+    webhookMaxAgeSeconds,
+    defaultRole: 'user',
+    allowedRoles: (principal) => ['user', ...principal.roles],
+    // Only a verified email is a session variable: Hasura permissions may match rows on it.
+    sessionVariables: (principal) => ({
+      'org-id': principal.orgId,
+      email: principal.emailVerified ? principal.email : undefined,
+    }),
+  })
+
+const hasuraEnv = z.object({
+  HASURA_WEBHOOK_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(60)
+    .describe(
+      'Webhook mode: the longest Hasura may cache an answer, in seconds (a revoked session stops working within it); never beyond the credential’s own end',
+    ),
 })
 
-/** Serves POST /v1/tokens/hasura. Hasura needs no secret of ours: it reads the bridge's JWKS. */
+/**
+ * Serves POST /v1/tokens/hasura (JWT mode: Hasura reads the bridge's JWKS, no secret of ours) and
+ * /v1/integrations/hasura/webhook (webhook mode: Hasura asks the bridge on each request).
+ */
 export const hasuraAdapter = defineAdapter({
   id: 'hasura',
-  env: z.object({}),
+  env: hasuraEnv,
   runtimes: ['node', 'workers'],
-  setup: () => ({ templates: [hasura] }),
+  setup: (env) => ({ templates: [hasura(env.HASURA_WEBHOOK_MAX_AGE)] }),
 })
 
 export { defineHasuraTemplate } from './hasura-template'

@@ -33,6 +33,7 @@ import type { KeyProvider } from '../keys/key-provider'
 import { keyRoutes } from '../keys/routes'
 import { checkTemplates, type TokenTemplate } from '../tokens/template'
 import { tokenRoutes } from '../tokens/routes'
+import { webhookRoutes } from '../tokens/webhook-routes'
 import { bindResource, resourceProblems, type ResourceDefinition } from '../data/resource'
 import { cursorCodec } from '../data/cursor'
 import { dataRoutes } from '../data/routes'
@@ -178,6 +179,7 @@ export function createApp(deps: AppDeps) {
       sign: deps.sign ?? jwsSigner(),
     }),
   )
+  app.route('/', webhookRoutes({ clock, templates: deps.templates, auth }))
   const cursors = cursorCodec(config.cursorSecret)
   app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))

@@ -1,4 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { parse as parseCookies } from 'hono/utils/cookie'
 import type { Config } from '../config/config'
 import { AppError, bearerChallenge, invalidCredentials } from '../errors/app-error'
 import type { AppEnv } from '../http/app-env'
@@ -24,7 +26,33 @@ declare module 'hono' {
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>
-type Options = { kinds?: readonly VerifierKind[] }
+type Options = {
+  kinds?: readonly VerifierKind[]
+  /**
+   * The credential was forwarded by an intermediary on a user's behalf (Hasura calling its auth
+   * webhook): it is read from these headers, not the request's own; the intermediary's address
+   * is neither locked out nor charged with failures (it speaks for every user), and no CSRF
+   * check applies (the answer changes nothing).
+   */
+  forwarded?: CredentialSource
+}
+
+/** Where a credential is read from: the request, or headers an intermediary forwarded. */
+export type CredentialSource = {
+  header(name: string): string | undefined
+  cookie(name: string): string | undefined
+}
+
+/** Headers an intermediary forwarded (Hasura's POST-mode webhook body). */
+export function forwardedCredentials(headers: Record<string, string>): CredentialSource {
+  const forwarded = new Headers(headers)
+  const cookies = parseCookies(forwarded.get('cookie') ?? '')
+  return { header: (name) => forwarded.get(name) ?? undefined, cookie: (name) => cookies[name] }
+}
+
+function requestCredentials(c: Context<AppEnv>): CredentialSource {
+  return { header: (name) => c.req.header(name), cookie: (name) => getCookie(c, name) }
+}
 
 /**
  * Decides who the caller is by asking each verifier in turn (sessions, then upstream JWTs): the
@@ -41,9 +69,11 @@ export function createAuthenticator(deps: {
   async function fail(
     c: Context<AppEnv>,
     reason: string,
-    options: FailureOptions = {},
+    options: FailureOptions & { forwarded?: boolean } = {},
   ): Promise<never> {
     if (options.blame === 'bridge') c.get('log').warn('security.auth_unverifiable', { reason })
+    else if (options.forwarded)
+      c.get('log').warn('security.auth_failed', { reason, forwarded: true })
     else await lockout.recordFailure(c.get('clientKey'), reason, c.get('log'), options.once)
     throw invalidCredentials(reason, options.headers)
   }
@@ -54,7 +84,7 @@ export function createAuthenticator(deps: {
    * headers and cookie-borne writes from origins that aren't allowed, and a locked-out address.
    */
   async function credentialOf(c: Context<AppEnv>, verifiers = deps.verifiers): Promise<Credential> {
-    const credential = await presentedCredential(c, verifiers)
+    const credential = await presentedCredential(c, verifiers, requestCredentials(c), false)
     await lockout.check(c.get('clientKey'), c.get('log'))
     return credential
   }
@@ -62,16 +92,18 @@ export function createAuthenticator(deps: {
   async function presentedCredential(
     c: Context<AppEnv>,
     verifiers: CredentialVerifier[],
+    source: CredentialSource,
+    forwarded: boolean,
   ): Promise<Credential> {
     let credential: Credential | undefined
-    const header = c.req.header('authorization')
+    const header = source.header('authorization')
     if (header !== undefined) {
       const match = /^Bearer ([^\s]+)$/i.exec(header.trim())
-      if (!match?.[1]) return fail(c, 'malformed_authorization')
+      if (!match?.[1]) return fail(c, 'malformed_authorization', { forwarded })
       credential = { value: match[1], via: 'header' }
     } else {
       for (const verifier of verifiers) {
-        const value = verifier.cookie(c)
+        const value = source.cookie(verifier.cookieName(c))
         if (value) {
           credential = { value, via: 'cookie' }
           break
@@ -80,7 +112,7 @@ export function createAuthenticator(deps: {
     }
     if (!credential)
       throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
-    if (credential.via === 'cookie' && !isSafeMethod(c.req.method)) {
+    if (credential.via === 'cookie' && !forwarded && !isSafeMethod(c.req.method)) {
       try {
         assertAllowedOrigin(c, config)
       } catch (error) {
@@ -100,16 +132,18 @@ export function createAuthenticator(deps: {
   async function authenticate(c: Context<AppEnv>, options: Options = {}): Promise<Principal> {
     const kinds = options.kinds
     const verifiers = kinds ? deps.verifiers.filter((v) => kinds.includes(v.kind)) : deps.verifiers
-    const credential = await presentedCredential(c, verifiers)
+    const forwarded = options.forwarded !== undefined
+    const source = options.forwarded ?? requestCredentials(c)
+    const credential = await presentedCredential(c, verifiers, source, forwarded)
     const [locked, verified] = await Promise.allSettled([
-      lockout.check(c.get('clientKey'), c.get('log')),
+      forwarded ? undefined : lockout.check(c.get('clientKey'), c.get('log')),
       verify(credential, verifiers, c),
     ])
     if (locked.status === 'rejected') throw locked.reason
     if (verified.status === 'rejected') throw verified.reason
     const result = verified.value
-    if (result.outcome === 'failed') return fail(c, result.reason, result)
-    if (result.outcome === 'not_mine') return fail(c, 'unrecognized_credential')
+    if (result.outcome === 'failed') return fail(c, result.reason, { ...result, forwarded })
+    if (result.outcome === 'not_mine') return fail(c, 'unrecognized_credential', { forwarded })
     c.set('credential', credential)
     c.set('principal', result.principal)
     c.get('accessLog').userId = result.principal.userId

@@ -1,4 +1,3 @@
-import { getCookie } from 'hono/cookie'
 import { peekIssuer, type TokenVerifier } from './upstream/upstream-verifier'
 import type { Clock } from '../clock'
 import { failed, type CredentialVerifier } from './verifier'
@@ -20,7 +19,7 @@ export function jwtCredentialVerifier(options: {
   const verified = verifiedTokenCache(options.clock)
   return {
     kind: 'token',
-    cookie: (c) => getCookie(c, options.cookieName),
+    cookieName: () => options.cookieName,
     async verify(credential) {
       const known = verified.get(credential.value)
       if (known) return { outcome: 'verified', principal: known }

@@ -32,8 +32,8 @@ export type FailureOptions = {
 /** One link of the authenticator chain (sessions, upstream JWTs, the development issuer). */
 export interface CredentialVerifier {
   readonly kind: VerifierKind
-  /** The credential this verifier reads from its own cookie, if any. */
-  cookie(c: Context<AppEnv>): string | undefined
+  /** The cookie this verifier's credential may come in. */
+  cookieName(c: Context<AppEnv>): string
   verify(credential: Credential, c: Context<AppEnv>): Promise<Verification>
 }
 

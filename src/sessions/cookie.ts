@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, setCookie } from 'hono/cookie'
 import { serialize } from 'hono/utils/cookie'
 import type { AppEnv } from '../http/app-env'
 
@@ -11,13 +11,9 @@ import type { AppEnv } from '../http/app-env'
 const HOST_COOKIE = '__Host-bk_session'
 const DEV_COOKIE = 'bk_session'
 
-function sessionCookieName(c: Context<AppEnv>): string {
+/** Over HTTPS only the `__Host-` cookie counts, so a sibling domain can't plant one. */
+export function sessionCookieName(c: Context<AppEnv>): string {
   return c.get('https') ? HOST_COOKIE : DEV_COOKIE
-}
-
-/** Reads the session cookie. Over HTTPS only the `__Host-` one counts, so a sibling domain can't plant one. */
-export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, sessionCookieName(c))
 }
 
 export function writeSessionCookie(

@@ -1,7 +1,7 @@
 import { failed, notMine, type CredentialVerifier } from '../identity/verifier'
 import type { AuthenticatedSession } from '../store/types'
 import { newId } from '../ids/prefixed-id'
-import { clearedSessionCookie, readSessionCookie } from './cookie'
+import { clearedSessionCookie, sessionCookieName } from './cookie'
 import { hashSecret, isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
 import { principalOfSession, type SessionService } from './session-service'
 
@@ -19,7 +19,7 @@ declare module 'hono' {
 export function sessionCredentialVerifier(sessions: SessionService): CredentialVerifier {
   return {
     kind: 'session',
-    cookie: readSessionCookie,
+    cookieName: sessionCookieName,
     async verify(credential, c) {
       if (!credential.value.startsWith(SESSION_SECRET_PREFIX)) return notMine
       // A dead session cookie is cleared by the 401, so a cookie-only client can sign in again.

@@ -61,8 +61,11 @@ const integration = createRoute({
   path: '/v1/integrations/{template}/config',
   tags: ['Tokens'],
   summary:
-    'What a provider needs to trust these tokens (for Hasura: the HASURA_GRAPHQL_JWT_SECRET value)',
-  request: { params: z.object({ template: z.string().max(64) }) },
+    'What a provider needs to trust these tokens (for Hasura: the HASURA_GRAPHQL_JWT_SECRET value; with ?mode=webhook, the auth-webhook settings)',
+  request: {
+    params: z.object({ template: z.string().max(64) }),
+    query: z.object({ mode: z.enum(['jwt', 'webhook']).optional() }),
+  },
   responses: {
     200: jsonContent(z.record(z.string(), z.unknown()), 'Provider settings (no secrets)'),
     404: problem('No such template, or it needs no settings'),
@@ -137,10 +140,14 @@ export function tokenRoutes(deps: {
     })
     .openapi(integration, (c) => {
       const template = templates.get(c.req.valid('param').template)
-      const settings = template?.integrationConfig?.({
-        issuer: config.publicUrl,
-        jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
-      })
+      const name = c.req.valid('param').template
+      const settings =
+        c.req.valid('query').mode === 'webhook'
+          ? template?.webhookConfig?.(`${config.publicUrl}/v1/integrations/${name}/webhook`)
+          : template?.integrationConfig?.({
+              issuer: config.publicUrl,
+              jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
+            })
       if (!settings)
         throw new AppError('not_found', { detail: 'This template has no provider settings.' })
       return c.json(settings, 200)

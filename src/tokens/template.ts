@@ -37,7 +37,23 @@ export interface TokenTemplate {
   problems?(): string[]
   /** Settings a provider needs to trust these tokens, served at GET /v1/integrations/{name}/config. */
   integrationConfig?(bridge: { issuer: string; jwksUri: string }): Record<string, unknown>
+  /**
+   * The provider's auth webhook (Hasura's HASURA_GRAPHQL_AUTH_HOOK), served at
+   * /v1/integrations/{name}/webhook: the session variables of a signed-in principal, or why the
+   * request is refused. `header` reads the headers the provider forwarded from its client.
+   */
+  webhook?(principal: Principal, header: (name: string) => string | undefined): WebhookAnswer
+  /** The provider's settings for calling the webhook at `url` (…/config?mode=webhook). */
+  webhookConfig?(url: string): Record<string, unknown>
 }
+
+type WebhookAnswer =
+  | {
+      variables: Record<string, string>
+      /** The longest the provider may cache this answer; the credential's own end caps it too. */
+      maxAgeSeconds: number
+    }
+  | { refused: string }
 
 /** Fails start-up when two templates share a name or one reports a problem. */
 export function checkTemplates(templates: TokenTemplate[], maxLifetimeSeconds: number): string[] {
