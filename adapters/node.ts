@@ -2,10 +2,12 @@ import type { AdapterModule } from '../src/assembly/adapter'
 import { airtableAdapter } from './airtable'
 import { firebaseAdapter } from './firebase'
 import { firebaseRevocationAdapter } from './firebase/revocation'
+import { convexAdapter } from './convex'
 import { hasuraAdapter } from './hasura'
 import { mongodbAdapter } from './mongodb'
 import { prismaAdapter } from './prisma'
 import { redisAdapter } from './redis'
+import { supabaseAdapter } from './supabase'
 import { templatesAdapter } from './templates'
 
 /**
@@ -18,6 +20,8 @@ export const nodeAdapters: readonly AdapterModule[] = [
   firebaseAdapter,
   firebaseRevocationAdapter,
   templatesAdapter,
+  supabaseAdapter,
+  convexAdapter,
   prismaAdapter,
   airtableAdapter,
   mongodbAdapter,

@@ -1,8 +1,10 @@
 import type { AdapterModule } from '../src/assembly/adapter'
 import { airtableAdapter } from './airtable'
 import { firebaseAdapter } from './firebase'
+import { convexAdapter } from './convex'
 import { hasuraAdapter } from './hasura'
 import { prismaD1Adapter } from './prisma/d1'
+import { supabaseAdapter } from './supabase'
 import { templatesAdapter } from './templates'
 
 /**
@@ -13,6 +15,8 @@ export const workersAdapters: readonly AdapterModule[] = [
   hasuraAdapter,
   firebaseAdapter,
   templatesAdapter,
+  supabaseAdapter,
+  convexAdapter,
   prismaD1Adapter,
   airtableAdapter,
 ]

@@ -138,7 +138,7 @@ export function tokenRoutes(deps: {
         200,
       )
     })
-    .openapi(integration, (c) => {
+    .openapi(integration, async (c) => {
       const template = templates.get(c.req.valid('param').template)
       const name = c.req.valid('param').template
       const settings =
@@ -147,6 +147,7 @@ export function tokenRoutes(deps: {
           : template?.integrationConfig?.({
               issuer: config.publicUrl,
               jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
+              algorithm: (await keys.activeKey()).alg,
             })
       if (!settings)
         throw new AppError('not_found', { detail: 'This template has no provider settings.' })

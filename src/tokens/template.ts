@@ -36,7 +36,12 @@ export interface TokenTemplate {
   /** Start-up check of the template's own definition; each string is one problem. */
   problems?(): string[]
   /** Settings a provider needs to trust these tokens, served at GET /v1/integrations/{name}/config. */
-  integrationConfig?(bridge: { issuer: string; jwksUri: string }): Record<string, unknown>
+  integrationConfig?(bridge: {
+    issuer: string
+    jwksUri: string
+    /** The algorithm of the key that signs now. */
+    algorithm: string
+  }): Record<string, unknown>
   /**
    * The provider's auth webhook (Hasura's HASURA_GRAPHQL_AUTH_HOOK), served at
    * /v1/integrations/{name}/webhook: the session variables of a signed-in principal, or why the

@@ -4,6 +4,8 @@ import { z } from 'zod'
 import { firebaseAdapter } from '../../adapters/firebase'
 import { hasuraAdapter } from '../../adapters/hasura'
 import { templatesAdapter } from '../../adapters/templates'
+import { supabaseAdapter } from '../../adapters/supabase'
+import { convexAdapter } from '../../adapters/convex'
 import { defineAdapter, type AdapterModule, type Contribution } from '../../src/assembly/adapter'
 import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
@@ -21,7 +23,13 @@ export function testSigningKey(): Promise<SigningKey> {
 }
 
 /** The token adapters every test bridge has, as on Node (no database: tests add their own). */
-const TOKEN_ADAPTERS: readonly AdapterModule[] = [hasuraAdapter, firebaseAdapter, templatesAdapter]
+const TOKEN_ADAPTERS: readonly AdapterModule[] = [
+  hasuraAdapter,
+  firebaseAdapter,
+  templatesAdapter,
+  supabaseAdapter,
+  convexAdapter,
+]
 
 /** An adapter module that contributes what a test hands it (resources, templates, hooks). */
 export function testAdapter(contribution: Contribution, id = 'test'): AdapterModule {
