@@ -2,11 +2,13 @@ import type { AdapterModule } from '../src/assembly/adapter'
 import { airtableAdapter } from './airtable'
 import { firebaseAdapter } from './firebase'
 import { firebaseRevocationAdapter } from './firebase/revocation'
+import { clerkAdapter } from './clerk'
 import { convexAdapter } from './convex'
 import { hasuraAdapter } from './hasura'
 import { mongodbAdapter } from './mongodb'
 import { prismaAdapter } from './prisma'
 import { redisAdapter } from './redis'
+import { standardWebhooksAdapter } from './standard-webhooks'
 import { supabaseAdapter } from './supabase'
 import { templatesAdapter } from './templates'
 
@@ -22,6 +24,8 @@ export const nodeAdapters: readonly AdapterModule[] = [
   templatesAdapter,
   supabaseAdapter,
   convexAdapter,
+  clerkAdapter,
+  standardWebhooksAdapter,
   prismaAdapter,
   airtableAdapter,
   mongodbAdapter,

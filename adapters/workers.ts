@@ -1,9 +1,11 @@
 import type { AdapterModule } from '../src/assembly/adapter'
 import { airtableAdapter } from './airtable'
 import { firebaseAdapter } from './firebase'
+import { clerkAdapter } from './clerk'
 import { convexAdapter } from './convex'
 import { hasuraAdapter } from './hasura'
 import { prismaD1Adapter } from './prisma/d1'
+import { standardWebhooksAdapter } from './standard-webhooks'
 import { supabaseAdapter } from './supabase'
 import { templatesAdapter } from './templates'
 
@@ -17,6 +19,8 @@ export const workersAdapters: readonly AdapterModule[] = [
   templatesAdapter,
   supabaseAdapter,
   convexAdapter,
+  clerkAdapter,
+  standardWebhooksAdapter,
   prismaD1Adapter,
   airtableAdapter,
 ]

@@ -18,7 +18,7 @@ const convexEnv = z.object({
  * (the applicationID), `iat` and `exp` claims; `name` and `email` for `ctx.auth.getUserIdentity()`.
  * GET /v1/integrations/convex/config answers the provider entry of `auth.config.ts`.
  */
-export function defineConvexTemplate(options: { applicationId: string }): TokenTemplate {
+function defineConvexTemplate(options: { applicationId: string }): TokenTemplate {
   const template = defineJwtTemplate({
     name: 'convex',
     audience: options.applicationId,

@@ -18,7 +18,7 @@ const supabaseEnv = z.object({
  * `auth.jwt()`: `auth.jwt()->>'sub'` is the bridge's user id (not a uuid, so not `auth.uid()`),
  * `auth.jwt()->>'org_id'` the organization, `auth.jwt()->'user_roles'` the roles.
  */
-export function defineSupabaseTemplate(options: { audience: string }): TokenTemplate {
+function defineSupabaseTemplate(options: { audience: string }): TokenTemplate {
   const template = defineJwtTemplate({
     name: 'supabase',
     audience: options.audience,

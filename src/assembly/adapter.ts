@@ -1,3 +1,4 @@
+import type { IdentityWebhook } from '../webhooks/identity-webhook'
 import type { z } from 'zod'
 import type { Config, Mode } from '../config/config'
 import type { Environment } from '../config/env-section'
@@ -29,6 +30,8 @@ export type Contribution = {
   store?: Store
   /** Runs after sessions are revoked (e.g. Firebase refresh-token revocation). */
   onSessionsRevoked?: RevocationHook
+  /** Identity-provider webhooks served at POST /v1/webhooks/{provider} (Clerk, Standard Webhooks). */
+  webhooks?: IdentityWebhook[]
   /** Lines for the start-up banner ("database: SQLite at .data/bridgekeeper.db"). */
   summary?: string[]
   /** Releases connections on shutdown. */

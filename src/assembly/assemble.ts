@@ -144,6 +144,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
 
   const resources = contributions.flatMap((c) => c.resources ?? [])
   const templates = contributions.flatMap((c) => c.templates ?? [])
+  const webhooks = contributions.flatMap((c) => c.webhooks ?? [])
   const hooks = contributions.flatMap((c) => (c.onSessionsRevoked ? [c.onSessionsRevoked] : []))
   try {
     const keys =
@@ -163,6 +164,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       keys,
       templates,
       resources,
+      webhooks,
       socketAddress: runtime.socketAddress,
       onSessionsRevoked: combineHooks(hooks),
       fetch: runtime.fetch,

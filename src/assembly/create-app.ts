@@ -34,6 +34,8 @@ import { keyRoutes } from '../keys/routes'
 import { checkTemplates, type TokenTemplate } from '../tokens/template'
 import { tokenRoutes } from '../tokens/routes'
 import { webhookRoutes } from '../tokens/webhook-routes'
+import type { IdentityWebhook } from '../webhooks/identity-webhook'
+import { webhookReceiverRoutes } from '../webhooks/routes'
 import { bindResource, resourceProblems, type ResourceDefinition } from '../data/resource'
 import { cursorCodec } from '../data/cursor'
 import { dataRoutes } from '../data/routes'
@@ -54,6 +56,8 @@ export type AppDeps = {
   templates: TokenTemplate[]
   /** Data resources and their policies, declared in adapter modules. */
   resources?: ResourceDefinition[]
+  /** Identity-provider webhooks (Clerk, Standard Webhooks), declared in adapter modules. */
+  webhooks?: IdentityWebhook[]
   /** The peer address of the connection, as the runtime knows it. */
   socketAddress?: SocketAddress
   /** Runs after sessions are revoked (Node: optional Firebase refresh-token revocation). */
@@ -86,6 +90,11 @@ export function createApp(deps: AppDeps) {
     bridgeIssuer: config.publicUrl,
   })
   problems.push(...namespaces.problems)
+  for (const hook of deps.webhooks ?? [])
+    if (!namespaces.of(hook.issuer))
+      problems.push(
+        `webhook "${hook.provider}": its issuer ${hook.issuer} is not one of UPSTREAM_ISSUERS`,
+      )
   if (problems.length > 0) throw new ConfigError(problems)
   const resources = definitions.map((definition) =>
     bindResource(definition, { store, clock, logger }),
@@ -180,6 +189,17 @@ export function createApp(deps: AppDeps) {
     }),
   )
   app.route('/', webhookRoutes({ clock, templates: deps.templates, auth }))
+  app.route(
+    '/',
+    webhookReceiverRoutes({
+      webhooks: deps.webhooks ?? [],
+      namespaces,
+      sessions,
+      store,
+      clock,
+      onRevoked,
+    }),
+  )
   const cursors = cursorCodec(config.cursorSecret)
   app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))

@@ -25,6 +25,7 @@ const RANKS: Record<string, number> = {
   health: 7,
   demo: 7,
   admin: 8,
+  webhooks: 8,
   assembly: 9,
   runtime: 10,
 }

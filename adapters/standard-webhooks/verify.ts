@@ -1,0 +1,33 @@
+import { Webhook } from 'standardwebhooks'
+import { WebhookRefused } from '../../src/webhooks/identity-webhook'
+
+/**
+ * Verifies a Standard Webhooks delivery (the scheme Svix, and so Clerk, signs with): HMAC-SHA256
+ * over `id.timestamp.body` with the secret after its `whsec_` prefix, a timestamp within five
+ * minutes of now. `names` are the three headers (`webhook-*`, or `svix-*` for Clerk). Returns
+ * the delivery id and the parsed body.
+ */
+export function verifyDelivery(
+  secret: string,
+  names: { id: string; timestamp: string; signature: string },
+  body: string,
+  header: (name: string) => string | undefined,
+): { id: string; payload: unknown } {
+  const id = header(names.id)
+  const timestamp = header(names.timestamp)
+  const signature = header(names.signature)
+  if (!id || !timestamp || !signature) throw new WebhookRefused('missing_headers')
+  try {
+    const payload = new Webhook(secret).verify(body, {
+      'webhook-id': id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signature,
+    })
+    return { id, payload }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : ''
+    throw new WebhookRefused(
+      /timestamp/i.test(message) ? 'stale_or_future_timestamp' : 'bad_signature',
+    )
+  }
+}

@@ -1,0 +1,139 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../http/app-env'
+import type { Clock } from '../clock'
+import { AppError } from '../errors/app-error'
+import { stableUserId, type UserNamespaces } from '../identity/namespaces'
+import { userKey } from '../identity/principal'
+import { newId } from '../ids/prefixed-id'
+import { jsonContent, problem } from '../openapi/schemas'
+import { runRevocationHook, type BoundRevocationHook } from '../sessions/revocation-hook'
+import type { SessionService } from '../sessions/session-service'
+import type { SessionRecord, Store } from '../store/types'
+import { WebhookRefused, type IdentityEvent, type IdentityWebhook } from './identity-webhook'
+
+/** Deliveries are remembered this long by id; senders retry well within it, replays are refused past five minutes. */
+const SEEN_WINDOW_MS = 10 * 60_000
+
+const receive = createRoute({
+  method: 'post',
+  path: '/v1/webhooks/{provider}',
+  tags: ['Webhooks'],
+  summary:
+    'An identity provider tells the bridge a user was deleted or changed, or a session ended (signed)',
+  request: { params: z.object({ provider: z.string().max(64) }) },
+  responses: {
+    200: jsonContent(
+      z.object({
+        status: z.enum(['processed', 'duplicate', 'ignored']),
+        revoked: z.number().int(),
+      }),
+      'Handled (a repeated delivery id is answered without acting again)',
+    ),
+    401: problem('The signature or its timestamp does not verify'),
+    404: problem('No webhook is configured for this provider'),
+  },
+})
+
+/**
+ * POST /v1/webhooks/{provider}: verified deliveries revoke bridge sessions so that the identity
+ * provider's word takes effect at once: a deleted user loses every session (and the Firebase
+ * refresh tokens when that hook is on), an ended upstream session ends the bridge sessions made
+ * from it, and a user whose email or roles changed signs in again so the new ones are read.
+ * Every action is a security event in the log.
+ */
+export function webhookReceiverRoutes(deps: {
+  webhooks: IdentityWebhook[]
+  namespaces: UserNamespaces
+  sessions: SessionService
+  store: Store
+  clock: Clock
+  onRevoked: BoundRevocationHook | undefined
+}) {
+  const hooks = new Map(deps.webhooks.map((hook) => [hook.provider, hook]))
+
+  return new OpenAPIHono<AppEnv>().openapi(receive, async (c) => {
+    const provider = c.req.valid('param').provider
+    const hook = hooks.get(provider)
+    if (!hook)
+      throw new AppError('not_found', { detail: 'No webhook is configured for this provider.' })
+    const log = c.get('log')
+    const body = await c.req.text()
+    let event: IdentityEvent
+    try {
+      event = hook.verify(body, (name) => c.req.header(name))
+    } catch (error) {
+      const reason = error instanceof WebhookRefused ? error.reason : 'unreadable'
+      log.warn('security.webhook_refused', { eventId: newId('evt'), provider, reason })
+      throw new AppError('unauthorized', {
+        detail: 'The webhook signature does not verify.',
+        reason: `webhook_${reason}`,
+      })
+    }
+    const seenKey = `webhook:${provider}:${event.id}`
+    if ((await deps.store.limits.peek(seenKey, SEEN_WINDOW_MS, deps.clock.now())) > 0) {
+      log.info('webhook.duplicate', { provider, deliveryId: event.id, type: event.type })
+      return c.json({ status: 'duplicate' as const, revoked: 0 }, 200)
+    }
+    const namespace = deps.namespaces.of(hook.issuer)
+    const action = event.action
+    const userId =
+      action.kind === 'ignored' || !namespace ? null : stableUserId(namespace, action.subject)
+    let revoked = 0
+    if (userId !== null && action.kind !== 'ignored') {
+      const key = userKey({ issuer: hook.issuer, userId })
+      if (action.kind === 'user_deleted') {
+        revoked = await deps.sessions.revokeUser(key)
+        await runRevocationHook(
+          deps.onRevoked,
+          { issuer: hook.issuer, userId, scope: 'all', by: 'admin' },
+          log,
+        )
+      } else {
+        const live = await deps.sessions.list(key)
+        const stale = live.filter((record) => outdated(record, action))
+        for (const record of stale) if (await deps.sessions.revoke(record.id)) revoked++
+        if (revoked > 0)
+          await runRevocationHook(
+            deps.onRevoked,
+            { issuer: hook.issuer, userId, scope: 'one', by: 'admin' },
+            log,
+          )
+      }
+      log.warn(`security.webhook_${action.kind}`, {
+        eventId: newId('evt'),
+        provider,
+        deliveryId: event.id,
+        type: event.type,
+        userId,
+        revoked,
+      })
+    } else {
+      log.info('webhook.ignored', { provider, deliveryId: event.id, type: event.type })
+    }
+    // Remembered only once handled, so a delivery that failed half-way is retried in full.
+    await deps.store.limits.hit(seenKey, SEEN_WINDOW_MS, deps.clock.now())
+    return c.json(
+      { status: userId === null ? ('ignored' as const) : ('processed' as const), revoked },
+      200,
+    )
+  })
+}
+
+/** Whether a session no longer matches what the identity provider now says. */
+function outdated(
+  record: SessionRecord,
+  action: Exclude<IdentityEvent['action'], { kind: 'ignored' } | { kind: 'user_deleted' }>,
+): boolean {
+  const principal = record.principal as {
+    email?: string | null
+    emailVerified?: boolean
+    roles?: string[]
+    claims?: Record<string, unknown>
+  }
+  if (action.kind === 'session_ended') return principal.claims?.sid === action.upstreamSessionId
+  const email = principal.emailVerified ? (principal.email ?? undefined) : undefined
+  if (email !== action.email) return true
+  if (action.roles === undefined) return false
+  const before = [...(principal.roles ?? [])].sort().join('\n')
+  return before !== [...action.roles].sort().join('\n')
+}
