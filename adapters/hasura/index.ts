@@ -17,6 +17,7 @@ const hasura = (webhookMaxAgeSeconds: number) =>
     // Only a verified email is a session variable: Hasura permissions may match rows on it.
     sessionVariables: (principal) => ({
       'org-id': principal.orgId,
+      'org-role': principal.orgRole,
       email: principal.emailVerified ? principal.email : undefined,
     }),
   })

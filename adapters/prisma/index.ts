@@ -24,24 +24,25 @@ export const prismaAdapter = defineAdapter({
   enabled: (env, { mode }) => env.DATABASE_URL !== undefined || mode === 'development',
   hint: 'set DATABASE_URL',
   async setup(env, { dataDir }) {
-    const [{ openPrismaDatabase }, { seedSamplePosts }, { posts }] = await Promise.all([
-      import('./node-database'),
-      import('./samples'),
-      import('./posts'),
-    ])
+    const [{ openPrismaDatabase }, { seedSamplePosts }, { posts }, { teamNotes }] =
+      await Promise.all([
+        import('./node-database'),
+        import('./samples'),
+        import('./posts'),
+        import('./team-notes'),
+      ])
     const database = await openPrismaDatabase({
       url: env.DATABASE_URL,
       dataDir: dataDir ?? '.data',
     })
     if (database.file && !env.DATABASE_URL) await seedSamplePosts(database.file)
+    const provider = database.kind === 'postgres' ? 'postgresql' : 'sqlite'
     return {
       resources: [
-        posts({
-          client: () => database.client,
-          provider: database.kind === 'postgres' ? 'postgresql' : 'sqlite',
-        }),
+        posts({ client: () => database.client, provider }),
+        teamNotes({ client: () => database.client, provider }),
       ],
-      summary: [`/v1/data/posts on ${database.label}`],
+      summary: [`/v1/data/posts and /v1/data/team-notes on ${database.label}`],
       close: () => database.close(),
     }
   },

@@ -93,6 +93,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         ...parsed.principal,
         email: parsed.principal.email ?? undefined,
         orgId: parsed.principal.orgId ?? undefined,
+        orgRole: parsed.principal.orgRole ?? undefined,
       },
       secretHash: current ?? secretHash,
       lastActiveAt: Number(lastActiveAt),

@@ -21,6 +21,7 @@ export const templatesAdapter = defineAdapter({
           email: '{{user.email}}',
           roles: '{{user.roles}}',
           org: '{{org.id || "personal"}}',
+          org_role: '{{org.role}}',
           plan: 'free',
         },
       }),

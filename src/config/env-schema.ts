@@ -85,6 +85,7 @@ const issuerSchema = z
         emailVerified: z.string().default('email_verified'),
         roles: z.string().default('roles'),
         org: z.string().default('org_id'),
+        orgRole: z.string().default('org_role'),
       })
       .prefault({}),
   })

@@ -8,6 +8,10 @@ export type ScopeDecision =
 
 /** The owner condition of a principal, or null when it can't be expressed (no verified email). */
 function ownerCondition(resource: Pick<Resource, 'owner'>, principal: Principal): Condition | null {
+  if (resource.owner.principal === 'orgId') {
+    if (!principal.orgId) return null
+    return { field: resource.owner.field, op: 'eq', value: principal.orgId }
+  }
   if (resource.owner.principal === 'email') {
     if (!principal.email || !principal.emailVerified) return null
     return { field: resource.owner.field, op: 'eq', value: principal.email }
@@ -27,8 +31,14 @@ export function scopeFor(
   const rule = resource.operations[operation]
   if (rule === undefined) return { ok: false, reason: 'operation_not_allowed' }
   const owner = ownerCondition(resource, principal)
+  if (operation === 'create' && typeof rule === 'function' && rule(principal) === null)
+    return { ok: false, reason: 'scope_denied' }
   if (operation === 'create' || rule === 'own') {
-    if (!owner) return { ok: false, reason: 'email_not_verified' }
+    if (!owner)
+      return {
+        ok: false,
+        reason: resource.owner.principal === 'orgId' ? 'scope_denied' : 'email_not_verified',
+      }
     return { ok: true, where: operation === 'create' ? [] : [owner] }
   }
   if (rule === 'all') return { ok: true, where: [] }

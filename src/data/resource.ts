@@ -18,9 +18,18 @@ export type ResourceDefinition = {
   backend: (context: BackendContext) => DataAdapter
   fields: Record<string, FieldSpec>
   /** Which field holds the owner, and which principal attribute it must equal. `email` also requires a verified email. */
-  owner: { field: string; principal: 'userId' | 'email' }
-  /** Operations not listed are not allowed. `create: true` allows create (the owner is always preset). */
-  operations: Partial<{ list: Scope; get: Scope; create: true; update: Scope; delete: Scope }>
+  owner: { field: string; principal: 'userId' | 'email' | 'orgId' }
+  /**
+   * Operations not listed are not allowed. `create: true` allows create (the owner is always
+   * preset); a function allows it when it returns conditions (not null) for the principal.
+   */
+  operations: Partial<{
+    list: Scope
+    get: Scope
+    create: true | Exclude<Scope, string>
+    update: Scope
+    delete: Scope
+  }>
   readable: string[]
   /** Fields a client may send on create and update. */
   writable: string[]
@@ -130,7 +139,9 @@ export function bindResource(
       ? principal.emailVerified
         ? (principal.email ?? null)
         : null
-      : principal.userId
+      : definition.owner.principal === 'orgId'
+        ? (principal.orgId ?? null)
+        : principal.userId
   return {
     name: definition.name,
     fields: definition.fields,

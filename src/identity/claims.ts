@@ -36,6 +36,7 @@ export function principalFromClaims(
   const email = readClaim(claims, mapping.email)
   const verified = readClaim(claims, mapping.emailVerified)
   const org = readClaim(claims, mapping.org)
+  const orgRole = readClaim(claims, mapping.orgRole)
   return {
     userId,
     issuer,
@@ -43,6 +44,11 @@ export function principalFromClaims(
     emailVerified: verified === true || verified === 'true',
     roles: rolesOf(readClaim(claims, mapping.roles)),
     orgId: typeof org === 'string' && org.length > 0 ? org : undefined,
+    // A role means something only within the organization the token names.
+    orgRole:
+      typeof org === 'string' && org.length > 0 && typeof orgRole === 'string' && orgRole.length > 0
+        ? orgRole
+        : undefined,
     claims,
   }
 }

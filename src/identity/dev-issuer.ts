@@ -16,6 +16,7 @@ type DevTokenInput = {
   emailVerified?: boolean | undefined
   roles?: string[] | undefined
   orgId?: string | undefined
+  orgRole?: string | undefined
 }
 
 export interface DevIssuer extends TokenVerifier {
@@ -51,6 +52,7 @@ export function createDevIssuer(
         email_verified: input.emailVerified ?? input.email !== undefined,
         roles: input.roles ?? [],
         org_id: input.orgId,
+        org_role: input.orgRole,
       })
         .setProtectedHeader({ alg: 'ES256', typ: DEV_TOKEN_TYPE })
         .setIssuer(issuer)
@@ -82,6 +84,7 @@ export function createDevIssuer(
           emailVerified: 'email_verified',
           roles: 'roles',
           org: 'org_id',
+          orgRole: 'org_role',
         })
         if (!principal || payload.exp === undefined) return { ok: false, reason: 'no_subject' }
         return { ok: true, principal, expiresAt: payload.exp * 1000 }

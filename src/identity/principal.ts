@@ -17,6 +17,12 @@ export const SessionPrincipalSchema = z.object({
     .string()
     .nullish()
     .transform((value) => value ?? undefined),
+  /** The caller's role in that organization (Clerk's `org_role` / `o.rol`), when the token says. */
+  orgRole: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined)
+    .optional(),
   claims: z.record(z.string(), z.unknown()),
 })
 export type SessionPrincipal = z.output<typeof SessionPrincipalSchema>

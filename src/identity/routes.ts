@@ -32,6 +32,7 @@ const DevTokenBody = z
     emailVerified: z.boolean().optional(),
     roles: z.array(z.string().min(1).max(64)).max(32).optional(),
     orgId: z.string().min(1).max(255).optional(),
+    orgRole: z.string().min(1).max(64).optional(),
   })
   .strict()
   .openapi('DevTokenRequest')

@@ -68,6 +68,7 @@ export class SqlStore {
         ...data.principal,
         email: data.principal.email ?? undefined,
         orgId: data.principal.orgId ?? undefined,
+        orgRole: data.principal.orgRole ?? undefined,
       },
       secretHash: row.secret_hash,
       lastActiveAt: row.last_active,

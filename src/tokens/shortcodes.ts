@@ -30,6 +30,7 @@ function shortcodeScope(principal: Principal): Record<string, unknown> {
     'user.roles': principal.roles,
     'user.issuer': principal.issuer,
     'org.id': principal.orgId,
+    'org.role': principal.orgRole,
     'session.id': principal.sessionId,
   }
 }
