@@ -54,6 +54,13 @@ export type Principal = {
 
 export type DataRow = { id: string; fields: Record<string, unknown> }
 export type DataPage = { data: DataRow[]; nextCursor: string | null }
+/** What the policy lets the caller do, from the same code that enforces it (hide what it refuses). */
+export type Permissions = {
+  resource: string
+  id: string | null
+  operations: Record<'list' | 'get' | 'create' | 'update' | 'delete', boolean>
+  fields: { readable: string[]; creatable: string[]; updatable: string[] }
+}
 
 type Message = { type: 'token'; key: string; entry: CachedToken } | { type: 'signed-out' }
 
@@ -174,6 +181,14 @@ export function createBridgeClient(options: BridgeClientOptions) {
       update: (id: string, fields: Record<string, unknown>) =>
         request<DataRow>('PATCH', `${path}/${encodeURIComponent(id)}`, fields),
       delete: (id: string) => request<void>('DELETE', `${path}/${encodeURIComponent(id)}`),
+      /** "Can I?": on the resource (list, create), or on one row (update, delete). */
+      permissions: (id?: string) =>
+        request<Permissions>(
+          'GET',
+          id === undefined
+            ? `${path}/permissions`
+            : `${path}/${encodeURIComponent(id)}/permissions`,
+        ),
     }
   }
 

@@ -12,6 +12,12 @@ import { PartialCreateError, type Condition, type Operation, type Row } from './
 import { valuesForWrite } from './write-check'
 
 export type RecordView = { id: string; fields: Record<string, unknown> }
+export type Permissions = {
+  resource: string
+  id: string | null
+  operations: Record<'list' | 'get' | 'create' | 'update' | 'delete', boolean>
+  fields: { readable: string[]; creatable: string[]; updatable: string[] }
+}
 const MAX_BATCH = 100
 
 /**
@@ -85,7 +91,54 @@ export function dataService(
     ...new Set([...fields, ...where.map((c) => c.field)]),
   ]
 
+  /** What the policy says, without logging a denial: permissions are questions, not attempts. */
+  const decide = (operation: Operation) => scopeFor(resource, operation, principal)
+
   return {
+    /**
+     * "Can I?": which operations the policy allows the caller, on the resource or on one row, and
+     * which fields it may read and write, decided by the same code that enforces them. A row the
+     * caller can't read answers 404, as `get` does.
+     */
+    async permissions(id?: string): Promise<Permissions> {
+      const decisions = {
+        list: decide('list'),
+        get: decide('get'),
+        create: decide('create'),
+        update: decide('update'),
+        delete: decide('delete'),
+      }
+      let update = decisions.update.ok
+      let remove = decisions.delete.ok
+      if (id !== undefined) {
+        const get = decisions.get
+        if (!get.ok) throw new AppError('not_found', { reason: 'row_not_in_scope' })
+        await takeShare()
+        const row = await adapter.get(id, get.where)
+        if (!row || !inScope(row, get.where, 'get'))
+          throw new AppError('not_found', { reason: 'row_not_in_scope' })
+        update = decisions.update.ok && rowMatches(row, decisions.update.where)
+        remove = decisions.delete.ok && rowMatches(row, decisions.delete.where)
+      }
+      const create = id === undefined && decisions.create.ok
+      return {
+        resource: resource.name,
+        id: id ?? null,
+        operations: {
+          list: id === undefined && decisions.list.ok,
+          get: decisions.get.ok,
+          create,
+          update,
+          delete: remove,
+        },
+        fields: {
+          readable: decisions.get.ok || decisions.list.ok ? resource.readable : [],
+          creatable: create ? [...resource.writable, ...resource.writableOnCreate] : [],
+          updatable: update ? resource.writable : [],
+        },
+      }
+    },
+
     async list(params: URLSearchParams) {
       const where = scope('list')
       await takeShare()

@@ -39,6 +39,50 @@ const body = {
   required: true,
 }
 
+const PermissionsSchema = z
+  .object({
+    resource: z.string(),
+    id: z.string().nullable(),
+    operations: z.object({
+      list: z.boolean(),
+      get: z.boolean(),
+      create: z.boolean(),
+      update: z.boolean(),
+      delete: z.boolean(),
+    }),
+    fields: z.object({
+      readable: z.array(z.string()),
+      creatable: z.array(z.string()),
+      updatable: z.array(z.string()),
+    }),
+  })
+  .openapi('Permissions')
+const resourcePermissions = createRoute({
+  method: 'get',
+  path: '/v1/data/{resource}/permissions',
+  tags: ['Data'],
+  summary:
+    'What the policy lets the caller do on this resource (list, create), and with which fields',
+  security: userSecurity,
+  request: { params: Params },
+  responses: {
+    200: jsonContent(PermissionsSchema, 'The answer of the enforcing policy'),
+    ...denials,
+  },
+})
+const rowPermissions = createRoute({
+  method: 'get',
+  path: '/v1/data/{resource}/{id}/permissions',
+  tags: ['Data'],
+  summary: 'What the policy lets the caller do on this row (update, delete), and with which fields',
+  security: userSecurity,
+  request: { params: IdParams },
+  responses: {
+    200: jsonContent(PermissionsSchema, 'The answer of the enforcing policy'),
+    ...denials,
+  },
+})
+
 const list = createRoute({
   method: 'get',
   path: '/v1/data/{resource}',
@@ -138,7 +182,15 @@ export function dataRoutes(deps: {
     return dataService(resource, principalOf(c), c.get('log'), { cursors, store, clock })
   }
 
+  // Before `/{id}`, so the resource-level question isn't read as a row id.
   return app
+    .openapi(resourcePermissions, async (c) =>
+      c.json(await serviceFor(c, c.req.valid('param').resource).permissions(), 200),
+    )
+    .openapi(rowPermissions, async (c) => {
+      const { resource, id } = c.req.valid('param')
+      return c.json(await serviceFor(c, resource).permissions(id), 200)
+    })
     .openapi(list, async (c) =>
       c.json(
         await serviceFor(c, c.req.valid('param').resource).list(new URL(c.req.url).searchParams),

@@ -189,6 +189,17 @@ describe('bridgekeeper/client data', () => {
       .update(seen[0] ?? '', { title: 'not yours' })
       .catch((e: unknown) => e)
     expect(refused).toMatchObject({ status: 404, code: 'not_found' })
+    // "Can I?" before showing an edit button: the author may, another user may only read.
+    expect((await client.data('posts').permissions(seen[0])).operations).toMatchObject({
+      update: true,
+      delete: true,
+    })
+    expect((await other.data('posts').permissions(seen[0])).operations).toMatchObject({
+      get: true,
+      update: false,
+      delete: false,
+    })
+    expect((await other.data('posts').permissions()).fields.creatable).toEqual(['title', 'body'])
     const invalid = await client
       .data('posts')
       .create({ title: 'x', views: 3 })

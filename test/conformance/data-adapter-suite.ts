@@ -400,7 +400,7 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       expect(await backend.raw(bobs.id)).toMatchObject({ title: 'Bob secret' })
     })
 
-    it('property: no response holds a row of another owner (across issuers with colliding subjects), and no write touches a field outside the allow-list', async () => {
+    it('property: no response holds a row of another owner (across issuers with colliding subjects), no write touches a field outside the allow-list, and the permissions route agrees with enforcement', async () => {
       // u1 and u2 exist at two issuers: the development issuer and admin-created sessions.
       const users = ['u1', 'u2', 'admin:u1', 'admin:u2']
       const owned = new Map<string, string>()
@@ -445,6 +445,11 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
           id: fc.constantFrom(...ids),
         }),
         fc.record({
+          kind: fc.constant('permissions' as const),
+          user: fc.constantFrom(...users),
+          id: fc.constantFrom(...ids),
+        }),
+        fc.record({
           kind: fc.constant('patch' as const),
           user: fc.constantFrom(...users),
           id: fc.constantFrom(...ids),
@@ -473,8 +478,42 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
               expect(response.body.fields).toMatchObject({ ownerId: req.user })
             return
           }
+          if (req.kind === 'permissions') {
+            const [permissions, get] = [
+              await call(req.user, 'GET', `/${req.id}/permissions`),
+              await call(req.user, 'GET', `/${req.id}`),
+            ]
+            expect(permissions.status).toBe(get.status)
+            if (permissions.status === 200)
+              expect(permissions.body).toEqual({
+                resource: 'notes',
+                id: req.id,
+                operations: { list: false, get: true, create: false, update: true, delete: true },
+                fields: {
+                  readable: ['title', 'body', 'done', 'priority', 'ownerId'],
+                  creatable: [],
+                  updatable: ['title', 'body', 'done', 'priority'],
+                },
+              })
+            return
+          }
+          // What "can I?" says before the write must be what the write then does.
+          const asked = await call(req.user, 'GET', `/${req.id}/permissions`)
           const before = await backend.raw(req.id)
           const response = await call(req.user, 'PATCH', `/${req.id}`, req.body)
+          // A row the caller can't see is never written (a body the policy refuses is 422 first,
+          // whatever the row: validation reveals nothing about it).
+          if (asked.status === 404) expect([404, 422]).toContain(response.status)
+          else {
+            const answer = asked.body as unknown as {
+              operations: { update: boolean }
+              fields: { updatable: string[] }
+            }
+            expect(answer.operations.update).toBe(true)
+            expect(response.status).not.toBe(404)
+            if (Object.keys(req.body).some((key) => !answer.fields.updatable.includes(key)))
+              expect(response.status).toBe(422)
+          }
           const after = await backend.raw(req.id)
           if (response.status === 200) {
             expect(owned.get(req.id)).toBe(req.user)

@@ -98,6 +98,38 @@ describe('organization-owned rows (team-notes)', () => {
     expect((await admin(`/v1/data/team-notes/${id}`, { method: 'DELETE' })).status).toBe(204)
   })
 
+  it('answer "can I?" as the policy enforces it: members read, admins also write', async () => {
+    const admin = await member('ada', 'org_acme', 'org:admin')
+    const reader = await member('bob', 'org_acme', 'org:member')
+    const ask = async (who: typeof admin, path: string) =>
+      ((await (await who(path)).json()) as { operations: Record<string, boolean> }).operations
+    expect(await ask(reader, '/v1/data/team-notes/permissions')).toEqual({
+      list: true,
+      get: true,
+      create: false,
+      update: false,
+      delete: false,
+    })
+    expect(await ask(admin, '/v1/data/team-notes/permissions')).toMatchObject({ create: true })
+    const created = (await (
+      await admin('/v1/data/team-notes', { method: 'POST', body: '{"title":"Ask"}' })
+    ).json()) as { id: string }
+    expect(await ask(admin, `/v1/data/team-notes/${created.id}/permissions`)).toEqual({
+      list: false,
+      get: true,
+      create: false,
+      update: true,
+      delete: true,
+    })
+    expect(await ask(reader, `/v1/data/team-notes/${created.id}/permissions`)).toMatchObject({
+      get: true,
+      update: false,
+      delete: false,
+    })
+    const rival = await member('eve', 'org_rival', 'org:admin')
+    expect((await rival(`/v1/data/team-notes/${created.id}/permissions`)).status).toBe(404)
+  })
+
   it('give templates the org id and role', async () => {
     const admin = await member('ada', 'org_acme', 'org:admin')
     const me = (await (await admin('/v1/me')).json()) as { orgId: string; orgRole: string }
