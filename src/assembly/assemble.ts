@@ -10,6 +10,7 @@ import { jwsSigner, type SignatureFunction } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { createKeyProvider } from '../keys/key-source'
 import { createLogger, type Logger } from '../log/logger'
+import type { Metrics } from '../log/metrics'
 import type { RevocationHook } from '../sessions/revocation-hook'
 import { createMemoryStore } from '../store/memory-store'
 import type { Store } from '../store/types'
@@ -42,6 +43,8 @@ export type RuntimeCapabilities = {
   fetch?: FetchLike
   /** The built browser client, for the development demo page (Node reads dist/client.js). */
   demoClient?: string
+  /** What the engine counts (Node: prom-client, served at /metrics with METRICS_TOKEN). */
+  metrics?: Metrics
   /** Requests reach this process over HTTP/1.1 from its own server (Node's http module). */
   http1?: boolean
   /** The platform's fastest correct signature (Node: node:crypto); default WebCrypto. */
@@ -171,6 +174,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       demoClient: runtime.demoClient,
       sign: jwsSigner(runtime.signature),
       http1: runtime.http1,
+      metrics: runtime.metrics,
     })
     return {
       app,

@@ -41,6 +41,8 @@ import { cursorCodec } from '../data/cursor'
 import { dataRoutes } from '../data/routes'
 import { demoRoutes } from '../demo/routes'
 import type { Logger } from '../log/logger'
+import { noMetrics, type Metrics } from '../log/metrics'
+import { metricsRoute } from '../health/metrics-route'
 import { referencePage } from '../openapi/reference-page'
 import type { Store } from '../store/types'
 
@@ -68,6 +70,8 @@ export type AppDeps = {
   demoClient?: string
   /** The runtime serves HTTP/1.1 itself (Node's server): see http/json-bodies.ts. */
   http1?: boolean
+  /** What the engine counts (Node: prom-client); default: nothing. */
+  metrics?: Metrics
   /** Signs minted tokens; defaults to WebCrypto (the Node entry passes node:crypto). */
   sign?: JwsSigner
 }
@@ -100,6 +104,7 @@ export function createApp(deps: AppDeps) {
     bindResource(definition, { store, clock, logger }),
   )
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  const metrics = deps.metrics ?? noMetrics
 
   app.use(
     requestContext({
@@ -109,6 +114,7 @@ export function createApp(deps: AppDeps) {
       socketAddress: deps.socketAddress ?? (() => undefined),
       https: config.publicUrl.startsWith('https://'),
       http1: deps.http1 ?? false,
+      metrics,
     }),
   )
   app.use(
@@ -139,6 +145,7 @@ export function createApp(deps: AppDeps) {
     clock,
     config: config.sessions,
     rotation: rotationSecrets(config.cursorSecret),
+    metrics,
   })
   const lockout = createLockout({ store, clock, ...config.authFailures })
   const issuers: TokenVerifier[] = [
@@ -186,6 +193,7 @@ export function createApp(deps: AppDeps) {
       templates: deps.templates,
       auth,
       sign: deps.sign ?? jwsSigner(),
+      metrics,
     }),
   )
   app.route('/', webhookRoutes({ clock, templates: deps.templates, auth }))
@@ -201,7 +209,8 @@ export function createApp(deps: AppDeps) {
     }),
   )
   const cursors = cursorCodec(config.cursorSecret)
-  app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors }))
+  app.route('/', dataRoutes({ config, clock, store, resources, auth, cursors, metrics }))
+  app.route('/', metricsRoute({ token: config.metricsToken, metrics }))
   if (devIssuer) app.route('/', devRoutes(devIssuer))
   if (devIssuer && deps.demoClient) app.route('/', demoRoutes(deps.demoClient))
 

@@ -34,6 +34,8 @@ export type Config = {
   minting: { perUser: number; perIp: number; windowSeconds: number }
   data: { perUser: number; perIp: number; windowSeconds: number }
   adminApiKey: string | undefined
+  /** Bearer token of GET /metrics; unset: no metrics route. */
+  metricsToken: string | undefined
   /** Key material for data-list cursors' HMAC (see data/cursor.ts); undefined: per process. */
   cursorSecret: string | undefined
   upstream: {
@@ -133,6 +135,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
       minting: { perUser: e.MINT_PER_USER, perIp: e.MINT_PER_IP, windowSeconds: e.MINT_WINDOW },
       data: { perUser: e.DATA_PER_USER, perIp: e.DATA_PER_IP, windowSeconds: e.DATA_WINDOW },
       adminApiKey: e.ADMIN_API_KEY,
+      metricsToken: e.METRICS_TOKEN,
       cursorSecret:
         e.CURSOR_SECRET ??
         e.KEY_ENCRYPTION_KEYS?.[0] ??

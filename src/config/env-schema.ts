@@ -212,6 +212,14 @@ export const envSchema = z.object({
       'Secret, ≥ 32 characters: lets a trusted backend call `/v1/admin/*`. Unset: admin routes refuse',
     ),
 
+  METRICS_TOKEN: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters of random data' })
+    .optional()
+    .describe(
+      'Secret, ≥ 32 characters: serves `GET /metrics` (Prometheus text, Node) to `Authorization: Bearer <token>`. Unset: 404',
+    ),
+
   UPSTREAM_ISSUERS: jsonVariable(z.array(issuerSchema))
     .optional()
     .describe('JSON list of identity providers whose JWTs sign users in (see the README)'),

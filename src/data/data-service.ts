@@ -3,6 +3,7 @@ import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { userKey, type Principal } from '../identity/principal'
 import type { Logger } from '../log/logger'
+import type { Metrics } from '../log/metrics'
 import type { Store } from '../store/types'
 import type { CursorCodec } from './cursor'
 import { rowMatches, scopeFor } from './policy'
@@ -28,7 +29,7 @@ export function dataService(
   resource: Resource,
   principal: Principal,
   log: Logger,
-  deps: { cursors: CursorCodec; store: Store; clock: Clock },
+  deps: { cursors: CursorCodec; store: Store; clock: Clock; metrics: Metrics },
 ) {
   const adapter = resource.adapter
   const { cursors } = deps
@@ -57,6 +58,7 @@ export function dataService(
 
   function scope(operation: Operation): Condition[] {
     const decision = scopeFor(resource, operation, principal)
+    deps.metrics.dataDecision(resource.name, operation, decision.ok ? 'allowed' : decision.reason)
     if (decision.ok) return decision.where
     log.warn('policy.denied', {
       resource: resource.name,

@@ -9,6 +9,7 @@ import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { enforceBudgets } from '../budgets/enforce-budgets'
+import type { Metrics } from '../log/metrics'
 import type { Store } from '../store/types'
 import { dataService } from './data-service'
 import type { Resource } from './resource'
@@ -155,6 +156,7 @@ export function dataRoutes(deps: {
   resources: Resource[]
   auth: Authenticator
   cursors: CursorCodec
+  metrics: Metrics
 }) {
   const { cursors } = deps
   const { config, clock, store, auth } = deps
@@ -179,7 +181,12 @@ export function dataRoutes(deps: {
   const serviceFor = (c: Context<AppEnv>, name: string) => {
     const resource = resources.get(name)
     if (!resource) throw new AppError('not_found', { detail: 'No resource has this name.' })
-    return dataService(resource, principalOf(c), c.get('log'), { cursors, store, clock })
+    return dataService(resource, principalOf(c), c.get('log'), {
+      cursors,
+      store,
+      clock,
+      metrics: deps.metrics,
+    })
   }
 
   // Before `/{id}`, so the resource-level question isn't read as a row id.

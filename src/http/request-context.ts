@@ -5,6 +5,7 @@ import type { Clock } from '../clock'
 import type { TrustProxy } from '../config/config'
 import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../log/logger'
+import type { Metrics } from '../log/metrics'
 import { addressKey, clientIp } from './client-ip'
 
 export type SocketAddress = (c: Context) => string | undefined
@@ -26,6 +27,7 @@ export function requestContext(options: {
   https: boolean
   /** The runtime serves HTTP/1.1 itself (Node), so body framing can be read from the headers. */
   http1: boolean
+  metrics: Metrics
 }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const started = options.clock.now()
@@ -45,12 +47,15 @@ export function requestContext(options: {
     // A handler that returned its own Response (errors, pages) didn't get the prepared header.
     if (!c.res.headers.has('X-Request-Id')) c.res.headers.set('X-Request-Id', requestId)
     const status = c.res.status
+    // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
+    const route = status === 404 ? '(unmatched)' : routePath(c, -1)
+    const durationMs = options.clock.now() - started
+    options.metrics.request(route, c.req.method, status, durationMs / 1000)
     log.info('http.request', {
       method: c.req.method,
-      // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
-      route: status === 404 ? '(unmatched)' : routePath(c, -1),
+      route,
       status,
-      durationMs: options.clock.now() - started,
+      durationMs,
       ip,
       ...accessLog,
     })

@@ -1,3 +1,4 @@
+import { noMetrics, type Metrics } from '../log/metrics'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import {
@@ -25,8 +26,10 @@ export function createSessionService(deps: {
   clock: Clock
   config: Config['sessions']
   rotation: RotationSecrets
+  metrics?: Metrics
 }) {
   const { store, clock, config } = deps
+  const metrics = deps.metrics ?? noMetrics
   const idleMs = config.idleSeconds * 1000
   const absoluteMs = config.absoluteSeconds * 1000
   const windowMs = config.createWindowSeconds * 1000
@@ -64,6 +67,8 @@ export function createSessionService(deps: {
       const { evicted } = await storeCall(() =>
         store.sessions.create(record, { maxPerUser: config.maxPerUser }),
       )
+      metrics.sessions('created')
+      if (evicted.length > 0) metrics.sessions('revoked', evicted.length)
       return { record, secret, evicted }
     },
 
@@ -102,8 +107,16 @@ export function createSessionService(deps: {
 
     list: (key: string) => storeCall(() => store.sessions.list(key, clock.now())),
     get: (id: string) => storeCall(() => store.sessions.get(id, clock.now())),
-    revoke: (id: string) => storeCall(() => store.sessions.revoke(id)),
-    revokeUser: (key: string) => storeCall(() => store.sessions.revokeUser(key)),
+    async revoke(id: string) {
+      const revoked = await storeCall(() => store.sessions.revoke(id))
+      if (revoked) metrics.sessions('revoked')
+      return revoked
+    },
+    async revokeUser(key: string) {
+      const count = await storeCall(() => store.sessions.revokeUser(key))
+      if (count > 0) metrics.sessions('revoked', count)
+      return count
+    },
   }
 }
 

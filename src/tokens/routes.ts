@@ -1,10 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import type { AppEnv } from '../http/app-env'
+import type { Metrics } from '../log/metrics'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
 import { principalOf, type Authenticator } from '../identity/authenticator'
-import { userKey } from '../identity/principal'
+import { userKey, type Principal } from '../identity/principal'
 import type { JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { readOptionalJson } from '../http/optional-json'
@@ -81,12 +83,56 @@ export function tokenRoutes(deps: {
   templates: TokenTemplate[]
   auth: Authenticator
   sign: JwsSigner
+  metrics: Metrics
 }) {
   const { config, clock, store, keys, auth, sign } = deps
   const templates = new Map(deps.templates.map((t) => [t.name, t]))
   const windowMs = config.minting.windowSeconds * 1000
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/tokens/:template', auth.requireUser())
+
+  /** Mints with `template` for `principal`: its rule, the budgets, then the template signs. */
+  async function mintWith(c: Context<AppEnv>, template: TokenTemplate, principal: Principal) {
+    if (template.allow && !template.allow(principal)) {
+      throw new AppError('forbidden', {
+        detail: 'This token template is not available to you.',
+        reason: 'template_not_allowed',
+      })
+    }
+    await enforceBudgets(
+      store,
+      clock,
+      [
+        { key: `mint:${userKey(principal)}`, capacity: config.minting.perUser, windowMs },
+        { key: `mint-ip:${c.get('clientKey')}`, capacity: config.minting.perIp, windowMs },
+      ],
+      'mint',
+      { whenStoreDown: { failOpen: true, log: c.get('log') } },
+    )
+    const now = clock.now()
+    const minted = await template.mint({
+      principal,
+      now,
+      issuer: config.publicUrl,
+      keys,
+      sign,
+    })
+    c.get('log').info('token.minted', {
+      template: template.name,
+      ...minted.audit,
+      sessionId: principal.sessionId,
+    })
+    const response = c.json(
+      {
+        token: minted.token,
+        expiresAt: new Date(minted.expiresAt).toISOString(),
+        expiresIn: Math.max(0, Math.floor((minted.expiresAt - now) / 1000)),
+      },
+      200,
+    )
+    deps.metrics.mint(template.name, 'issued')
+    return response
+  }
 
   return app
     .openapi(mint, async (c) => {
@@ -100,43 +146,12 @@ export function tokenRoutes(deps: {
         })
       const template = templates.get(c.req.valid('param').template)
       if (!template) throw new AppError('not_found', { detail: 'No token template has this name.' })
-      if (template.allow && !template.allow(principal)) {
-        throw new AppError('forbidden', {
-          detail: 'This token template is not available to you.',
-          reason: 'template_not_allowed',
-        })
+      try {
+        return await mintWith(c, template, principal)
+      } catch (error) {
+        deps.metrics.mint(template.name, error instanceof AppError ? error.code : 'internal')
+        throw error
       }
-      await enforceBudgets(
-        store,
-        clock,
-        [
-          { key: `mint:${userKey(principal)}`, capacity: config.minting.perUser, windowMs },
-          { key: `mint-ip:${c.get('clientKey')}`, capacity: config.minting.perIp, windowMs },
-        ],
-        'mint',
-        { whenStoreDown: { failOpen: true, log: c.get('log') } },
-      )
-      const now = clock.now()
-      const minted = await template.mint({
-        principal,
-        now,
-        issuer: config.publicUrl,
-        keys,
-        sign,
-      })
-      c.get('log').info('token.minted', {
-        template: template.name,
-        ...minted.audit,
-        sessionId: principal.sessionId,
-      })
-      return c.json(
-        {
-          token: minted.token,
-          expiresAt: new Date(minted.expiresAt).toISOString(),
-          expiresIn: Math.max(0, Math.floor((minted.expiresAt - now) / 1000)),
-        },
-        200,
-      )
     })
     .openapi(integration, async (c) => {
       const template = templates.get(c.req.valid('param').template)

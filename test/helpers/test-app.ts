@@ -10,6 +10,7 @@ import { defineAdapter, type AdapterModule, type Contribution } from '../../src/
 import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
 import { nodeSignature } from '../../src/runtime/node/node-signature'
+import { prometheusMetrics } from '../../src/runtime/node/prometheus'
 import { staticKeys } from '../../src/keys/key-provider'
 import type { TokenTemplate } from '../../src/tokens/template'
 import { generateSigningJwk, importSigningKey, type SigningKey } from '../../src/keys/signing-key'
@@ -74,6 +75,7 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     demoClient: builtClient(),
     // The Node runtime's signer, as `npm start` uses it (the Workers suites cover WebCrypto).
     signature: nodeSignature,
+    metrics: 'METRICS_TOKEN' in env ? prometheusMetrics() : undefined,
   })
   return { ...bridge, clock, logs }
 }

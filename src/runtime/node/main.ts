@@ -14,6 +14,7 @@ import { assembleBridge } from '../../assembly/assemble'
 import { ConfigError } from '../../config/config'
 import { loadOrCreateDevKeys } from './dev-keys'
 import { nodeSignature } from './node-signature'
+import { prometheusMetrics } from './prometheus'
 
 const DATA_DIR = process.env.BRIDGE_DATA_DIR ?? '.data'
 
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     logSink: (line) => logOutput.write(`${line}\n`),
     signature: nodeSignature,
     http1: true,
+    // Collected only when someone may read them.
+    metrics: process.env.METRICS_TOKEN ? prometheusMetrics() : undefined,
     developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
     demoClient: builtClient(),
     socketAddress: (c) => {

@@ -1,0 +1,25 @@
+/**
+ * What the engine counts, for an operator's dashboards. Labels are bounded: route patterns,
+ * template and resource names, operations, outcome and rule codes, never a user id or a path.
+ * The Node runtime backs it with prom-client (GET /metrics); elsewhere it counts nothing.
+ */
+export interface Metrics {
+  /** One finished HTTP request: its route pattern, method, status and duration. */
+  request(route: string, method: string, status: number, seconds: number): void
+  /** One mint: `issued`, or the problem code that refused it. */
+  mint(template: string, outcome: string): void
+  /** One data policy decision: `allowed`, or the rule code that refused it. */
+  dataDecision(resource: string, operation: string, outcome: string): void
+  /** Sessions created or revoked (`count` for a revocation of several). */
+  sessions(event: 'created' | 'revoked', count?: number): void
+  /** The Prometheus text exposition, or null when this runtime keeps no metrics. */
+  render(): Promise<{ contentType: string; body: string } | null>
+}
+
+export const noMetrics: Metrics = {
+  request: () => undefined,
+  mint: () => undefined,
+  dataDecision: () => undefined,
+  sessions: () => undefined,
+  render: () => Promise.resolve(null),
+}
