@@ -120,6 +120,8 @@ const bridge = await startProcess(
     DATA_PER_USER: '1000000',
     DATA_PER_IP: '1000000',
     AUTH_FAILURE_LIMIT: '100000',
+    // BENCH_METRICS=1: with /metrics on (prom-client counting every request), to see its cost.
+    ...(process.env.BENCH_METRICS ? { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef' } : {}),
   },
   bridgePort,
   '/healthz',
