@@ -277,25 +277,20 @@ for (let attempt = 0; attempt < (SOAK_SECONDS > 0 ? 3 : 0); attempt++) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bk-bench-'))
   // The first start of a folder generates the development key; the measured one is the next.
   const port = nextPort++
-  const warm = await startProcess(
-    'default',
-    ['dist/server/main.js'],
-    { BRIDGE_DATA_DIR: dataDir, PORT: String(port) },
-    port,
-    '/healthz',
-    true,
-  )
+  const startDefault = () =>
+    startProcess(
+      'default',
+      ['dist/server/main.js'],
+      { BRIDGE_DATA_DIR: dataDir, PORT: String(port) },
+      port,
+      '/healthz',
+      true,
+    )
+  const warm = await startDefault()
   warm.kill('SIGTERM')
   await new Promise((resolve) => warm.once('exit', resolve))
   const started = performance.now()
-  const child = await startProcess(
-    'default',
-    ['dist/server/main.js'],
-    { BRIDGE_DATA_DIR: dataDir, PORT: String(port) },
-    port,
-    '/healthz',
-    true,
-  )
+  const child = await startDefault()
   startups.push(Math.round(performance.now() - started))
   if (attempt === 2) {
     await sleep(1000)

@@ -3,6 +3,18 @@ import type { AppEnv } from './app-env'
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'"
 const HSTS = 'max-age=63072000; includeSubDomains'
+/** Set on every response; a route may choose its own `Cache-Control` and CSP. */
+const ALWAYS = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['X-Frame-Options', 'DENY'],
+  ['Cross-Origin-Resource-Policy', 'same-site'],
+] as const
+const DEFAULTS = [
+  ['Cache-Control', 'no-store'],
+  // API responses are data, never a document to render: nothing loads, nothing frames them.
+  ['Content-Security-Policy', API_CSP],
+] as const
 
 /**
  * Security headers on every response (SECURITY.md, "Browsers"). API responses are `no-store` unless
@@ -14,22 +26,13 @@ const HSTS = 'max-age=63072000; includeSubDomains'
 export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<AppEnv> {
   return async function securityHeaders(c, next) {
     const hsts = options.hsts && c.get('https')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Frame-Options', 'DENY')
-    c.header('Cross-Origin-Resource-Policy', 'same-site')
-    c.header('Cache-Control', 'no-store')
-    c.header('Content-Security-Policy', API_CSP)
+    for (const [name, value] of [...ALWAYS, ...DEFAULTS]) c.header(name, value)
     if (hsts) c.header('Strict-Transport-Security', HSTS)
     await next()
     const headers = c.res.headers
-    if (headers.has('X-Content-Type-Options')) return
-    headers.set('X-Content-Type-Options', 'nosniff')
-    headers.set('Referrer-Policy', 'no-referrer')
-    headers.set('X-Frame-Options', 'DENY')
-    headers.set('Cross-Origin-Resource-Policy', 'same-site')
-    if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store')
-    if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', API_CSP)
+    if (headers.has(ALWAYS[0][0])) return
+    for (const [name, value] of ALWAYS) headers.set(name, value)
+    for (const [name, value] of DEFAULTS) if (!headers.has(name)) headers.set(name, value)
     if (hsts) headers.set('Strict-Transport-Security', HSTS)
   }
 }

@@ -7,7 +7,8 @@ export type RevocationEvent = {
   issuer: string
   userId: string
   scope: 'one' | 'all'
-  by: 'user' | 'admin'
+  /** The user, a backend with the admin key, or the identity provider's webhook. */
+  by: 'user' | 'admin' | 'identity_provider'
 }
 
 /** What a hook may use: a budget in the shared store, so calls to a provider can be limited per user. */

@@ -85,7 +85,7 @@ export function webhookReceiverRoutes(deps: {
         revoked = await deps.sessions.revokeUser(key)
         await runRevocationHook(
           deps.onRevoked,
-          { issuer: hook.issuer, userId, scope: 'all', by: 'admin' },
+          { issuer: hook.issuer, userId, scope: 'all', by: 'identity_provider' },
           log,
         )
       } else {
@@ -95,7 +95,7 @@ export function webhookReceiverRoutes(deps: {
         if (revoked > 0)
           await runRevocationHook(
             deps.onRevoked,
-            { issuer: hook.issuer, userId, scope: 'one', by: 'admin' },
+            { issuer: hook.issuer, userId, scope: 'one', by: 'identity_provider' },
             log,
           )
       }
