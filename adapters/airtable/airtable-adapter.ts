@@ -63,6 +63,7 @@ export function airtableTable(options: {
       baseId: options.baseId,
       maxWaitMs: connection.maxWaitMs ?? 2000,
       perSecond: connection.requestsPerSecond,
+      onWait: () => context.metrics.backend('airtable', 'budget_wait'),
     })
     const path = `/${encodeURIComponent(options.table)}`
 
@@ -92,6 +93,7 @@ export function airtableTable(options: {
             : ''
       context.logger.warn('airtable.error', { status, type, table: options.table })
       if (status === 429) {
+        context.metrics.backend('airtable', 'throttled')
         await limiter.backOff()
         return new AppError('backend_unavailable', {
           headers: { 'Retry-After': '30' },

@@ -16,6 +16,8 @@ export function airtableLimiter(options: {
   maxWaitMs: number
   perSecond?: number
   now?: () => number
+  /** Called once per request that had to wait for the budget (metrics). */
+  onWait?: () => void
 }) {
   const perSecond = options.perSecond ?? AIRTABLE_REQUESTS_PER_SECOND
   const now = options.now ?? Date.now
@@ -32,11 +34,17 @@ export function airtableLimiter(options: {
   return {
     async acquire(): Promise<void> {
       const deadline = now() + options.maxWaitMs
+      let waited = false
+      const wait = async (ms: number) => {
+        if (!waited) options.onWait?.()
+        waited = true
+        await sleep(ms)
+      }
       for (;;) {
         const until = Number((await options.store.kv.get(cooldown)) ?? '0')
         if (until > now()) {
           if (until > deadline) throw unavailable(until - now())
-          await sleep(until - now())
+          await wait(until - now())
           continue
         }
         // One token at a time, spaced a quarter wider than 1/perSecond: no burst, and delays of up
@@ -44,7 +52,7 @@ export function airtableLimiter(options: {
         const taken = await options.store.limits.take(bucket, 1, Math.ceil(1250 / perSecond), now())
         if (taken.allowed) return
         if (now() + taken.retryAfterMs > deadline) throw unavailable(taken.retryAfterMs)
-        await sleep(taken.retryAfterMs)
+        await wait(taken.retryAfterMs)
       }
     },
     /** Airtable said 429: every instance backs off for 30 s. */

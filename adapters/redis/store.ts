@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { Redis, type RedisOptions } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { connectRedis, type RedisClientOptions } from './client'
 import { slidingCount, waitFor, windowStart } from '../../src/store/sliding-window'
 import { storeKeys } from '../../src/store/keys'
 import {
@@ -11,40 +12,21 @@ import {
 } from '../../src/store/types'
 import * as scripts from './scripts'
 
-export type RedisStoreOptions = {
-  url: string
-  keyPrefix: string
-  /** Milliseconds before a command fails: the bridge answers 503 rather than hang. */
-  commandTimeoutMs?: number
-  /** Extra ioredis options (tests use them to point at a closed port). */
-  redis?: RedisOptions
-}
+export type RedisStoreOptions = RedisClientOptions & { keyPrefix: string }
 
 /** The immutable part of a session, stored as one JSON field. */
 type SessionData = Pick<SessionRecord, 'id' | 'userKey' | 'createdAt' | 'userAgent' | 'ip'> & {
   principal: StoredPrincipal
 }
 
-/**
- * The shared store for several bridge instances. Commands fail fast when Redis is down (no
- * offline queue), and the client reconnects by itself when it comes back.
- */
+/** The shared store for several bridge instances, on its own connection. */
 export function createRedisStore(options: RedisStoreOptions): Store {
-  const client = new Redis(options.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 1500,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
-    lazyConnect: false,
-    // Commands issued in the same tick go out in one write: a request's lockout check and
-    // session lookup cost one round trip.
-    enableAutoPipelining: true,
-    ...options.redis,
-  })
-  // Connection errors surface on commands as StoreUnavailableError; don't crash on 'error'.
-  client.on('error', () => {})
-  const keys = storeKeys(options.keyPrefix)
+  return redisStore(connectRedis(options), options.keyPrefix)
+}
+
+/** The store over a client the caller opened; closing the store closes the client. */
+export function redisStore(client: Redis, keyPrefix: string): Store {
+  const keys = storeKeys(keyPrefix)
   const prefixes = {
     session: keys.session(''),
     secret: keys.secret(''),

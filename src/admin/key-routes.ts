@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { AppError } from '../errors/app-error'
 import type { AppEnv } from '../http/app-env'
+import { recordAudit } from '../http/request-context'
 import type { KeyProvider } from '../keys/key-provider'
 import { jsonContent, problem } from '../openapi/schemas'
 
@@ -41,7 +42,8 @@ export function adminKeyRoutes(keys: KeyProvider) {
           detail: 'Keys come from SIGNING_KEYS: rotate them there.',
         })
       const result = await keys.rotate()
-      c.get('log').warn('admin.keys_rotate_requested', {
+      recordAudit(c, 'key.rotated', {
+        by: 'admin',
         keys: result.map((k) => `${k.kid}:${k.state}`),
       })
       return c.json({ keys: result }, 200)

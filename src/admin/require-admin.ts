@@ -1,4 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
+import { routePath } from 'hono/route'
+import { AppError } from '../errors/app-error'
+import { recordAudit } from '../http/request-context'
 import type { AppEnv } from '../http/app-env'
 import type { Config } from '../config/config'
 import type { Authenticator } from '../identity/authenticator'
@@ -7,12 +10,22 @@ import { secretsEqual } from '../sessions/secret'
 /** The admin API key as bearer, compared in constant time; failures count toward the lockout. */
 export function requireAdmin(config: Config, auth: Authenticator): MiddlewareHandler<AppEnv> {
   return async function requireAdmin(c, next) {
-    const credential = await auth.credentialOf(c)
-    const ok =
-      config.adminApiKey !== undefined &&
-      credential.via === 'header' &&
-      (await secretsEqual(credential.value, config.adminApiKey))
-    if (!ok) await auth.fail(c, 'admin_key_invalid')
-    await next()
+    // Every call is audited, refused ones too (with the status they got).
+    let status = 500
+    try {
+      const credential = await auth.credentialOf(c)
+      const ok =
+        config.adminApiKey !== undefined &&
+        credential.via === 'header' &&
+        (await secretsEqual(credential.value, config.adminApiKey))
+      if (!ok) await auth.fail(c, 'admin_key_invalid')
+      await next()
+      status = c.res.status
+    } catch (error) {
+      status = error instanceof AppError ? error.status : 500
+      throw error
+    } finally {
+      recordAudit(c, 'admin.call', { method: c.req.method, route: routePath(c, -1), status })
+    }
   }
 }

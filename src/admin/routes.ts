@@ -6,6 +6,8 @@ import type { UserNamespaces } from '../identity/namespaces'
 import type { KeyProvider } from '../keys/key-provider'
 import type { BoundRevocationHook } from '../sessions/revocation-hook'
 import type { SessionService } from '../sessions/session-service'
+import type { AuditTrail } from '../audit/audit-trail'
+import { adminAuditRoutes } from './audit-routes'
 import { adminKeyRoutes } from './key-routes'
 import { requireAdmin } from './require-admin'
 import { adminSessionRoutes } from './session-routes'
@@ -18,11 +20,13 @@ export function adminRoutes(deps: {
   auth: Authenticator
   onRevoked?: BoundRevocationHook
   namespaces: UserNamespaces
+  audit: AuditTrail
 }) {
   const app = new OpenAPIHono<AppEnv>()
   // In Hono '/v1/admin/*' also matches '/v1/admin' itself.
   app.use('/v1/admin/*', requireAdmin(deps.config, deps.auth))
   app.route('/', adminSessionRoutes(deps))
   app.route('/', adminKeyRoutes(deps.keys))
+  app.route('/', adminAuditRoutes(deps.audit))
   return app
 }

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Config } from '../config/config'
+import { recordAudit } from '../http/request-context'
 import type { AppEnv } from '../http/app-env'
 import { stableUserId, type UserNamespaces } from '../identity/namespaces'
 import { userKey, type SessionPrincipal } from '../identity/principal'
@@ -104,16 +105,12 @@ export function adminSessionRoutes(deps: {
         orgId: body.orgId,
         claims: {},
       }
-      c.get('log').info('admin.session_created', {
-        userId: principal.userId,
-        issuer: principal.issuer,
-      })
-      return c.json(await issueSession(c, { config, sessions }, principal, 'bearer'), 201)
+      return c.json(await issueSession(c, { config, sessions }, principal, 'bearer', 'admin'), 201)
     })
     .openapi(revokeUser, async (c) => {
       const { issuer, userId } = userOf(namespaces, c.req.valid('json'))
       const revoked = await sessions.revokeUser(userKey({ issuer, userId }))
-      c.get('log').warn('admin.sessions_revoked', { userId, issuer, revoked })
+      recordAudit(c, 'session.revoked', { userId, issuer, count: revoked, by: 'admin' })
       await runRevocationHook(
         deps.onRevoked,
         { issuer, userId, scope: 'all', by: 'admin' },

@@ -1,4 +1,5 @@
 import type { IdentityWebhook } from '../webhooks/identity-webhook'
+import type { AuditSink } from '../audit/audit-trail'
 import type { z } from 'zod'
 import type { Config, Mode } from '../config/config'
 import type { Environment } from '../config/env-section'
@@ -28,6 +29,8 @@ export type Contribution = {
   templates?: TokenTemplate[]
   /** A shared store (Redis): sessions, budgets and managed keys live there. */
   store?: Store
+  /** Keeps audit events for reading back (Redis Stream with AUDIT_STREAM). */
+  audit?: AuditSink
   /** Runs after sessions are revoked (e.g. Firebase refresh-token revocation). */
   onSessionsRevoked?: RevocationHook
   /** Identity-provider webhooks served at POST /v1/webhooks/{provider} (Clerk, Standard Webhooks). */

@@ -131,6 +131,9 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
   }
 
   const stores = contributions.flatMap((c) => (c.store ? [c.store] : []))
+  const auditSinks = contributions.flatMap((c) => (c.audit ? [c.audit] : []))
+  if (auditSinks.length > 1)
+    problems.push('audit: more than one adapter keeps audit events; configure one')
   if (stores.length > 1)
     problems.push('store: more than one adapter contributes a store; configure one')
   const store = runtime.store ?? stores[0] ?? runtime.platformStore ?? createMemoryStore()
@@ -175,6 +178,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       sign: jwsSigner(runtime.signature),
       http1: runtime.http1,
       metrics: runtime.metrics,
+      auditSink: auditSinks[0],
     })
     return {
       app,

@@ -41,10 +41,14 @@ import { cursorCodec } from '../data/cursor'
 import { dataRoutes } from '../data/routes'
 import { demoRoutes } from '../demo/routes'
 import type { Logger } from '../log/logger'
+import { AuditTrail, type AuditSink } from '../audit/audit-trail'
 import { noMetrics, type Metrics } from '../log/metrics'
 import { metricsRoute } from '../health/metrics-route'
 import { referencePage } from '../openapi/reference-page'
 import type { Store } from '../store/types'
+import { instrumentedStore } from '../store/instrumented-store'
+import { activeKeyAge } from '../keys/key-age'
+import { countedFetch } from '../http/bounded-fetch'
 
 /** Everything the app needs from its runtime. The Node and Workers entries build this. */
 export type AppDeps = {
@@ -74,11 +78,13 @@ export type AppDeps = {
   metrics?: Metrics
   /** Signs minted tokens; defaults to WebCrypto (the Node entry passes node:crypto). */
   sign?: JwsSigner
+  /** Where audit events are kept besides the log (Node: a Redis Stream with AUDIT_STREAM). */
+  auditSink?: AuditSink
 }
 
 /** Builds the bridge. Pure: no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps) {
-  const { config, store, clock, logger } = deps
+  const { config, clock, logger } = deps
   const definitions = deps.resources ?? []
   const problems = [
     ...checkTemplates(deps.templates, config.keys.maxTokenLifetimeSeconds),
@@ -100,11 +106,15 @@ export function createApp(deps: AppDeps) {
         `webhook "${hook.provider}": its issuer ${hook.issuer} is not one of UPSTREAM_ISSUERS`,
       )
   if (problems.length > 0) throw new ConfigError(problems)
+  const metrics = deps.metrics ?? noMetrics
+  // With metrics on, every store call is timed (bridgekeeper_store_call_duration_seconds).
+  const store = deps.metrics ? instrumentedStore(deps.store, deps.metrics) : deps.store
+  if (deps.metrics) deps.metrics.watchKeyAge(activeKeyAge(deps.keys, clock))
   const resources = definitions.map((definition) =>
-    bindResource(definition, { store, clock, logger }),
+    bindResource(definition, { store, clock, logger, metrics }),
   )
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  const metrics = deps.metrics ?? noMetrics
+  const audit = new AuditTrail(clock, deps.auditSink)
 
   app.use(
     requestContext({
@@ -115,6 +125,7 @@ export function createApp(deps: AppDeps) {
       https: config.publicUrl.startsWith('https://'),
       http1: deps.http1 ?? false,
       metrics,
+      audit,
     }),
   )
   app.use(
@@ -156,7 +167,9 @@ export function createApp(deps: AppDeps) {
       maxTokenBytes: config.upstream.maxTokenBytes,
       clock,
       logger,
-      fetch: deps.fetch,
+      fetch: deps.metrics
+        ? countedFetch(deps.fetch ?? ((input, init) => fetch(input, init)), deps.metrics)
+        : deps.fetch,
       namespaces,
     }),
   ]
@@ -181,7 +194,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(store))
   app.route('/', identityRoutes(auth))
   app.route('/', sessionRoutes({ config, clock, sessions, auth, onRevoked }))
-  app.route('/', adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked, namespaces }))
+  app.route(
+    '/',
+    adminRoutes({ config, sessions, keys: deps.keys, auth, onRevoked, namespaces, audit }),
+  )
   app.route('/', keyRoutes({ config, keys: deps.keys }))
   app.route(
     '/',

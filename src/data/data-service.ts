@@ -2,6 +2,7 @@ import { enforceBudgets } from '../budgets/enforce-budgets'
 import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { userKey, type Principal } from '../identity/principal'
+import type { AuditEventName } from '../audit/audit-trail'
 import type { Logger } from '../log/logger'
 import type { Metrics } from '../log/metrics'
 import type { Store } from '../store/types'
@@ -29,7 +30,14 @@ export function dataService(
   resource: Resource,
   principal: Principal,
   log: Logger,
-  deps: { cursors: CursorCodec; store: Store; clock: Clock; metrics: Metrics },
+  deps: {
+    cursors: CursorCodec
+    store: Store
+    clock: Clock
+    metrics: Metrics
+    /** Records an audit event of this request (writes, refusals). */
+    audit: (event: AuditEventName, fields: Record<string, unknown>) => void
+  },
 ) {
   const adapter = resource.adapter
   const { cursors } = deps
@@ -56,17 +64,40 @@ export function dataService(
     )
   }
 
-  function scope(operation: Operation): Condition[] {
+  function scope(operation: Operation, rowId?: string): Condition[] {
     const decision = scopeFor(resource, operation, principal)
     deps.metrics.dataDecision(resource.name, operation, decision.ok ? 'allowed' : decision.reason)
     if (decision.ok) return decision.where
-    log.warn('policy.denied', {
+    throw refused(
+      operation,
+      rowId,
+      new AppError(decision.reason, { reason: `${resource.name}.${operation}` }),
+    )
+  }
+
+  /** Audits a refusal (the policy's rule code, or 404 for a row out of scope) and returns it. */
+  function refused(operation: Operation, rowId: string | undefined, error: AppError): AppError {
+    deps.audit('data.refused', {
       resource: resource.name,
       operation,
-      rule: decision.reason,
       userId: principal.userId,
+      ...(rowId === undefined ? {} : { rowId }),
+      code: error.code,
     })
-    throw new AppError(decision.reason, { reason: `${resource.name}.${operation}` })
+    return error
+  }
+
+  const notInScope = (operation: Operation, rowId: string) =>
+    refused(operation, rowId, new AppError('not_found', { reason: 'row_not_in_scope' }))
+
+  /** The write check; a field or value it refuses (422) is audited as a refusal. */
+  function checkedValues(body: unknown, operation: 'create' | 'update', rowId?: string) {
+    try {
+      return valuesForWrite(resource, body, operation, principal)
+    } catch (error) {
+      if (error instanceof AppError) throw refused(operation, rowId, error)
+      throw error
+    }
   }
 
   function view(row: Row, fields: string[] = resource.readable): RecordView {
@@ -171,12 +202,11 @@ export function dataService(
     },
 
     async get(id: string) {
-      const where = scope('get')
+      const where = scope('get', id)
       await takeShare()
       const row = await adapter.get(id, where)
       // Another user's row answers exactly like a missing one.
-      if (!row || !inScope(row, where, 'get'))
-        throw new AppError('not_found', { reason: 'row_not_in_scope' })
+      if (!row || !inScope(row, where, 'get')) throw notInScope('get', id)
       return view(row)
     },
 
@@ -188,7 +218,7 @@ export function dataService(
       if (items.length === 0 || items.length > MAX_BATCH) {
         throw new AppError('validation_failed', { detail: `Send 1 to ${MAX_BATCH} records.` })
       }
-      const records = items.map((item) => valuesForWrite(resource, item, 'create', principal))
+      const records = items.map((item) => checkedValues(item, 'create'))
       let rows: Row[]
       try {
         rows = await adapter.create(records)
@@ -211,36 +241,35 @@ export function dataService(
           },
         })
       }
-      log.info('data.created', {
+      deps.audit('data.created', {
         resource: resource.name,
-        count: rows.length,
         userId: principal.userId,
+        rowIds: rows.map((row) => row.id),
       })
       const views = rows.map((row) => view(row))
       return many ? { data: views } : views[0]
     },
 
     async update(id: string, body: unknown) {
-      const where = scope('update')
+      const where = scope('update', id)
       await takeShare()
-      const values = valuesForWrite(resource, body, 'update', principal)
+      const values = checkedValues(body, 'update', id)
       const row = await adapter.update(id, where, values)
-      if (!row) throw new AppError('not_found', { reason: 'row_not_in_scope' })
-      log.info('data.updated', {
+      if (!row) throw notInScope('update', id)
+      deps.audit('data.updated', {
         resource: resource.name,
+        userId: principal.userId,
         rowId: id,
         fields: Object.keys(values),
-        userId: principal.userId,
       })
       return view(row)
     },
 
     async delete(id: string) {
-      const where = scope('delete')
+      const where = scope('delete', id)
       await takeShare()
-      if (!(await adapter.delete(id, where)))
-        throw new AppError('not_found', { reason: 'row_not_in_scope' })
-      log.info('data.deleted', { resource: resource.name, rowId: id, userId: principal.userId })
+      if (!(await adapter.delete(id, where))) throw notInScope('delete', id)
+      deps.audit('data.deleted', { resource: resource.name, userId: principal.userId, rowId: id })
     },
   }
 }

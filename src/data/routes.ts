@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/app-env'
+import { recordAudit } from '../http/request-context'
 import type { CursorCodec } from './cursor'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
@@ -186,6 +187,7 @@ export function dataRoutes(deps: {
       store,
       clock,
       metrics: deps.metrics,
+      audit: (event, fields) => recordAudit(c, event, fields),
     })
   }
 

@@ -1,3 +1,4 @@
+import type { Metrics } from '../log/metrics'
 import type { AppError } from '../errors/app-error'
 import type { Clock } from '../clock'
 import type { Principal } from '../identity/principal'
@@ -70,6 +71,8 @@ export type BackendContext = {
   store: Store
   clock: Clock
   logger: Logger
+  /** Counts backend events (budget waits, 429s) for GET /metrics. */
+  metrics: Metrics
   fields: Record<string, FieldSpec>
 }
 

@@ -1,3 +1,4 @@
+import type { AuditTrail } from '../audit/audit-trail'
 import type { Logger } from '../log/logger'
 
 /**
@@ -9,6 +10,8 @@ export type AppEnv = {
   Variables: {
     requestId: string
     log: Logger
+    /** The audit trail (one shared object); record through `recordAudit(c, …)`. */
+    audit: AuditTrail
     clientIp: string
     /** What per-address limits count: the IPv4 address, or the IPv6 /64 (see addressKey). */
     clientKey: string

@@ -38,3 +38,20 @@ export function boundedFetch(options: {
     return new Response(body, { status: response.status, headers: response.headers })
   }
 }
+
+/** Counts each fetch by outcome (an error or a non-2xx answer is an `error`). */
+export function countedFetch(
+  inner: FetchLike,
+  metrics: { upstreamFetch(outcome: 'ok' | 'error'): void },
+): FetchLike {
+  return async function countedFetch(input, init) {
+    try {
+      const response = await inner(input, init)
+      metrics.upstreamFetch(response.ok ? 'ok' : 'error')
+      return response
+    } catch (error) {
+      metrics.upstreamFetch('error')
+      throw error
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from './app-env'
+import type { AuditEventName, AuditTrail } from '../audit/audit-trail'
 import type { Clock } from '../clock'
 import type { TrustProxy } from '../config/config'
 import { newId } from '../ids/prefixed-id'
@@ -28,6 +29,7 @@ export function requestContext(options: {
   /** The runtime serves HTTP/1.1 itself (Node), so body framing can be read from the headers. */
   http1: boolean
   metrics: Metrics
+  audit: AuditTrail
 }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const started = options.clock.now()
@@ -42,6 +44,7 @@ export function requestContext(options: {
     c.set('accessLog', accessLog)
     const log = options.logger.child({ requestId })
     c.set('log', log)
+    c.set('audit', options.audit)
     c.header('X-Request-Id', requestId)
     await next()
     // A handler that returned its own Response (errors, pages) didn't get the prepared header.
@@ -60,4 +63,13 @@ export function requestContext(options: {
       ...accessLog,
     })
   }
+}
+
+/** Records an audit event of this request (its logger and request id come along). */
+export function recordAudit(
+  c: Context<AppEnv>,
+  event: AuditEventName,
+  fields: Record<string, unknown>,
+): void {
+  c.get('audit').record(c.get('log'), event, fields, c.get('requestId'))
 }

@@ -4,7 +4,8 @@ import type { AppEnv } from '../http/app-env'
 import { userKey, type SessionPrincipal } from '../identity/principal'
 import { writeSessionCookie } from './cookie'
 import { sessionView } from './schemas'
-import { logSessionEvent, type SessionService } from './session-service'
+import { recordAudit } from '../http/request-context'
+import { sessionFields, type SessionService } from './session-service'
 
 /**
  * Creates a session for a verified principal (sign-in, or an admin-created session), within the
@@ -16,6 +17,8 @@ export async function issueSession(
   deps: { config: Config; sessions: SessionService },
   principal: SessionPrincipal,
   transport: 'cookie' | 'bearer',
+  /** Who asked, when not the user signing in (an admin). */
+  by?: 'admin',
 ) {
   const { config, sessions } = deps
   await sessions.checkCreateRate(userKey(principal), c.get('clientKey'))
@@ -23,9 +26,19 @@ export async function issueSession(
     userAgent: c.req.header('user-agent'),
     ip: c.get('clientIp'),
   })
-  logSessionEvent(c.get('log'), 'session.created', record, { transport, ip: c.get('clientIp') })
+  recordAudit(c, 'session.created', {
+    ...sessionFields(record),
+    transport,
+    ...(by === undefined ? {} : { by }),
+    ip: c.get('clientIp'),
+  })
   for (const id of evicted)
-    c.get('log').info('session.evicted', { sessionId: id, reason: 'cap', userId: principal.userId })
+    recordAudit(c, 'session.revoked', {
+      userId: principal.userId,
+      issuer: principal.issuer,
+      sessionId: id,
+      by: 'cap',
+    })
   if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
   return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
 }

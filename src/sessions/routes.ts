@@ -11,7 +11,8 @@ import { clearSessionCookie, writeSessionCookie } from './cookie'
 import { CreateSessionBody, SessionCreatedSchema, SessionSchema, sessionView } from './schemas'
 import { runRevocationHook, type BoundRevocationHook } from './revocation-hook'
 import { issueSession } from './issue-session'
-import { logSessionEvent, type SessionService } from './session-service'
+import { recordAudit } from '../http/request-context'
+import { sessionFields, type SessionService } from './session-service'
 
 const authProblems = {
   401: problem('Not signed in, or the credential is invalid'),
@@ -127,7 +128,7 @@ export function sessionRoutes(deps: {
       if (!record || record.userKey !== userKey(principal))
         throw new AppError('not_found', { reason: 'session_not_owned' })
       await sessions.revoke(id)
-      logSessionEvent(c.get('log'), 'session.revoked', record, { by: 'user' })
+      recordAudit(c, 'session.revoked', { ...sessionFields(record), by: 'user' })
       await runRevocationHook(
         deps.onRevoked,
         { issuer: principal.issuer, userId: principal.userId, scope: 'one', by: 'user' },
@@ -139,10 +140,10 @@ export function sessionRoutes(deps: {
     .openapi(revokeAll, async (c) => {
       const principal = principalOf(c)
       const revoked = await sessions.revokeUser(userKey(principal))
-      c.get('log').info('session.revoked_all', {
+      recordAudit(c, 'session.revoked', {
         userId: principal.userId,
         issuer: principal.issuer,
-        revoked,
+        count: revoked,
         by: 'user',
       })
       await runRevocationHook(
@@ -163,7 +164,7 @@ export function sessionRoutes(deps: {
         ? await sessions.repeatRotation(current.record, credential.value)
         : await sessions.rotate(current.record, credential.value)
       if (!rotated) throw new AppError('conflict', { detail: 'This secret was already rotated.' })
-      logSessionEvent(c.get('log'), 'session.rotated', rotated.record)
+      c.get('log').info('session.rotated', sessionFields(rotated.record))
       const view = sessionView(rotated.record, rotated.record.id)
       if (credential.via === 'cookie') {
         writeSessionCookie(

@@ -8,7 +8,6 @@ import {
   type SessionPrincipal,
 } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
-import type { Logger } from '../log/logger'
 import { storeCall } from '../store/store-call'
 import type { SessionRecord, Store } from '../store/types'
 import { enforceBudgets } from '../budgets/enforce-budgets'
@@ -130,17 +129,7 @@ export function principalOfSession(record: SessionRecord): Principal {
   }
 }
 
-export function logSessionEvent(
-  logger: Logger,
-  event: string,
-  record: SessionRecord,
-  fields: Record<string, unknown> = {},
-) {
-  logger.info(event, {
-    eventId: newId('evt'),
-    sessionId: record.id,
-    userId: record.principal.userId,
-    issuer: record.principal.issuer,
-    ...fields,
-  })
+/** Who a session event is about, for its log line or audit event. */
+export function sessionFields(record: SessionRecord) {
+  return { userId: record.principal.userId, issuer: record.principal.issuer, sessionId: record.id }
 }

@@ -1,9 +1,10 @@
 import { failed, notMine, type CredentialVerifier } from '../identity/verifier'
 import type { AuthenticatedSession } from '../store/types'
 import { newId } from '../ids/prefixed-id'
+import { recordAudit } from '../http/request-context'
 import { clearedSessionCookie, sessionCookieName } from './cookie'
 import { hashSecret, isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
-import { principalOfSession, type SessionService } from './session-service'
+import { principalOfSession, sessionFields, type SessionService } from './session-service'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -42,6 +43,7 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
           sessionId: found.record.id,
           userKey: found.record.userKey,
         })
+        recordAudit(c, 'session.revoked', { ...sessionFields(found.record), by: 'reuse' })
         return failed('session_superseded_reused', { headers })
       }
       c.set('session', found)

@@ -10,6 +10,7 @@ import { userKey, type Principal } from '../identity/principal'
 import type { JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { readOptionalJson } from '../http/optional-json'
+import { recordAudit } from '../http/request-context'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { enforceBudgets } from '../budgets/enforce-budgets'
 import type { Store } from '../store/types'
@@ -117,9 +118,15 @@ export function tokenRoutes(deps: {
       keys,
       sign,
     })
-    c.get('log').info('token.minted', {
+    recordAudit(c, 'token.minted', {
       template: template.name,
-      ...minted.audit,
+      userId: principal.userId,
+      issuer: principal.issuer,
+      kid: minted.audit.kid,
+      jti: minted.audit.jti,
+      audience: minted.audit.aud,
+      subject: minted.audit.sub,
+      expiresAt: new Date(minted.expiresAt).toISOString(),
       sessionId: principal.sessionId,
     })
     const response = c.json(
@@ -149,7 +156,9 @@ export function tokenRoutes(deps: {
       try {
         return await mintWith(c, template, principal)
       } catch (error) {
-        deps.metrics.mint(template.name, error instanceof AppError ? error.code : 'internal')
+        const code = error instanceof AppError ? error.code : 'internal'
+        deps.metrics.mint(template.name, code)
+        recordAudit(c, 'token.refused', { template: template.name, userId: principal.userId, code })
         throw error
       }
     })

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../http/app-env'
+import { recordAudit } from '../http/request-context'
 import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { stableUserId, type UserNamespaces } from '../identity/namespaces'
@@ -99,6 +100,14 @@ export function webhookReceiverRoutes(deps: {
             log,
           )
       }
+      if (revoked > 0)
+        recordAudit(c, 'session.revoked', {
+          userId,
+          issuer: hook.issuer,
+          count: revoked,
+          by: 'identity_provider',
+          provider,
+        })
       log.warn(`security.webhook_${action.kind}`, {
         eventId: newId('evt'),
         provider,

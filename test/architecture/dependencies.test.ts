@@ -13,6 +13,7 @@ const RANKS: Record<string, number> = {
   ids: 0,
   log: 1,
   config: 1,
+  audit: 1.5,
   http: 2,
   openapi: 3,
   store: 3,

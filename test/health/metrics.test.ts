@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import { teamNotes } from '../../adapters/prisma/team-notes'
+import { issuerEnv, startOidcIssuer } from '../fakes/oidc-issuer'
 import { bearerSession } from '../helpers/sign-in'
 import { makeTestApp, testAdapter, type TestApp } from '../helpers/test-app'
 
@@ -82,6 +83,40 @@ describe('GET /metrics', () => {
     // Never a user id, a session id, a secret or a raw path in a label.
     for (const secretish of ['metrics-user', id, secret, '/v1/sessions/sess_', 'nope'])
       expect(text).not.toContain(secretish)
+  })
+
+  it('times store calls, counts upstream JWKS fetches, and reports the active key age', async () => {
+    const issuer = await startOidcIssuer()
+    await issuer.addKey()
+    const managed = await makeTestApp({
+      METRICS_TOKEN: TOKEN,
+      KEY_ENCRYPTION_KEY: 'Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE',
+      UPSTREAM_ISSUERS: issuerEnv(issuer),
+    })
+    try {
+      const token = await issuer.sign({ sub: 'upstream-user' }, { now: managed.clock.now() })
+      const me = await managed.app.request('/v1/me', {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+      expect(me.status).toBe(200)
+      await managed.keys.activeKey() // managed keys are made on first use
+      managed.clock.advance(90_000)
+      const text = await (
+        await managed.app.request('/metrics', { headers: { Authorization: `Bearer ${TOKEN}` } })
+      ).text()
+      expect(
+        sample(
+          text,
+          'bridgekeeper_store_call_duration_seconds_count{operation="limits.peek",outcome="ok"}',
+        ),
+      ).toBeGreaterThanOrEqual(1)
+      expect(
+        sample(text, 'bridgekeeper_upstream_fetches_total{outcome="ok"}'),
+      ).toBeGreaterThanOrEqual(1)
+      expect(sample(text, 'bridgekeeper_signing_key_age_seconds')).toBeGreaterThanOrEqual(90)
+    } finally {
+      await issuer.close()
+    }
   })
 
   it('refuses a scraper without the token, or with another one', async () => {

@@ -322,7 +322,9 @@ describe('sessions on the real Redis', () => {
     expect((await asSession(capped, s1.secret)).status).toBe(401)
     expect((await asSession(capped, s2.secret)).status).toBe(200)
     expect((await asSession(capped, s3.secret)).status).toBe(200)
-    expect(capped.logs.some((l) => l.includes('session.evicted'))).toBe(true)
+    expect(capped.logs.some((l) => l.includes('"by":"cap"') && l.includes('session.revoked'))).toBe(
+      true,
+    )
   })
 
   it('rate-limits session creation per user and per address', async () => {

@@ -104,7 +104,13 @@ describe('POST /v1/tokens/{template}', () => {
     const response = await mint(t, 'hasura', await login(t))
     const { token } = (await response.json()) as { token: string }
     const event = t.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'token.minted')
-    expect(event).toMatchObject({ template: 'hasura', sub: 'u1', aud: 'hasura' })
+    expect(event).toMatchObject({
+      audit: true,
+      template: 'hasura',
+      subject: 'u1',
+      audience: 'hasura',
+      userId: 'u1',
+    })
     expect(event.kid).toMatch(/^key_/)
     expect(event.jti).toBe(decodeJwt(token).jti)
     expect(t.logs.join('\n')).not.toContain(token)

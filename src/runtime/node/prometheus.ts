@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Metrics } from '../../log/metrics'
 
 /** The engine's metrics in a prom-client registry of their own, with Node's process metrics. */
@@ -30,7 +30,43 @@ export function prometheusMetrics(): Metrics {
     labelNames: ['event'] as const,
     registers: [registry],
   })
+  const storeCalls = new Histogram({
+    name: 'bridgekeeper_store_call_duration_seconds',
+    help: 'Store calls by operation and outcome (ok, error)',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  })
+  const upstream = new Counter({
+    name: 'bridgekeeper_upstream_fetches_total',
+    help: "Fetches of upstream issuers' JWKS and discovery documents by outcome",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const backends = new Counter({
+    name: 'bridgekeeper_backend_events_total',
+    help: 'Backend budget waits (budget_wait) and rate-limit answers (throttled), by backend',
+    labelNames: ['backend', 'event'] as const,
+    registers: [registry],
+  })
+  let keyAge: (() => Promise<number | null>) | undefined
+  new Gauge({
+    name: 'bridgekeeper_signing_key_age_seconds',
+    help: 'Age of the active signing key (since it became active)',
+    registers: [registry],
+    async collect() {
+      const age = keyAge ? await keyAge().catch(() => null) : null
+      if (age === null) this.reset()
+      else this.set(age)
+    },
+  })
   return {
+    storeCall: (operation, outcome, seconds) => storeCalls.observe({ operation, outcome }, seconds),
+    upstreamFetch: (outcome) => upstream.inc({ outcome }),
+    backend: (backend, event) => backends.inc({ backend, event }),
+    watchKeyAge: (age) => {
+      keyAge = age
+    },
     request: (route, method, status, seconds) =>
       requests.observe({ route, method, status: String(status) }, seconds),
     mint: (template, outcome) => mints.inc({ template, outcome }),

@@ -1,0 +1,56 @@
+import type { Metrics } from '../log/metrics'
+import type { KvStore, LimitStore, SessionStore, Store } from './types'
+
+type AsyncMethods<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? K : never
+}[keyof T]
+
+const SESSION_CALLS = [
+  'create',
+  'authenticate',
+  'rotate',
+  'get',
+  'list',
+  'revoke',
+  'revokeUser',
+] as const satisfies readonly AsyncMethods<SessionStore>[]
+const LIMIT_CALLS = ['hit', 'peek', 'take'] as const satisfies readonly AsyncMethods<LimitStore>[]
+const KV_CALLS = ['get', 'compareAndSet'] as const satisfies readonly AsyncMethods<KvStore>[]
+
+/**
+ * The same store, with every call timed (monotonic clock) and counted by operation and outcome.
+ * Used only when metrics are on, so a bridge without them pays nothing.
+ */
+export function instrumentedStore(store: Store, metrics: Metrics): Store {
+  function timed<T extends object>(
+    group: string,
+    target: T,
+    names: readonly (keyof T & string)[],
+  ): T {
+    const out = { ...target }
+    for (const name of names) {
+      const method = target[name] as (...args: unknown[]) => Promise<unknown>
+      const operation = `${group}.${name}`
+      ;(out as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+        const started = performance.now()
+        try {
+          const result = await method.apply(target, args)
+          metrics.storeCall(operation, 'ok', (performance.now() - started) / 1000)
+          return result
+        } catch (error) {
+          metrics.storeCall(operation, 'error', (performance.now() - started) / 1000)
+          throw error
+        }
+      }
+    }
+    return out
+  }
+  return {
+    kind: store.kind,
+    ping: () => store.ping(),
+    close: () => store.close(),
+    sessions: timed('sessions', store.sessions, SESSION_CALLS),
+    limits: timed('limits', store.limits, LIMIT_CALLS),
+    kv: timed('kv', store.kv, KV_CALLS),
+  }
+}
