@@ -11,6 +11,7 @@ import type { KeyProvider } from '../keys/key-provider'
 import { createKeyProvider } from '../keys/key-source'
 import { createLogger, type Logger } from '../log/logger'
 import type { Metrics } from '../log/metrics'
+import type { Tracing } from '../log/tracing'
 import type { RevocationHook } from '../sessions/revocation-hook'
 import { createMemoryStore } from '../store/memory-store'
 import type { Store } from '../store/types'
@@ -45,6 +46,8 @@ export type RuntimeCapabilities = {
   demoClient?: string
   /** What the engine counts (Node: prom-client, served at /metrics with METRICS_TOKEN). */
   metrics?: Metrics
+  /** Spans (Node: OpenTelemetry, when an SDK is registered). */
+  tracing?: Tracing
   /** Requests reach this process over HTTP/1.1 from its own server (Node's http module). */
   http1?: boolean
   /** The platform's fastest correct signature (Node: node:crypto); default WebCrypto. */
@@ -179,6 +182,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       http1: runtime.http1,
       metrics: runtime.metrics,
       auditSink: auditSinks[0],
+      tracing: runtime.tracing,
     })
     return {
       app,

@@ -46,6 +46,8 @@ import { noMetrics, type Metrics } from '../log/metrics'
 import { metricsRoute } from '../health/metrics-route'
 import { referencePage } from '../openapi/reference-page'
 import type { Store } from '../store/types'
+import type { Tracing } from '../log/tracing'
+import { tracedResource, tracedSigner, tracedVerifier } from './traced'
 import { instrumentedStore } from '../store/instrumented-store'
 import { activeKeyAge } from '../keys/key-age'
 import { countedFetch } from '../http/bounded-fetch'
@@ -78,6 +80,8 @@ export type AppDeps = {
   metrics?: Metrics
   /** Signs minted tokens; defaults to WebCrypto (the Node entry passes node:crypto). */
   sign?: JwsSigner
+  /** Spans around requests, store calls, signing, upstream verification and backend calls. */
+  tracing?: Tracing
   /** Where audit events are kept besides the log (Node: a Redis Stream with AUDIT_STREAM). */
   auditSink?: AuditSink
 }
@@ -107,15 +111,20 @@ export function createApp(deps: AppDeps) {
       )
   if (problems.length > 0) throw new ConfigError(problems)
   const metrics = deps.metrics ?? noMetrics
+  const tracing = deps.tracing
   // With metrics on, every store call is timed (bridgekeeper_store_call_duration_seconds).
-  const store = deps.metrics ? instrumentedStore(deps.store, deps.metrics) : deps.store
+  const sign = deps.sign ?? jwsSigner()
+  const store =
+    deps.metrics || tracing ? instrumentedStore(deps.store, metrics, tracing) : deps.store
   if (deps.metrics) deps.metrics.watchKeyAge(activeKeyAge(deps.keys, clock))
-  const resources = definitions.map((definition) =>
-    bindResource(definition, { store, clock, logger, metrics }),
-  )
+  const resources = definitions.map((definition) => {
+    const resource = bindResource(definition, { store, clock, logger, metrics })
+    return tracing ? tracedResource(resource, tracing) : resource
+  })
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   const audit = new AuditTrail(clock, deps.auditSink)
 
+  if (tracing) app.use(tracing.middleware)
   app.use(
     requestContext({
       logger,
@@ -176,6 +185,7 @@ export function createApp(deps: AppDeps) {
   const devIssuer =
     config.mode === 'development' ? createDevIssuer(config.publicUrl, clock, namespaces) : undefined
   if (devIssuer) issuers.push(devIssuer)
+  const verifiers = tracing ? issuers.map((v) => tracedVerifier(v, tracing)) : issuers
   // The authenticator chain: the bridge's own sessions first, then JWTs of the known issuers.
   const auth = createAuthenticator({
     config,
@@ -183,7 +193,7 @@ export function createApp(deps: AppDeps) {
     verifiers: [
       sessionCredentialVerifier(sessions),
       jwtCredentialVerifier({
-        issuers,
+        issuers: verifiers,
         maxTokenBytes: config.upstream.maxTokenBytes,
         cookieName: config.upstream.cookieName,
         clock,
@@ -208,7 +218,7 @@ export function createApp(deps: AppDeps) {
       keys: deps.keys,
       templates: deps.templates,
       auth,
-      sign: deps.sign ?? jwsSigner(),
+      sign: tracing ? tracedSigner(sign, tracing) : sign,
       metrics,
     }),
   )

@@ -1,4 +1,5 @@
 import type { Metrics } from '../log/metrics'
+import type { Tracing } from '../log/tracing'
 import type { KvStore, LimitStore, SessionStore, Store } from './types'
 
 type AsyncMethods<T> = {
@@ -18,10 +19,11 @@ const LIMIT_CALLS = ['hit', 'peek', 'take'] as const satisfies readonly AsyncMet
 const KV_CALLS = ['get', 'compareAndSet'] as const satisfies readonly AsyncMethods<KvStore>[]
 
 /**
- * The same store, with every call timed (monotonic clock) and counted by operation and outcome.
- * Used only when metrics are on, so a bridge without them pays nothing.
+ * The same store, with every call timed (monotonic clock) and counted by operation and outcome,
+ * and in a span when tracing is on. Used only when metrics or tracing are on, so a bridge
+ * without them pays nothing.
  */
-export function instrumentedStore(store: Store, metrics: Metrics): Store {
+export function instrumentedStore(store: Store, metrics: Metrics, tracing?: Tracing): Store {
   function timed<T extends object>(
     group: string,
     target: T,
@@ -31,7 +33,7 @@ export function instrumentedStore(store: Store, metrics: Metrics): Store {
     for (const name of names) {
       const method = target[name] as (...args: unknown[]) => Promise<unknown>
       const operation = `${group}.${name}`
-      ;(out as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const measured = async (...args: unknown[]) => {
         const started = performance.now()
         try {
           const result = await method.apply(target, args)
@@ -42,6 +44,11 @@ export function instrumentedStore(store: Store, metrics: Metrics): Store {
           throw error
         }
       }
+      const attributes = { 'bridgekeeper.store': store.kind }
+      ;(out as Record<string, unknown>)[name] = tracing
+        ? (...args: unknown[]) =>
+            tracing.span(`bridgekeeper.store.${operation}`, attributes, () => measured(...args))
+        : measured
     }
     return out
   }

@@ -38,7 +38,7 @@ export function testAdapter(contribution: Contribution, id = 'test'): AdapterMod
 }
 
 export type TestAppOptions = Partial<
-  Pick<RuntimeCapabilities, 'store' | 'keys' | 'fetch' | 'adapters'>
+  Pick<RuntimeCapabilities, 'store' | 'keys' | 'fetch' | 'adapters' | 'tracing'>
 > & {
   /** Replaces the token adapters instead of adding to them. */
   onlyAdapters?: boolean
@@ -72,6 +72,7 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     store: options.store,
     keys: options.keys ?? (configuredKeys ? undefined : staticKeys([await testSigningKey()])),
     fetch: options.fetch,
+    tracing: options.tracing,
     demoClient: builtClient(),
     // The Node runtime's signer, as `npm start` uses it (the Workers suites cover WebCrypto).
     signature: nodeSignature,

@@ -25,7 +25,21 @@ const DATA_DIR = process.env.BRIDGE_DATA_DIR ?? '.data'
  */
 const logOutput = pino.destination({ dest: 1, sync: false })
 
+/**
+ * Whether an OpenTelemetry SDK registered a tracer provider before start-up (`node --import`),
+ * read from the API's global registry without loading the API: no SDK, no tracing code at all.
+ */
+function tracerRegistered(): boolean {
+  const registry = (globalThis as Record<symbol, { trace?: unknown } | undefined>)[
+    Symbol.for('opentelemetry.js.api.1')
+  ]
+  return registry?.trace !== undefined
+}
+
 async function main(): Promise<void> {
+  const tracing = tracerRegistered()
+    ? (await import('./open-telemetry')).openTelemetryTracing()
+    : undefined
   const bridge = await assembleBridge({
     name: 'node',
     env: process.env,
@@ -37,6 +51,7 @@ async function main(): Promise<void> {
     http1: true,
     // Collected only when someone may read them.
     metrics: process.env.METRICS_TOKEN ? prometheusMetrics() : undefined,
+    tracing,
     developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
     demoClient: builtClient(),
     socketAddress: (c) => {
