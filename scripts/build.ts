@@ -7,7 +7,7 @@
  *   gzipped).
  */
 import { build, type Plugin } from 'esbuild'
-import { readFileSync, rmSync } from 'node:fs'
+import { chmodSync, readFileSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 /** Marks every package import external except those whose name starts with one of `bundled`. */
@@ -32,7 +32,7 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`
 
 rmSync('dist/server', { recursive: true, force: true })
 const server = await build({
-  entryPoints: { main: 'src/runtime/node/main.ts' },
+  entryPoints: { main: 'src/runtime/node/main.ts', cli: 'src/runtime/node/cli.ts' },
   outdir: 'dist/server',
   bundle: true,
   splitting: true,
@@ -48,6 +48,8 @@ const server = await build({
   legalComments: 'none',
   logLevel: 'warning',
 })
+// `npx bridgekeeper` runs the CLI as a program.
+chmodSync('dist/server/cli.js', 0o755)
 const outputs = Object.entries(server.metafile.outputs).filter(([file]) => file.endsWith('.js'))
 const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0)
 process.stdout.write(

@@ -4,19 +4,10 @@
  * an embedded SQLite database and a signing key generated under `.data/`.
  */
 import { serve } from '@hono/node-server'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import pino from 'pino'
-import { nodeAdapters } from '../../../adapters/node'
 import { assembleBridge } from '../../assembly/assemble'
 import { ConfigError } from '../../config/config'
-import { loadOrCreateDevKeys } from './dev-keys'
-import { nodeSignature } from './node-signature'
-import { prometheusMetrics } from './prometheus'
-
-const DATA_DIR = process.env.BRIDGE_DATA_DIR ?? '.data'
+import { nodeRuntime } from './node-runtime'
 
 /**
  * Log lines go to standard output through pino's asynchronous destination (sonic-boom): a
@@ -41,26 +32,9 @@ async function main(): Promise<void> {
     ? (await import('./open-telemetry')).openTelemetryTracing()
     : undefined
   const bridge = await assembleBridge({
-    name: 'node',
-    env: process.env,
-    adapters: nodeAdapters,
-    defaultMode: 'development',
-    dataDir: DATA_DIR,
+    ...nodeRuntime(process.env),
     logSink: (line) => logOutput.write(`${line}\n`),
-    signature: nodeSignature,
-    http1: true,
-    // Collected only when someone may read them.
-    metrics: process.env.METRICS_TOKEN ? prometheusMetrics() : undefined,
     tracing,
-    developmentKeys: () => loadOrCreateDevKeys(DATA_DIR),
-    demoClient: builtClient(),
-    socketAddress: (c) => {
-      try {
-        return getConnInfo(c).remote.address
-      } catch {
-        return undefined
-      }
-    },
   })
   const { config, store, keys, logger } = bridge
 
@@ -85,7 +59,9 @@ async function main(): Promise<void> {
         !config.signingKeys &&
         !config.keys.pem
       )
-        lines.push(`  keys     ${DATA_DIR}/signing-keys.json (development key, git-ignored)`)
+        lines.push(
+          `  keys     ${process.env.BRIDGE_DATA_DIR ?? '.data'}/signing-keys.json (development key, git-ignored)`,
+        )
       process.stdout.write(`${lines.join('\n')}\n`)
     },
   )
@@ -103,18 +79,6 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
-}
-
-/**
- * dist/client.js when it was built (npm ci builds it), for the development demo page; found from
- * this module whether it runs from source (src/runtime/node/) or compiled (dist/server/).
- */
-function builtClient(): string | undefined {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const file = join(dir, 'dist/client.js')
-    if (existsSync(file)) return readFileSync(file, 'utf8')
-    if (dirname(dir) === dir) return undefined
-  }
 }
 
 main().catch((error: unknown) => {

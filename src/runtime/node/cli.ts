@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+/** `npx bridgekeeper`: the admin CLI (src/runtime/node/cli/program.ts lists the commands). */
+import { runCli } from './cli/program'
+
+const code = await runCli(process.argv.slice(2), {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+})
+process.exitCode = code

@@ -1,0 +1,27 @@
+import { assembleBridge, type Bridge } from '../../../assembly/assemble'
+import { ConfigError } from '../../../config/config'
+import { nodeRuntime } from '../node-runtime'
+import type { CliIo } from './io'
+
+/**
+ * The bridge `npm start` would build from this environment, without serving it: what
+ * `policy` and `doctor` inspect. Configuration problems come back as a list, as start-up
+ * would print them.
+ */
+export async function assembleFromEnv(
+  io: CliIo,
+): Promise<{ ok: true; bridge: Bridge } | { ok: false; problems: string[] }> {
+  try {
+    const bridge = await assembleBridge({
+      ...nodeRuntime(io.env),
+      // The CLI's own log lines would drown its output: only errors, to stderr.
+      logSink: (line) => {
+        if (line.includes('"level":"error"')) io.err(line)
+      },
+    })
+    return { ok: true, bridge }
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problems: error.problems }
+    throw error
+  }
+}

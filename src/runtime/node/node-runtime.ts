@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { nodeAdapters } from '../../../adapters/node'
+import type { RuntimeCapabilities } from '../../assembly/assemble'
+import { loadOrCreateDevKeys } from './dev-keys'
+import { nodeSignature } from './node-signature'
+import { prometheusMetrics } from './prometheus'
+
+/** What the Node runtime gives the assembly: `npm start` and the CLI build the same bridge. */
+export function nodeRuntime(env: Record<string, string | undefined>): RuntimeCapabilities {
+  const dataDir = env.BRIDGE_DATA_DIR ?? '.data'
+  return {
+    name: 'node',
+    env,
+    adapters: nodeAdapters,
+    defaultMode: 'development',
+    dataDir,
+    signature: nodeSignature,
+    http1: true,
+    // Collected only when someone may read them.
+    metrics: env.METRICS_TOKEN ? prometheusMetrics() : undefined,
+    developmentKeys: () => loadOrCreateDevKeys(dataDir),
+    demoClient: builtClient(),
+    socketAddress: (c) => {
+      try {
+        return getConnInfo(c).remote.address
+      } catch {
+        return undefined
+      }
+    },
+  }
+}
+
+/**
+ * dist/client.js when it was built (npm ci builds it), for the development demo page; found from
+ * this module whether it runs from source (src/runtime/node/) or compiled (dist/server/).
+ */
+function builtClient(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'dist/client.js')
+    if (existsSync(file)) return readFileSync(file, 'utf8')
+    if (dirname(dir) === dir) return undefined
+  }
+}
