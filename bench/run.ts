@@ -9,9 +9,8 @@
  * 50 connections. It prints medians, ranges and ratios, the start-up time and resident memory of
  * the default configuration at rest and after 60 s of load, and writes JSON to bench/results/.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -20,6 +19,7 @@ import { build } from 'esbuild'
 import { exportJWK, SignJWT, type JWK } from 'jose'
 import pg from 'pg'
 import { Redis } from 'ioredis'
+import { loadWith, rssMb, run, sleep, startProcess, type Sample, type Target } from './processes'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DURATION = Number(process.env.BENCH_DURATION ?? 6)
@@ -31,9 +31,9 @@ const SCHEMA = 'bench'
 const PREFIX = 'bench:'
 const ISSUER_PREFIX = 'idp:'
 
-const children: ChildProcess[] = []
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')))
 const log = (line: string) => process.stderr.write(`${line}\n`)
+const load = (target: Target, seconds: number, allowNon2xx = false) =>
+  loadWith(target, seconds, CONNECTIONS, allowNon2xx)
 
 // ---- build: the production server and the peers ------------------------------------------
 await run('npm', ['run', 'build', '--silent'])
@@ -122,6 +122,8 @@ const bridge = await startProcess(
     AUTH_FAILURE_LIMIT: '100000',
     // BENCH_METRICS=1: with /metrics on (prom-client counting every request), to see its cost.
     ...(process.env.BENCH_METRICS ? { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef' } : {}),
+    // BENCH_AUDIT=1: audit events also go to a Redis Stream (every mint is one XADD).
+    ...(process.env.BENCH_AUDIT ? { AUDIT_STREAM: `${PREFIX}audit` } : {}),
   },
   bridgePort,
   '/healthz',
@@ -184,7 +186,6 @@ for (const [kind, path] of [
 }
 
 // ---- scenarios ---------------------------------------------------------------------------------
-type Target = { url: string; method?: string; headers?: Record<string, string>; body?: string }
 type Scenario = { name: string; bridge: Target; peer: Target; peerName: string; goal: Goal }
 type Goal = { ratio: number; latency?: number }
 const json = { 'content-type': 'application/json' }
@@ -242,7 +243,6 @@ if (process.env.BENCH_ONLY)
     ...scenarios.filter((s) => s.name.includes(String(process.env.BENCH_ONLY))),
   )
 
-type Sample = { rps: number; p50: number; p99: number; non2xx: number; errors: number }
 const results = scenarios.map(() => ({ bridge: [] as Sample[], peer: [] as Sample[] }))
 // Warm-up: JIT, connection pools, the Prisma query compiler, cached JWKS.
 for (const scenario of scenarios) {
@@ -400,96 +400,3 @@ await redis.quit()
 await db.end()
 issuerServer.close()
 process.exit(0)
-
-// ---- helpers -----------------------------------------------------------------------------------
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit' })
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
-    )
-  })
-}
-
-/** Spawns a server process and waits until `path` (or the port) answers. */
-async function startProcess(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  port: number,
-  path = '/',
-  quietEnv = false,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
-    env: quietEnv
-      ? { PATH: process.env.PATH ?? '', ...env }
-      : { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  children.push(child)
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  for (let i = 0; i < 500; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`)
-    try {
-      await fetch(`http://127.0.0.1:${port}${path}`)
-      return child
-    } catch {
-      await sleep(5)
-    }
-  }
-  throw new Error(`${name} did not start: ${stderr}`)
-}
-
-/** One autocannon run in its own process; its JSON result. */
-function load(target: Target, seconds: number, allowNon2xx = false): Promise<Sample> {
-  const args = [
-    'node_modules/autocannon/autocannon.js',
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    String(seconds),
-    '-j',
-    '-m',
-    target.method ?? 'GET',
-  ]
-  for (const [name, value] of Object.entries(target.headers ?? {}))
-    args.push('-H', `${name}: ${value}`)
-  if (target.body !== undefined) args.push('-b', target.body)
-  args.push(target.url)
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.once('exit', () => {
-      try {
-        const result = JSON.parse(out) as {
-          requests: { average: number }
-          latency: { p50: number; p99: number }
-          non2xx: number
-          errors: number
-        }
-        const sample = {
-          rps: result.requests.average,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          non2xx: allowNon2xx ? 0 : result.non2xx,
-          errors: result.errors,
-        }
-        resolve(sample)
-      } catch (error) {
-        reject(new Error(`autocannon: ${String(error)}: ${out.slice(0, 200)}`))
-      }
-    })
-  })
-}
-
-function rssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return Math.round(kb / 1024)
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}

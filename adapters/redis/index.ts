@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
 import { ConfigError, isLoopbackHost } from '../../src/config/config'
+import type { Logger } from '../../src/log/logger'
+import type { RedisClient } from './client'
 
 const redisEnv = z.object({
   REDIS_URL: z
@@ -9,6 +11,24 @@ const redisEnv = z.object({
     .describe(
       'Secret: `redis://` or `rediss://`, the store shared by every instance. Unset: the in-memory store (development only)',
     ),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9.:[\]-]+:\d{1,5}(,[A-Za-z0-9.:[\]-]+:\d{1,5})*$/,
+      'must be host:port,host:port,… (some of the cluster nodes)',
+    )
+    .optional()
+    .describe(
+      'Instead of `REDIS_URL`: a Redis Cluster, as `host:port,host:port,…` (any of its nodes; the rest are discovered)',
+    ),
+  REDIS_CLUSTER_PASSWORD: z
+    .string()
+    .optional()
+    .describe('Secret: the password of the cluster nodes (`requirepass`), when they have one'),
+  REDIS_CLUSTER_TLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('`true`: connect to the cluster nodes over TLS'),
   STORE_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'use 1-32 letters, digits, ":", "_" or "-"')
@@ -35,24 +55,60 @@ export const redisAdapter = defineAdapter({
   id: 'redis',
   env: redisEnv,
   runtimes: ['node'],
-  enabled: (env) => env.REDIS_URL !== undefined || env.AUDIT_STREAM !== undefined,
-  async setup(env, { config }) {
-    if (env.REDIS_URL === undefined)
-      throw new ConfigError(['AUDIT_STREAM: needs REDIS_URL (the stream lives in that Redis)'])
-    const url = env.REDIS_URL
-    const { hostname, port } = new URL(url)
-    // A shared store elsewhere means a deployment: development mode must then be asked for.
-    if (config.mode === 'development' && !config.modeExplicit && !isLoopbackHost(hostname))
+  enabled: (env) =>
+    env.REDIS_URL !== undefined ||
+    env.REDIS_CLUSTER_NODES !== undefined ||
+    env.AUDIT_STREAM !== undefined,
+  async setup(env, { config, logger }) {
+    if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined)
+      throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both'])
+    const nodes = (env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean).map(parseNode)
+    if (env.REDIS_URL === undefined && nodes.length === 0)
       throw new ConfigError([
-        'REDIS_URL: is not on loopback, so the mode must be set: BRIDGE_MODE=production (or BRIDGE_MODE=development on loopback)',
+        'AUDIT_STREAM: needs REDIS_URL or REDIS_CLUSTER_NODES (the stream lives in that Redis)',
       ])
-    const [{ connectRedis }, { redisStore }, { redisAuditStream }] = await Promise.all([
-      import('./client'),
-      import('./store'),
-      import('./audit-stream'),
-    ])
-    const client = connectRedis({ url })
-    const store = redisStore(client, env.STORE_KEY_PREFIX)
+    const hosts =
+      env.REDIS_URL === undefined
+        ? nodes.map((node) => node.host)
+        : [new URL(env.REDIS_URL).hostname]
+    // A shared store elsewhere means a deployment: development mode must then be asked for.
+    if (
+      config.mode === 'development' &&
+      !config.modeExplicit &&
+      !hosts.every((host) => isLoopbackHost(host))
+    )
+      throw new ConfigError([
+        `${env.REDIS_URL === undefined ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL'}: is not on loopback, so the mode must be set: BRIDGE_MODE=production (or BRIDGE_MODE=development on loopback)`,
+      ])
+    const [
+      { connectRedis, connectRedisCluster, checkRedisVersion },
+      { redisStore },
+      { redisAuditStream },
+    ] = await Promise.all([import('./client'), import('./store'), import('./audit-stream')])
+    const client =
+      env.REDIS_URL === undefined
+        ? connectRedisCluster({
+            nodes,
+            password: env.REDIS_CLUSTER_PASSWORD,
+            tls: env.REDIS_CLUSTER_TLS === 'true',
+          })
+        : connectRedis({ url: env.REDIS_URL })
+    const where =
+      env.REDIS_URL === undefined
+        ? `Redis Cluster via ${nodes.map((n) => `${n.host}:${n.port}`).join(', ')}`
+        : (() => {
+            const { hostname, port } = new URL(env.REDIS_URL)
+            return `${hostname}:${port || 6379}`
+          })()
+    try {
+      await versionChecked(client, logger, checkRedisVersion)
+    } catch (error) {
+      client.disconnect()
+      throw error
+    }
+    const store = redisStore(client, env.STORE_KEY_PREFIX, (script, message) =>
+      logger.error('store.script_failed', { script, error: message }),
+    )
     const audit =
       env.AUDIT_STREAM === undefined
         ? undefined
@@ -63,8 +119,59 @@ export const redisAdapter = defineAdapter({
     return {
       store,
       audit,
-      summary: [`store on ${hostname}:${port || 6379}`, ...(audit ? [audit.describe] : [])],
+      summary: [`store on ${where}`, ...(audit ? [audit.describe] : [])],
       close: () => store.close(),
     }
   },
 })
+
+function parseNode(value: string): { host: string; port: number } {
+  const colon = value.lastIndexOf(':')
+  return {
+    host: value.slice(0, colon).replace(/^\[|\]$/g, ''),
+    port: Number(value.slice(colon + 1)),
+  }
+}
+
+/**
+ * Refuses an unsupported Redis at start-up with the reason. A Redis that isn't up yet doesn't
+ * stop the start (commands answer 503 until it is): its version is checked once it connects,
+ * and an unsupported one is then logged and disconnected.
+ */
+async function versionChecked(
+  client: RedisClient,
+  logger: Logger,
+  check: (client: RedisClient) => Promise<string>,
+): Promise<void> {
+  const ready = await new Promise<boolean>((resolve) => {
+    if (client.status === 'ready') return resolve(true)
+    const timer = setTimeout(() => resolve(false), 2000)
+    client.once('ready', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+  const refuse = (error: unknown) =>
+    error instanceof Error && error.message.includes('too old') ? error : undefined
+  if (ready) {
+    try {
+      await check(client)
+    } catch (error) {
+      const tooOld = refuse(error)
+      if (tooOld) throw new ConfigError([`REDIS: ${tooOld.message}`])
+      logger.warn('store.version_unchecked', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    }
+    return
+  }
+  logger.warn('store.unreachable_at_start', { detail: 'the store answers 503 until Redis is up' })
+  client.once('ready', () => {
+    check(client).catch((error: unknown) => {
+      const tooOld = refuse(error)
+      if (!tooOld) return
+      logger.error('store.unsupported_version', { error: tooOld.message })
+      client.disconnect()
+    })
+  })
+}

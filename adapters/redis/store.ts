@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { Redis } from 'ioredis'
-import { connectRedis, type RedisClientOptions } from './client'
+import { connectRedis, type RedisClient, type RedisClientOptions } from './client'
 import { slidingCount, waitFor, windowStart } from '../../src/store/sliding-window'
-import { storeKeys } from '../../src/store/keys'
+import { shardOfSecretHash, shardOfSessionId, storeKeys, userShard } from '../../src/store/keys'
 import {
   StoreUnavailableError,
   type AuthenticatedSession,
@@ -11,6 +10,8 @@ import {
   type Store,
 } from '../../src/store/types'
 import * as scripts from './scripts'
+
+const SCRIPT_NAMES = new Map(Object.entries(scripts).map(([name, text]) => [text, name]))
 
 export type RedisStoreOptions = RedisClientOptions & { keyPrefix: string }
 
@@ -25,13 +26,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
 }
 
 /** The store over a client the caller opened; closing the store closes the client. */
-export function redisStore(client: Redis, keyPrefix: string): Store {
+export function redisStore(
+  client: RedisClient,
+  keyPrefix: string,
+  onScriptError?: (script: string, message: string) => void,
+): Store {
   const keys = storeKeys(keyPrefix)
-  const prefixes = {
-    session: keys.session(''),
-    secret: keys.secret(''),
-    user: keys.userSessions(''),
-  }
   const shas = new Map<string, string>()
 
   async function run(
@@ -48,10 +48,26 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
       return await client.evalsha(sha, keyList.length, ...keyList, ...args)
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
-        return guard(() => client.eval(script, keyList.length, ...keyList, ...args))
+        try {
+          return await client.eval(script, keyList.length, ...keyList, ...args)
+        } catch (retried) {
+          throw failed(script, retried)
+        }
       }
-      throw unavailable(error)
+      throw failed(script, error)
     }
+  }
+
+  /**
+   * A script's error becomes 503 for the client; when Redis itself answered with an error (not
+   * a lost connection), its message is reported so the cause reaches the logs. Redis error
+   * messages name the script line, never the arguments (hashes, session data).
+   */
+  function failed(script: string, error: unknown): StoreUnavailableError {
+    const message = error instanceof Error ? error.message : String(error)
+    if (/^[A-Z]{2,}[A-Z_]*\b/.test(message))
+      onScriptError?.(SCRIPT_NAMES.get(script) ?? 'script', message.slice(0, 500))
+    return unavailable(error)
   }
 
   async function guard<T>(operation: () => Promise<T>): Promise<T> {
@@ -113,6 +129,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
           ip: record.ip,
           principal: record.principal,
         }
+        const prefixes = keys.shard(userShard(record.userKey))
         const evicted = await run(
           scripts.CREATE,
           [
@@ -139,6 +156,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
       },
 
       async authenticate(secretHash, now, idleMs): Promise<AuthenticatedSession | null> {
+        const prefixes = keys.shard(shardOfSecretHash(secretHash))
         const reply = await run(
           scripts.AUTHENTICATE,
           [keys.secret(secretHash)],
@@ -156,7 +174,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
         const reply = await run(
           scripts.ROTATE,
           [keys.session(id), keys.secret(currentHash), keys.secret(nextHash)],
-          [id, currentHash, nextHash, now, graceMs, prefixes.secret],
+          [id, currentHash, nextHash, now, graceMs, keys.shard(shardOfSessionId(id)).secret],
         )
         if (!Array.isArray(reply)) return null
         const [data, secret, lastActiveAt, idle, absolute] = reply.map((v) =>
@@ -192,6 +210,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
       },
 
       async revoke(id) {
+        const prefixes = keys.shard(shardOfSessionId(id))
         const reply = await run(
           scripts.REVOKE,
           [keys.session(id)],
@@ -202,6 +221,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
       },
 
       async revokeUser(userKey) {
+        const prefixes = keys.shard(userShard(userKey))
         const count = await run(
           scripts.REVOKE_USER,
           [keys.userSessions(userKey)],
@@ -216,7 +236,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
         const start = windowStart(now, windowMs)
         const reply = await run(
           scripts.HIT,
-          [keys.limit(`${key}:${start}`), keys.limit(`${key}:${start - windowMs}`)],
+          [keys.limit(key, start), keys.limit(key, start - windowMs)],
           [windowMs],
         )
         const [current, previous] = Array.isArray(reply) ? reply.map(Number) : [0, 0]
@@ -225,7 +245,7 @@ export function redisStore(client: Redis, keyPrefix: string): Store {
       async peek(key, windowMs, now) {
         const start = windowStart(now, windowMs)
         const [current, previous] = await guard(() =>
-          client.mget(keys.limit(`${key}:${start}`), keys.limit(`${key}:${start - windowMs}`)),
+          client.mget(keys.limit(key, start), keys.limit(key, start - windowMs)),
         )
         return slidingCount(now, windowMs, Number(current ?? 0), Number(previous ?? 0))
       },

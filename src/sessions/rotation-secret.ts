@@ -1,6 +1,6 @@
 import { base64url } from 'jose'
 import { derivedHmacKey } from '../crypto/derived-key'
-import { SESSION_SECRET_PREFIX } from './secret'
+import { shardOfSecret, withShard } from './secret'
 
 const encoder = new TextEncoder()
 
@@ -16,7 +16,8 @@ export function rotationSecrets(secret: string | undefined) {
   return {
     async next(current: string): Promise<string> {
       const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(current))
-      return SESSION_SECRET_PREFIX + base64url.encode(new Uint8Array(mac))
+      // The same shard as the secret it replaces: the session stays where it is.
+      return withShard(shardOfSecret(current), base64url.encode(new Uint8Array(mac)))
     },
   }
 }

@@ -4,14 +4,26 @@ import { base64url } from 'jose'
 
 /** Session secrets carry a prefix so secret scanners and the auth code can recognise them. */
 export const SESSION_SECRET_PREFIX = 'bks_'
-const SECRET_BYTES = 32 // 256 bits from the CSPRNG (SECURITY.md, "Sessions")
+const SECRET_BYTES = 32 // 256 bits from the CSPRNG, 234 of them kept (SECURITY.md, "Sessions")
 const SECRET_SHAPE = /^bks_[A-Za-z0-9_-]{43}$/
+/** After the prefix: the user's shard (4 hex digits, see store/keys.ts), then 39 random characters. */
+const SHARD_LENGTH = 4
+const RANDOM_LENGTH = 39
 
-/** A new session secret: 256 random bits, no personal data. */
-export function newSessionSecret(): string {
-  return (
-    SESSION_SECRET_PREFIX + base64url.encode(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)))
-  )
+/** A new session secret: the shard of its user's sessions, then 234 random bits. */
+export function newSessionSecret(shard: string): string {
+  const random = base64url.encode(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)))
+  return withShard(shard, random)
+}
+
+/** A secret of `shard` whose random part is (the start of) `random`, a base64url string. */
+export function withShard(shard: string, random: string): string {
+  return SESSION_SECRET_PREFIX + shard + random.slice(0, RANDOM_LENGTH)
+}
+
+/** The shard a secret carries (it routes the lookup; it is not secret). */
+export function shardOfSecret(secret: string): string {
+  return secret.slice(SESSION_SECRET_PREFIX.length, SESSION_SECRET_PREFIX.length + SHARD_LENGTH)
 }
 
 export function isSessionSecretShape(value: string): boolean {
@@ -19,17 +31,20 @@ export function isSessionSecretShape(value: string): boolean {
 }
 
 /**
- * What the store keeps instead of the secret: its SHA-256, base64url. Computed synchronously in
- * JavaScript (@noble/hashes): for a 47-byte secret that costs a few microseconds, where a
- * WebCrypto digest costs a round trip through the runtime's crypto job queue on every request.
+ * What the store keeps instead of the secret: `<shard>.<SHA-256, base64url>` (the shard tells a
+ * store where the session lives). Computed synchronously in JavaScript (@noble/hashes): for a
+ * 47-byte secret that costs a few microseconds, where a WebCrypto digest costs a round trip
+ * through the runtime's crypto job queue on every request.
  */
 export async function hashSecret(secret: string): Promise<string> {
-  return Promise.resolve(base64url.encode(sha256(utf8ToBytes(secret))))
+  return Promise.resolve(`${shardOfSecret(secret)}.${digest(secret)}`)
 }
+
+const digest = (value: string) => base64url.encode(sha256(utf8ToBytes(value)))
 
 /** Compares two secrets in constant time (by comparing their digests). */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([hashSecret(a), hashSecret(b)])
+  const [x, y] = [digest(a), digest(b)]
   let difference = 0
   for (let i = 0; i < x.length; i++) difference |= x.charCodeAt(i) ^ y.charCodeAt(i)
   return difference === 0 && x.length === y.length

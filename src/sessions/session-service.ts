@@ -8,6 +8,7 @@ import {
   type SessionPrincipal,
 } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
+import { userShard } from '../store/keys'
 import { storeCall } from '../store/store-call'
 import type { SessionRecord, Store } from '../store/types'
 import { enforceBudgets } from '../budgets/enforce-budgets'
@@ -50,10 +51,12 @@ export function createSessionService(deps: {
     /** A brand-new session: new id, new secret, whatever the client sent (no fixation). */
     async create(principal: SessionPrincipal, meta: { userAgent: string | undefined; ip: string }) {
       const now = clock.now()
-      const secret = newSessionSecret()
+      const key = userKey(principal)
+      const shard = userShard(key)
+      const secret = newSessionSecret(shard)
       const record: SessionRecord = {
-        id: newId('sess', now),
-        userKey: userKey(principal),
+        id: `${newId('sess', now)}_${shard}`,
+        userKey: key,
         secretHash: await hashSecret(secret),
         principal,
         createdAt: now,

@@ -1,3 +1,4 @@
+import { shardOfSecretHash, shardOfSessionId, userShard } from './keys'
 import type { SqlStore } from './sql-store'
 import { StoreUnavailableError, type Store } from './types'
 
@@ -26,43 +27,65 @@ type StoreMethods =
   | 'kvGet'
   | 'kvCompareAndSet'
 
-/** The Store contract over one StoreObject Durable Object, reached by RPC. */
+/**
+ * Which StoreObject holds what: a user's sessions in the object of the user's shard (found from
+ * the user, a session id or a secret hash alike, see keys.ts), each counter or bucket in the
+ * object of its own name's shard, and the key-value entries (the signing keys) in the object
+ * named `name` itself, where they always were. No single object is on every request's path.
+ */
+export function storeObjectNames(name: string) {
+  return {
+    sessions: (shard: string) => `${name}:s:${shard}`,
+    limit: (key: string) => `${name}:l:${userShard(key)}`,
+    kv: name,
+  }
+}
+
+/** The Store contract over StoreObject Durable Objects, sharded, reached by RPC. */
 export function durableObjectStore(namespace: StoreNamespace, name = 'bridgekeeper'): Store {
-  const stub = () => namespace.get(namespace.idFromName(name))
-  const call = async <T>(operation: (s: ReturnType<typeof stub>) => Promise<T>): Promise<T> => {
+  const names = storeObjectNames(name)
+  const object = (objectName: string) => namespace.get(namespace.idFromName(objectName))
+  type Stub = ReturnType<typeof object>
+  const call = async <T>(objectName: string, operation: (s: Stub) => Promise<T>): Promise<T> => {
     try {
-      return await operation(stub())
+      return await operation(object(objectName))
     } catch (error) {
       throw new StoreUnavailableError('durable object call failed', { cause: error })
     }
   }
+  const byUser = (userKey: string) => names.sessions(userShard(userKey))
+  const bySession = (id: string) => names.sessions(shardOfSessionId(id))
   return {
     kind: 'durable-object',
     async ping() {
-      await call((s) => s.ping())
+      await call(names.kv, (s) => s.ping())
     },
     async close() {},
     sessions: {
       create: async (record, { maxPerUser }) => ({
-        evicted: await call((s) => s.sessionsCreate(record, maxPerUser)),
+        evicted: await call(byUser(record.userKey), (s) => s.sessionsCreate(record, maxPerUser)),
       }),
-      authenticate: (hash, now, idleMs) => call((s) => s.sessionsAuthenticate(hash, now, idleMs)),
+      authenticate: (hash, now, idleMs) =>
+        call(names.sessions(shardOfSecretHash(hash)), (s) =>
+          s.sessionsAuthenticate(hash, now, idleMs),
+        ),
       rotate: (id, current, next, now, grace) =>
-        call((s) => s.sessionsRotate(id, current, next, now, grace)),
-      get: (id, now) => call((s) => s.sessionsGet(id, now)),
-      list: (userKey, now) => call((s) => s.sessionsList(userKey, now)),
-      revoke: (id) => call((s) => s.sessionsRevoke(id)),
-      revokeUser: (userKey) => call((s) => s.sessionsRevokeUser(userKey)),
+        call(bySession(id), (s) => s.sessionsRotate(id, current, next, now, grace)),
+      get: (id, now) => call(bySession(id), (s) => s.sessionsGet(id, now)),
+      list: (userKey, now) => call(byUser(userKey), (s) => s.sessionsList(userKey, now)),
+      revoke: (id) => call(bySession(id), (s) => s.sessionsRevoke(id)),
+      revokeUser: (userKey) => call(byUser(userKey), (s) => s.sessionsRevokeUser(userKey)),
     },
     limits: {
-      hit: (key, windowMs, now) => call((s) => s.limitsHit(key, windowMs, now)),
-      peek: (key, windowMs, now) => call((s) => s.limitsPeek(key, windowMs, now)),
+      hit: (key, windowMs, now) => call(names.limit(key), (s) => s.limitsHit(key, windowMs, now)),
+      peek: (key, windowMs, now) => call(names.limit(key), (s) => s.limitsPeek(key, windowMs, now)),
       take: (key, capacity, intervalMs, now, cost = 1) =>
-        call((s) => s.limitsTake(key, capacity, intervalMs, now, cost)),
+        call(names.limit(key), (s) => s.limitsTake(key, capacity, intervalMs, now, cost)),
     },
     kv: {
-      get: (key) => call((s) => s.kvGet(key)),
-      compareAndSet: (key, expected, value) => call((s) => s.kvCompareAndSet(key, expected, value)),
+      get: (key) => call(names.kv, (s) => s.kvGet(key)),
+      compareAndSet: (key, expected, value) =>
+        call(names.kv, (s) => s.kvCompareAndSet(key, expected, value)),
     },
   }
 }

@@ -5,6 +5,7 @@ import { issuerEnv, startOidcIssuer } from '../fakes/oidc-issuer'
 import { useRedisStores, waitUntil } from '../helpers/redis'
 import { startTcpProxy } from '../helpers/tcp-proxy'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { defineMultiInstanceSuite } from '../store/multi-instance-suite'
 
 const redis = useRedisStores('shared')
 
@@ -27,45 +28,7 @@ async function signIn(t: TestApp, sub: string): Promise<string> {
 const me = (t: TestApp, credential: string) =>
   t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
 
-describe('two bridge instances on one Redis', () => {
-  it('share sessions, and a revocation on one is refused by the other on its next request', async () => {
-    const [storeA, storeB] = [await redis.open(), await redis.open()]
-    const a = await makeTestApp({}, { store: storeA })
-    const b = await makeTestApp({}, { store: storeB })
-    // Dev tokens are per-instance; a session is what travels between instances.
-    const secret = await signIn(a, 'roamer')
-    expect((await me(b, secret)).status).toBe(200)
-    const sessionId = ((await (await me(b, secret)).json()) as { sessionId: string }).sessionId
-    const revoke = await a.app.request(`/v1/sessions/${sessionId}`, {
-      method: 'DELETE',
-      headers: { Authorization: `Bearer ${secret}` },
-    })
-    expect(revoke.status).toBe(204)
-    expect((await me(b, secret)).status).toBe(401)
-  })
-
-  it('share the failed-authentication count of an address', async () => {
-    const [storeA, storeB] = [await redis.open(), await redis.open()]
-    const env = { AUTH_FAILURE_LIMIT: '4', TRUST_PROXY: 'x-forwarded-for' }
-    const a = await makeTestApp(env, { store: storeA })
-    const b = await makeTestApp(env, { store: storeB })
-    const ip = '203.0.113.77'
-    // A different secret each time, as guessing is (the same dead secret again counts once).
-    const guess = (t: TestApp) =>
-      t.app.request('/v1/me', {
-        headers: {
-          Authorization: `Bearer bks_${crypto.randomUUID().replaceAll('-', '').padEnd(43, 'x')}`,
-          'X-Forwarded-For': ip,
-        },
-      })
-    expect((await guess(a)).status).toBe(401)
-    expect((await guess(b)).status).toBe(401)
-    expect((await guess(a)).status).toBe(401)
-    expect((await guess(b)).status).toBe(401)
-    expect((await guess(a)).status).toBe(429)
-    expect((await guess(b)).status).toBe(429)
-  })
-})
+defineMultiInstanceSuite('one Redis', () => redis.open())
 
 describe('Redis going down and coming back', () => {
   it('fails closed for sessions with 503, keeps upstream JWTs working, and recovers by itself', async () => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { newId } from '../../src/ids/prefixed-id'
+import { shardOfSessionId, userShard } from '../../src/store/keys'
 import type { SessionRecord, Store } from '../../src/store/types'
 
 const MINUTE = 60_000
@@ -8,10 +9,11 @@ const ABSOLUTE = 12 * 60 * MINUTE
 
 export function sessionRecord(now: number, overrides: Partial<SessionRecord> = {}): SessionRecord {
   const userKey = overrides.userKey ?? `iss|user-${Math.random().toString(36).slice(2)}`
+  const shard = userShard(userKey)
   return {
-    id: newId('sess', now),
+    id: `${newId('sess', now)}_${shard}`,
     userKey,
-    secretHash: `h-${crypto.randomUUID()}`,
+    secretHash: `${shard}.${crypto.randomUUID()}`,
     principal: {
       userId: userKey.split('|')[1] ?? 'u',
       issuer: 'https://issuer.test',
@@ -30,6 +32,9 @@ export function sessionRecord(now: number, overrides: Partial<SessionRecord> = {
     ...overrides,
   }
 }
+
+/** Another secret hash of the record's session, as a rotation makes (same shard). */
+const hashOf = (record: SessionRecord, name: string) => `${shardOfSessionId(record.id)}.${name}`
 
 /**
  * One suite every Store must pass: memory, Redis (real server) and, in workerd, the Durable
@@ -95,13 +100,14 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       const rotated = await store.sessions.rotate(
         record.id,
         record.secretHash,
-        'h-next',
+        hashOf(record, 'next'),
         now,
         30_000,
       )
-      expect(rotated?.secretHash).toBe('h-next')
+      expect(rotated?.secretHash).toBe(hashOf(record, 'next'))
       expect(
-        (await store.sessions.authenticate('h-next', now + 1000, IDLE))?.viaPreviousSecret,
+        (await store.sessions.authenticate(hashOf(record, 'next'), now + 1000, IDLE))
+          ?.viaPreviousSecret,
       ).toBe(false)
       expect(
         (await store.sessions.authenticate(record.secretHash, now + 1000, IDLE))?.viaPreviousSecret,
@@ -109,37 +115,43 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       const late = await store.sessions.authenticate(record.secretHash, now + 30_000, IDLE)
       expect(late).toMatchObject({ superseded: true, viaPreviousSecret: true })
       expect(late?.record.id).toBe(record.id)
-      const current = await store.sessions.authenticate('h-next', now + 31_000, IDLE)
+      const current = await store.sessions.authenticate(hashOf(record, 'next'), now + 31_000, IDLE)
       expect(current).toMatchObject({ superseded: false, viaPreviousSecret: false })
       // Two generations back is superseded too, whatever the grace.
-      await store.sessions.rotate(record.id, 'h-next', 'h-third', now + 32_000, 30_000)
+      await store.sessions.rotate(
+        record.id,
+        hashOf(record, 'next'),
+        hashOf(record, 'third'),
+        now + 32_000,
+        30_000,
+      )
       expect(
         (await store.sessions.authenticate(record.secretHash, now + 33_000, IDLE))?.superseded,
       ).toBe(true)
-      expect((await store.sessions.authenticate('h-next', now + 33_000, IDLE))?.superseded).toBe(
-        false,
-      )
+      expect(
+        (await store.sessions.authenticate(hashOf(record, 'next'), now + 33_000, IDLE))?.superseded,
+      ).toBe(false)
     })
 
     it('refuses to rotate from a secret that is no longer current', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
       expect(
-        await store.sessions.rotate(record.id, record.secretHash, 'h-a', now, 30_000),
+        await store.sessions.rotate(record.id, record.secretHash, hashOf(record, 'a'), now, 30_000),
       ).not.toBeNull()
       expect(
-        await store.sessions.rotate(record.id, record.secretHash, 'h-b', now, 30_000),
+        await store.sessions.rotate(record.id, record.secretHash, hashOf(record, 'b'), now, 30_000),
       ).toBeNull()
-      expect(await store.sessions.authenticate('h-b', now, IDLE)).toBeNull()
+      expect(await store.sessions.authenticate(hashOf(record, 'b'), now, IDLE)).toBeNull()
     })
 
     it('lets exactly one of two concurrent rotations win', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
       const results = await Promise.all(
-        ['h-1', 'h-2', 'h-3', 'h-4'].map((next) =>
-          store.sessions.rotate(record.id, record.secretHash, next, now, 0),
-        ),
+        ['1', '2', '3', '4']
+          .map((name) => hashOf(record, name))
+          .map((next) => store.sessions.rotate(record.id, record.secretHash, next, now, 0)),
       )
       expect(results.filter((r) => r !== null)).toHaveLength(1)
       // With no grace, the replaced secret is superseded at once.
@@ -151,10 +163,10 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
     it('revokes a session: every secret that led to it stops working', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
-      await store.sessions.rotate(record.id, record.secretHash, 'h-next', now, 60_000)
+      await store.sessions.rotate(record.id, record.secretHash, hashOf(record, 'next'), now, 60_000)
       const revoked = await store.sessions.revoke(record.id)
       expect(revoked?.id).toBe(record.id)
-      expect(await store.sessions.authenticate('h-next', now, IDLE)).toBeNull()
+      expect(await store.sessions.authenticate(hashOf(record, 'next'), now, IDLE)).toBeNull()
       expect(await store.sessions.authenticate(record.secretHash, now, IDLE)).toBeNull()
       expect(await store.sessions.revoke(record.id)).toBeNull()
     })

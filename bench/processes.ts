@@ -1,0 +1,111 @@
+/** What the benchmarks share: child processes that die with the run, and autocannon runs in their own process. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+export type Target = {
+  url: string
+  method?: string
+  headers?: Record<string, string>
+  body?: string
+}
+export type Sample = { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+
+const children: ChildProcess[] = []
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')))
+
+export function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit' })
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    )
+  })
+}
+
+/** Spawns a server process and waits until `path` (or the port) answers. */
+export async function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  path = '/',
+  quietEnv = false,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: quietEnv
+      ? { PATH: process.env.PATH ?? '', ...env }
+      : { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  children.push(child)
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  for (let i = 0; i < 500; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`)
+    try {
+      await fetch(`http://127.0.0.1:${port}${path}`)
+      return child
+    } catch {
+      await sleep(5)
+    }
+  }
+  throw new Error(`${name} did not start: ${stderr}`)
+}
+
+/** One autocannon run in its own process; its JSON result. */
+export function loadWith(
+  target: Target,
+  seconds: number,
+  connections: number,
+  allowNon2xx = false,
+): Promise<Sample> {
+  const args = [
+    'node_modules/autocannon/autocannon.js',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-j',
+    '-m',
+    target.method ?? 'GET',
+  ]
+  for (const [name, value] of Object.entries(target.headers ?? {}))
+    args.push('-H', `${name}: ${value}`)
+  if (target.body !== undefined) args.push('-b', target.body)
+  args.push(target.url)
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.once('exit', () => {
+      try {
+        const result = JSON.parse(out) as {
+          requests: { average: number }
+          latency: { p50: number; p99: number }
+          non2xx: number
+          errors: number
+        }
+        const sample = {
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          non2xx: allowNon2xx ? 0 : result.non2xx,
+          errors: result.errors,
+        }
+        resolve(sample)
+      } catch (error) {
+        reject(new Error(`autocannon: ${String(error)}: ${out.slice(0, 200)}`))
+      }
+    })
+  })
+}
+
+export function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return Math.round(kb / 1024)
+}
+
+export function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
