@@ -12,7 +12,7 @@ export type RedisClientOptions = {
 export type RedisClient = Redis | Cluster
 
 /** The oldest Redis the store's scripts run on (`PEXPIREAT … GT` is 7.0). */
-export const MINIMUM_REDIS_VERSION = [7, 0] as const
+const MINIMUM_REDIS_VERSION = [7, 0] as const
 
 /**
  * Fails fast when Redis is down (no offline queue, one retry) and reconnects by itself when it
