@@ -59,9 +59,14 @@ class StructuredLogger implements Logger {
 
   private write(rank: number, level: LogLevel, event: string, fields: LogFields = {}): void {
     if (rank < this.output.minimum) return
-    const record: LogFields = { time: this.output.time(), level, event }
+    const time = this.output.time()
+    const record: LogFields = { time, level, event }
     for (const key in this.bound) record[key] = this.bound[key]
     redactInto(record, fields)
+    // A field named like the line's own can't change when, how bad or what the line is.
+    record.time = time
+    record.level = level
+    record.event = event
     // JSON.stringify escapes CR/LF, so a header value can never forge a second line.
     this.output.sink(JSON.stringify(record))
   }

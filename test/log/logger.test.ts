@@ -25,6 +25,16 @@ describe('structured logger', () => {
     })
   })
 
+  it("keeps the line's time, level and event whatever the fields are called", () => {
+    const { lines, logger } = capture()
+    logger.info('http.request', { event: 'security.forged', level: 'error', time: 'yesterday' })
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      time: '2026-11-27T00:00:00.000Z',
+      level: 'info',
+      event: 'http.request',
+    })
+  })
+
   it('redacts secrets by field name and by shape', () => {
     const { lines, logger } = capture()
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl'
