@@ -1,5 +1,6 @@
 import { base64url } from 'jose'
-import { derivedHmacKey } from '../crypto/derived-key'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { derivedHmac } from '../crypto/derived-key'
 import { AppError } from '../errors/app-error'
 
 /**
@@ -22,32 +23,24 @@ const encoder = new TextEncoder()
  * key-encryption keys); a per-process random key when there is none (development).
  */
 export function cursorCodec(secret: string | undefined): CursorCodec {
-  const key = derivedHmacKey(secret, 'bridgekeeper cursor v1', ['sign', 'verify'])
-  const mac = async (payload: string) =>
-    base64url.encode(
-      new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(payload))),
-    )
+  const sign = derivedHmac(secret, 'bridgekeeper cursor v1')
+  const mac = (payload: string) => base64url.encode(sign(encoder.encode(payload)))
   return {
     async fingerprint(parts) {
-      const digest = await crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(parts)))
-      return base64url.encode(new Uint8Array(digest)).slice(0, 22)
+      return Promise.resolve(
+        base64url.encode(sha256(encoder.encode(JSON.stringify(parts)))).slice(0, 22),
+      )
     },
     async wrap(fingerprint, adapterCursor) {
       const payload = base64url.encode(
         encoder.encode(JSON.stringify({ q: fingerprint, c: adapterCursor })),
       )
-      return `${payload}.${await mac(payload)}`
+      return Promise.resolve(`${payload}.${mac(payload)}`)
     },
     async unwrap(fingerprint, cursor) {
       const [payload, tag, extra] = cursor.split('.')
       if (cursor.length <= MAX_CURSOR_LENGTH && payload && tag && extra === undefined) {
-        const valid = await crypto.subtle.verify(
-          'HMAC',
-          await key,
-          decodeOrEmpty(tag),
-          encoder.encode(payload),
-        )
-        if (valid) {
+        if (sameBytes(decodeOrEmpty(tag), sign(encoder.encode(payload)))) {
           const parsed = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as {
             q?: unknown
             c?: unknown
@@ -60,6 +53,13 @@ export function cursorCodec(secret: string | undefined): CursorCodec {
       })
     },
   }
+}
+
+/** Constant-time comparison of two MACs. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length
+  for (let i = 0; i < Math.min(a.length, b.length); i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0)
+  return difference === 0
 }
 
 function decodeOrEmpty(value: string): Uint8Array<ArrayBuffer> {
