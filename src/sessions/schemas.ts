@@ -3,7 +3,7 @@ import type { SessionRecord } from '../store/types'
 
 export const SessionSchema = z
   .object({
-    id: z.string().openapi({ example: 'sess_2Ht0Y6TWdtJqtB0pS1Im0Yjq9a3' }),
+    id: z.string().openapi({ example: 'sess_2Ht0Y6TWdtJqtB0pS1Im0Yjq9a3_9f2c' }),
     createdAt: z.string(),
     lastActiveAt: z.string(),
     expiresAt: z.string().openapi({
