@@ -41,7 +41,7 @@ end
 return evicted
 `
 
-// KEYS: secret. ARGV: now, idleMs, sessionPrefix, secretHash, secretPrefix, userPrefix
+// KEYS: secret. ARGV: now, idleMs, sessionPrefix, secretHash, secretPrefix, userPrefix, touchAfterMs
 export const AUTHENTICATE = `${DROP}
 local id = redis.call('GET', KEYS[1])
 if not id then return nil end
@@ -62,6 +62,10 @@ local prev = redis.call('HMGET', key, 'prevHash', 'prevValidUntil')
 local inGrace = prev[1] == ARGV[4] and now < tonumber(prev[2] or '0')
 -- A superseded secret after its grace: reported (the caller revokes), never refreshed.
 if not current and not inGrace then return {f[1], f[2], f[3], f[4], f[5], '0', '1'} end
+-- Touched a moment ago: nothing to write (the idle expiry is at most touchAfterMs short).
+if now - tonumber(f[3]) < tonumber(ARGV[7] or '0') then
+  return {f[1], f[2], f[3], f[4], f[5], current and '1' or '0', '0'}
+end
 local idle = math.min(now + tonumber(ARGV[2]), absolute)
 redis.call('HSET', key, 'lastActiveAt', ARGV[1], 'idleExpiresAt', idle)
 redis.call('PEXPIREAT', key, idle)

@@ -155,12 +155,17 @@ export function redisStore(
         return { evicted: Array.isArray(evicted) ? evicted.map(String) : [] }
       },
 
-      async authenticate(secretHash, now, idleMs): Promise<AuthenticatedSession | null> {
+      async authenticate(
+        secretHash,
+        now,
+        idleMs,
+        touchAfterMs = 0,
+      ): Promise<AuthenticatedSession | null> {
         const prefixes = keys.shard(shardOfSecretHash(secretHash))
         const reply = await run(
           scripts.AUTHENTICATE,
           [keys.secret(secretHash)],
-          [now, idleMs, prefixes.session, secretHash, prefixes.secret, prefixes.user],
+          [now, idleMs, prefixes.session, secretHash, prefixes.secret, prefixes.user, touchAfterMs],
         )
         if (!Array.isArray(reply)) return null
         const fields = reply.map((value) => (value === null ? null : String(value)))

@@ -18,6 +18,12 @@ import { hashSecret, newSessionSecret } from './secret'
 export type SessionService = ReturnType<typeof createSessionService>
 
 /**
+ * A session's idle expiry is written at most this often: a busy session costs the store reads
+ * only, and expires at most this much before `SESSION_IDLE_TIMEOUT` after its last use.
+ */
+const SESSION_TOUCH_INTERVAL_MS = 5000
+
+/**
  * Sessions: opaque 256-bit secrets whose SHA-256 alone is stored, with sliding idle and absolute
  * expiry enforced here and by the store's own TTLs (SECURITY.md, "Sessions").
  */
@@ -76,7 +82,9 @@ export function createSessionService(deps: {
 
     async authenticate(secret: string) {
       const hash = await hashSecret(secret)
-      return storeCall(() => store.sessions.authenticate(hash, clock.now(), idleMs))
+      return storeCall(() =>
+        store.sessions.authenticate(hash, clock.now(), idleMs, SESSION_TOUCH_INTERVAL_MS),
+      )
     },
 
     /**

@@ -65,9 +65,9 @@ export function durableObjectStore(namespace: StoreNamespace, name = 'bridgekeep
       create: async (record, { maxPerUser }) => ({
         evicted: await call(byUser(record.userKey), (s) => s.sessionsCreate(record, maxPerUser)),
       }),
-      authenticate: (hash, now, idleMs) =>
+      authenticate: (hash, now, idleMs, touchAfterMs) =>
         call(names.sessions(shardOfSecretHash(hash)), (s) =>
-          s.sessionsAuthenticate(hash, now, idleMs),
+          s.sessionsAuthenticate(hash, now, idleMs, touchAfterMs),
         ),
       rotate: (id, current, next, now, grace) =>
         call(bySession(id), (s) => s.sessionsRotate(id, current, next, now, grace)),

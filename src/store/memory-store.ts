@@ -78,7 +78,12 @@ export function createMemoryStore(): Store {
       return { evicted }
     },
 
-    async authenticate(secretHash, now, idleMs): Promise<AuthenticatedSession | null> {
+    async authenticate(
+      secretHash,
+      now,
+      idleMs,
+      touchAfterMs = 0,
+    ): Promise<AuthenticatedSession | null> {
       const entry = secrets.get(secretHash)
       if (!entry) return null
       if (now >= entry.expiresAt) {
@@ -95,9 +100,11 @@ export function createMemoryStore(): Store {
       // A superseded secret after its grace: reported (the caller revokes), never refreshed.
       if (!current && !inGrace)
         return { record: strip(record), viaPreviousSecret: true, superseded: true }
-      record.lastActiveAt = now
-      record.idleExpiresAt = Math.min(now + idleMs, record.absoluteExpiresAt)
-      if (current) entry.expiresAt = expiry(record)
+      if (now - record.lastActiveAt >= touchAfterMs) {
+        record.lastActiveAt = now
+        record.idleExpiresAt = Math.min(now + idleMs, record.absoluteExpiresAt)
+        if (current) entry.expiresAt = expiry(record)
+      }
       return { record: strip(record), viaPreviousSecret: !current, superseded: false }
     },
 

@@ -132,7 +132,12 @@ export class SqlStore {
     return evicted
   }
 
-  sessionsAuthenticate(hash: string, now: number, idleMs: number): AuthenticatedSession | null {
+  sessionsAuthenticate(
+    hash: string,
+    now: number,
+    idleMs: number,
+    touchAfterMs = 0,
+  ): AuthenticatedSession | null {
     const secret = this.sql
       .exec<{ session_id: string; expires_at: number }>(
         'SELECT session_id, expires_at FROM secrets WHERE hash = ?',
@@ -151,6 +156,8 @@ export class SqlStore {
     // A superseded secret after its grace: reported (the caller revokes), never refreshed.
     if (!current && !inGrace)
       return { record: this.record(row), viaPreviousSecret: true, superseded: true }
+    if (now - row.last_active < touchAfterMs)
+      return { record: this.record(row), viaPreviousSecret: !current, superseded: false }
     const idle = Math.min(now + idleMs, row.abs_exp)
     this.sql.exec(
       'UPDATE sessions SET last_active = ?, idle_exp = ? WHERE id = ?',

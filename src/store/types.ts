@@ -50,7 +50,8 @@ export interface SessionStore {
   create(record: SessionRecord, options: { maxPerUser: number }): Promise<{ evicted: string[] }>
   /**
    * Finds the session of a secret hash and, in the same atomic step, slides its idle expiry
-   * (never past the absolute one). Expired or unknown: null. A secret replaced by `rotate` is
+   * (never past the absolute one), unless the session was touched less than `touchAfterMs` ago
+   * (then nothing is written: busy sessions cost reads only). Expired or unknown: null. A secret replaced by `rotate` is
    * still recognised until the session ends: inside its grace it authenticates, after it it is
    * reported as `superseded`.
    */
@@ -58,6 +59,7 @@ export interface SessionStore {
     secretHash: string,
     now: number,
     idleMs: number,
+    touchAfterMs?: number,
   ): Promise<AuthenticatedSession | null>
   /**
    * Replaces the secret when `currentHash` is still the current one; the old secret keeps

@@ -86,6 +86,25 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       expect(await store.sessions.authenticate(record.secretHash, now + ABSOLUTE, IDLE)).toBeNull()
     })
 
+    it('writes no touch within touchAfterMs of the last one, and slides it after', async () => {
+      const record = sessionRecord(now)
+      await store.sessions.create(record, { maxPerUser: 10 })
+      const first = await store.sessions.authenticate(record.secretHash, now + 10_000, IDLE, 5000)
+      expect(first?.record.lastActiveAt).toBe(now + 10_000)
+      // A moment later: found, but not touched (the expiry stays where the last touch put it).
+      const soon = await store.sessions.authenticate(record.secretHash, now + 13_000, IDLE, 5000)
+      expect(soon?.record).toMatchObject({
+        lastActiveAt: now + 10_000,
+        idleExpiresAt: now + 10_000 + IDLE,
+      })
+      const later = await store.sessions.authenticate(record.secretHash, now + 15_000, IDLE, 5000)
+      expect(later?.record.idleExpiresAt).toBe(now + 15_000 + IDLE)
+      // The untouched window never keeps a session past its idle expiry.
+      expect(
+        await store.sessions.authenticate(record.secretHash, now + 15_000 + IDLE, IDLE, 5000),
+      ).toBeNull()
+    })
+
     it('expires an idle session', async () => {
       const record = sessionRecord(now)
       await store.sessions.create(record, { maxPerUser: 10 })
