@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
 import { freePort, stopChild } from './child-process'
+import { waitUntil } from './redis'
 
 const run = promisify(execFile)
 
@@ -48,7 +49,7 @@ export async function startRedisCluster() {
     await rm(dir, { recursive: true, force: true })
   }
   try {
-    await Promise.all(ports.map((port) => waitFor(() => ping(port))))
+    await Promise.all(ports.map((port) => waitUntil(() => ping(port))))
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -57,7 +58,7 @@ export async function startRedisCluster() {
       '1',
       '--cluster-yes',
     ])
-    await waitFor(async () => {
+    await waitUntil(async () => {
       for (const port of ports) {
         const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info'])
         if (!stdout.includes('cluster_state:ok')) throw new Error(`node ${port} not ready`)
@@ -108,17 +109,4 @@ function parseRoles(text: string) {
 async function ping(port: number): Promise<void> {
   const { stdout } = await run('redis-cli', ['-p', String(port), 'ping'])
   if (!stdout.includes('PONG')) throw new Error('no PONG')
-}
-
-async function waitFor(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      await check()
-      return
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
 }
