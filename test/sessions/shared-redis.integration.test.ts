@@ -4,29 +4,14 @@ import { createRedisStore } from '../../adapters/redis/store'
 import { issuerEnv, startOidcIssuer } from '../fakes/oidc-issuer'
 import { useRedisStores, waitUntil } from '../helpers/redis'
 import { startTcpProxy } from '../helpers/tcp-proxy'
+import { asSession, bearerSession } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 import { defineMultiInstanceSuite } from '../store/multi-instance-suite'
 
 const redis = useRedisStores('shared')
 
-async function signIn(t: TestApp, sub: string): Promise<string> {
-  const tokenResponse = await t.app.request('/dev/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sub }),
-  })
-  const { token } = (await tokenResponse.json()) as { token: string }
-  const response = await t.app.request('/v1/sessions', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ transport: 'bearer' }),
-  })
-  expect(response.status).toBe(201)
-  return ((await response.json()) as { secret: string }).secret
-}
-
-const me = (t: TestApp, credential: string) =>
-  t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
+const signIn = async (t: TestApp, sub: string) => (await bearerSession(t, sub)).secret
+const me = (t: TestApp, secret: string) => asSession(t, secret)
 
 defineMultiInstanceSuite('one Redis', () => redis.open())
 

@@ -4,6 +4,7 @@ import { airtableTable } from '../../adapters/airtable/airtable-adapter'
 import type { Store } from '../../src/store/types'
 import { notesResource } from '../conformance/notes-resource'
 import { startLocalAirtable } from '../fakes/airtable/server'
+import { asSession, bearerSession, devToken } from '../helpers/sign-in'
 import { makeTestApp, testAdapter, type TestApp } from '../helpers/test-app'
 
 const KEK = 'Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5ISE'
@@ -11,29 +12,9 @@ const ADMIN = 'multi-instance-admin-key-0123456789abcdef'
 const AIRTABLE_TOKEN =
   'patLocalMultiInst.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
 
-const json = { 'Content-Type': 'application/json' }
-
-async function devToken(t: TestApp, sub: string): Promise<string> {
-  const response = await t.app.request('/dev/token', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ sub }),
-  })
-  return ((await response.json()) as { token: string }).token
-}
-
-async function signIn(t: TestApp, sub: string): Promise<string> {
-  const response = await t.app.request('/v1/sessions', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${await devToken(t, sub)}`, ...json },
-    body: JSON.stringify({ transport: 'bearer' }),
-  })
-  expect(response.status).toBe(201)
-  return ((await response.json()) as { secret: string }).secret
-}
-
-const me = (t: TestApp, credential: string) =>
-  t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
+/** A bearer session of `sub`, signed in on `t`. */
+const signIn = async (t: TestApp, sub: string) => (await bearerSession(t, sub)).secret
+const me = (t: TestApp, secret: string) => asSession(t, secret)
 
 async function mintKid(t: TestApp): Promise<string> {
   const minted = await t.app.request('/v1/tokens/hasura', {
