@@ -84,7 +84,31 @@ export async function startRedisCluster() {
       const { stdout } = await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'nodes'])
       return parseRoles(stdout)
     },
-    /** A client that talks to one node directly (CLUSTER FAILOVER, INFO). */
+    /**
+     * A coordinated manual failover (CLUSTER FAILOVER on the replica, as in an upgrade), resolved
+     * once the replica says it is a master. A manual failover that can't finish in time (a busy
+     * master) is abandoned by Redis without a word, so it is asked again every few seconds.
+     */
+    async promote(port: number, timeoutMs = 30_000): Promise<void> {
+      const node = new Redis({ port, host: '127.0.0.1' })
+      try {
+        const deadline = Date.now() + timeoutMs
+        let asked = 0
+        for (;;) {
+          const [role] = (await node.call('ROLE')) as [string]
+          if (role === 'master') return
+          if (Date.now() > deadline) throw new Error(`replica ${port} was not promoted`)
+          if (Date.now() - asked > 3000) {
+            asked = Date.now()
+            await node.call('CLUSTER', 'FAILOVER')
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      } finally {
+        node.disconnect()
+      }
+    },
+    /** A client that talks to one node directly (INFO, KEYS). */
     node: (port: number) => new Redis({ port, host: '127.0.0.1', lazyConnect: false }),
     stop,
   }
