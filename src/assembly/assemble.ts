@@ -6,6 +6,7 @@ import { parseEnvSection, type Environment } from '../config/env-section'
 import type { ResourceDefinition } from '../data/resource'
 import type { FetchLike } from '../http/bounded-fetch'
 import type { SocketAddress } from '../http/request-context'
+import type { NativeHeaders } from '../http/base-headers'
 import { jwsSigner, type SignatureFunction } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { createKeyProvider } from '../keys/key-source'
@@ -50,6 +51,8 @@ export type RuntimeCapabilities = {
   tracing?: Tracing
   /** Requests reach this process over HTTP/1.1 from its own server (Node's http module). */
   http1?: boolean
+  /** The runtime's own response, where per-response headers are set most cheaply (Node). */
+  nativeHeaders?: NativeHeaders
   /** The platform's fastest correct signature (Node: node:crypto); default WebCrypto. */
   signature?: SignatureFunction
   /** Tests and benchmarks: use this store or key provider whatever the environment says. */
@@ -180,6 +183,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       demoClient: runtime.demoClient,
       sign: jwsSigner(runtime.signature),
       http1: runtime.http1,
+      nativeHeaders: runtime.nativeHeaders,
       metrics: runtime.metrics,
       auditSink: auditSinks[0],
       tracing: runtime.tracing,

@@ -27,6 +27,7 @@ import { cors } from '../http/cors'
 import { originAllowed } from '../http/origins'
 import { requestContext, type SocketAddress } from '../http/request-context'
 import { securityHeaders } from '../http/security-headers'
+import type { NativeHeaders } from '../http/base-headers'
 import { validationHook } from '../http/validation'
 import { jwsSigner, type JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
@@ -76,6 +77,8 @@ export type AppDeps = {
   demoClient?: string
   /** The runtime serves HTTP/1.1 itself (Node's server): see http/json-bodies.ts. */
   http1?: boolean
+  /** Node: headers set on its ServerResponse (see http/base-headers.ts). */
+  nativeHeaders?: NativeHeaders
   /** What the engine counts (Node: prom-client); default: nothing. */
   metrics?: Metrics
   /** Signs minted tokens; defaults to WebCrypto (the Node entry passes node:crypto). */
@@ -133,6 +136,7 @@ export function createApp(deps: AppDeps) {
       socketAddress: deps.socketAddress ?? (() => undefined),
       https: config.publicUrl.startsWith('https://'),
       http1: deps.http1 ?? false,
+      nativeHeaders: deps.nativeHeaders,
       metrics,
       audit,
     }),

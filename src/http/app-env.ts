@@ -1,5 +1,6 @@
 import type { AuditTrail } from '../audit/audit-trail'
 import type { Logger } from '../log/logger'
+import type { BaseHeaders } from './base-headers'
 
 /**
  * The HTTP layer's per-request values, read with `c.get('…')` (`c.var` copies them all on every read). Modules above it declare their own
@@ -18,6 +19,8 @@ export type AppEnv = {
     https: boolean
     /** The client spoke HTTP/1.1 to this process (Node): no framing header means no body. */
     http1: boolean
+    /** Where the headers every response carries are set (see base-headers.ts). */
+    baseHeaders: BaseHeaders
     /** Fields later stages add to the request's access-log line (who the caller was). */
     accessLog: Record<string, unknown>
   }

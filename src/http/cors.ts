@@ -35,13 +35,15 @@ export function cors(options: CorsOptions): MiddlewareHandler<AppEnv> {
       }
       return new Response(null, { status: 204, headers })
     }
-    c.header('Vary', 'Origin')
+    const base = c.get('baseHeaders')
+    base.set('Vary', 'Origin')
     if (allowed) {
-      c.header('Access-Control-Allow-Origin', origin)
-      c.header('Access-Control-Allow-Credentials', 'true')
-      c.header('Access-Control-Expose-Headers', exposed)
+      base.set('Access-Control-Allow-Origin', origin)
+      base.set('Access-Control-Allow-Credentials', 'true')
+      base.set('Access-Control-Expose-Headers', exposed)
     }
     await next()
+    if (base.native) return
     // A handler that returned its own Response: add what it lacks.
     const headers = c.res.headers
     if (allowed && !headers.has('Access-Control-Allow-Origin')) {

@@ -8,13 +8,14 @@ import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../log/logger'
 import type { Metrics } from '../log/metrics'
 import { addressKey, clientIp } from './client-ip'
+import { baseHeaders, type NativeHeaders } from './base-headers'
 
 export type SocketAddress = (c: Context) => string | undefined
 
 /**
  * Gives every request a fresh `req_…` id (never one the client sent), a request logger, the
- * client address, and one access-log line when it ends. The `X-Request-Id` header is prepared
- * before the handler runs, so the response is built with it instead of being copied to add it.
+ * client address, and one access-log line when it ends. The `X-Request-Id` header is set before
+ * the handler runs (base-headers.ts), so the response is built with it instead of being copied.
  */
 export function requestContext(options: {
   logger: Logger
@@ -30,6 +31,8 @@ export function requestContext(options: {
   http1: boolean
   metrics: Metrics
   audit: AuditTrail
+  /** The runtime's own response, where headers are set most cheaply (Node). */
+  nativeHeaders?: NativeHeaders
 }): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const started = options.clock.now()
@@ -45,10 +48,13 @@ export function requestContext(options: {
     const log = options.logger.child({ requestId })
     c.set('log', log)
     c.set('audit', options.audit)
-    c.header('X-Request-Id', requestId)
+    const base = baseHeaders(c, options.nativeHeaders)
+    c.set('baseHeaders', base)
+    base.set('X-Request-Id', requestId)
     await next()
     // A handler that returned its own Response (errors, pages) didn't get the prepared header.
-    if (!c.res.headers.has('X-Request-Id')) c.res.headers.set('X-Request-Id', requestId)
+    if (!base.native && !c.res.headers.has('X-Request-Id'))
+      c.res.headers.set('X-Request-Id', requestId)
     const status = c.res.status
     // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
     const route = status === 404 ? '(unmatched)' : routePath(c, -1)

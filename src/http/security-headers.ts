@@ -20,15 +20,18 @@ const DEFAULTS = [
  * Security headers on every response (SECURITY.md, "Browsers"). API responses are `no-store` unless
  * a route chose its own caching (the JWKS is public and cacheable on purpose), and carry a CSP
  * that loads nothing unless a page set its own. The headers are prepared before the handler
- * runs, so a route's `c.header(…)` overrides a default and the response is built once; a
- * Response a handler built itself gets the missing ones afterwards.
+ * runs (base-headers.ts), so a route's `c.header(…)` overrides a default and the response is built
+ * once; a Response a handler built itself gets the missing ones afterwards.
  */
 export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<AppEnv> {
   return async function securityHeaders(c, next) {
     const hsts = options.hsts && c.get('https')
-    for (const [name, value] of [...ALWAYS, ...DEFAULTS]) c.header(name, value)
-    if (hsts) c.header('Strict-Transport-Security', HSTS)
+    const base = c.get('baseHeaders')
+    for (const [name, value] of ALWAYS) base.set(name, value)
+    for (const [name, value] of DEFAULTS) base.set(name, value)
+    if (hsts) base.set('Strict-Transport-Security', HSTS)
     await next()
+    if (base.native) return
     const headers = c.res.headers
     if (headers.has(ALWAYS[0][0])) return
     for (const [name, value] of ALWAYS) headers.set(name, value)

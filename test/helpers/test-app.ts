@@ -10,6 +10,7 @@ import { defineAdapter, type AdapterModule, type Contribution } from '../../src/
 import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
 import { nodeSignature } from '../../src/runtime/node/node-signature'
+import { nodeNativeHeaders } from '../../src/runtime/node/native-headers'
 import { prometheusMetrics } from '../../src/runtime/node/prometheus'
 import { staticKeys } from '../../src/keys/key-provider'
 import type { TokenTemplate } from '../../src/tokens/template'
@@ -76,6 +77,8 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     demoClient: builtClient(),
     // The Node runtime's signer, as `npm start` uses it (the Workers suites cover WebCrypto).
     signature: nodeSignature,
+    // Served over real HTTP (serveApp), headers go on Node's ServerResponse as under `npm start`.
+    nativeHeaders: nodeNativeHeaders,
     metrics: 'METRICS_TOKEN' in env ? prometheusMetrics() : undefined,
   })
   return { ...bridge, clock, logs }

@@ -1,5 +1,60 @@
 import { describe, expect, it } from 'vitest'
+import { generateSigningJwk } from '../../src/keys/signing-key'
+import { createMemoryStore } from '../../src/store/memory-store'
+import { serveApp } from '../helpers/serve'
 import { makeTestApp } from '../helpers/test-app'
+
+const ORIGIN = 'https://app.example'
+const API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+/**
+ * Every response of a request carries its request id, the security headers and `Vary: Origin`.
+ * Served by Node they are set on its ServerResponse (http/base-headers.ts), in-process on Hono's
+ * context: both paths are held to the same outcome, route overrides and handler-built responses
+ * included.
+ */
+async function expectBaseHeaders(send: (path: string, init?: RequestInit) => Promise<Response>) {
+  const cases = [
+    { path: '/healthz', status: 200, cache: 'no-store', csp: API_CSP },
+    { path: '/v1/me', status: 401, cache: 'no-store', csp: API_CSP },
+    // An error answered by the error handler's own Response.
+    { path: '/nowhere', status: 404, cache: 'no-store', csp: API_CSP },
+    // A route that chooses its own caching keeps it.
+    { path: '/.well-known/jwks.json', status: 200, cache: 'public, max-age=300', csp: API_CSP },
+    // A page that sets its own policy and caching keeps them.
+    {
+      path: '/docs',
+      status: 200,
+      cache: 'public, max-age=300',
+      csp: /script-src https:\/\/cdn\.jsdelivr\.net/,
+    },
+  ]
+  const ids = new Set<string>()
+  for (const { path, status, cache, csp } of cases) {
+    const response = await send(path, { headers: { Origin: ORIGIN } })
+    expect(response.status, path).toBe(status)
+    const headers = response.headers
+    const id = headers.get('x-request-id') ?? ''
+    expect(id, path).toMatch(/^req_[0-9A-Za-z]{27}$/)
+    ids.add(id)
+    expect(headers.get('x-content-type-options'), path).toBe('nosniff')
+    expect(headers.get('referrer-policy'), path).toBe('no-referrer')
+    expect(headers.get('x-frame-options'), path).toBe('DENY')
+    expect(headers.get('cross-origin-resource-policy'), path).toBe('same-site')
+    expect(headers.get('cache-control'), path).toBe(cache)
+    if (typeof csp === 'string') expect(headers.get('content-security-policy'), path).toBe(csp)
+    else expect(headers.get('content-security-policy'), path).toMatch(csp)
+    expect(headers.get('vary'), path).toBe('Origin')
+    expect(headers.get('access-control-allow-origin'), path).toBe(ORIGIN)
+    expect(headers.get('access-control-allow-credentials'), path).toBe('true')
+    await response.arrayBuffer()
+  }
+  expect(ids.size).toBe(cases.length)
+  // A refused origin gets no CORS grant on either path.
+  const refused = await send('/healthz', { headers: { Origin: 'https://evil.example' } })
+  expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+  expect(refused.headers.get('vary')).toBe('Origin')
+}
 
 describe('security headers', () => {
   it('send a Content-Security-Policy that loads and frames nothing on every API response', async () => {
@@ -17,6 +72,32 @@ describe('security headers', () => {
         "default-src 'none'; frame-ancestors 'none'",
       )
       expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    }
+  })
+
+  it("are the same over real HTTP (set on Node's response) and in-process", async () => {
+    const bridge = await makeTestApp(
+      {
+        ALLOWED_ORIGINS: ORIGIN,
+        PUBLIC_URL: 'https://bridge.test',
+        BRIDGE_MODE: 'production',
+        SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }),
+      },
+      { store: createMemoryStore() },
+    )
+    const app = bridge.app
+    await expectBaseHeaders(async (path, init) => app.request(path, init))
+    const served = await serveApp(app)
+    try {
+      await expectBaseHeaders((path, init) => fetch(`${served.url}${path}`, init))
+      // HSTS follows PUBLIC_URL (https here), whatever the connection looks like.
+      const response = await fetch(`${served.url}/healthz`)
+      expect(response.headers.get('strict-transport-security')).toBe(
+        'max-age=63072000; includeSubDomains',
+      )
+    } finally {
+      await served.close()
+      await bridge.close()
     }
   })
 

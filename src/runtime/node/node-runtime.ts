@@ -6,6 +6,7 @@ import { nodeAdapters } from '../../../adapters/node'
 import type { RuntimeCapabilities } from '../../assembly/assemble'
 import { loadOrCreateDevKeys } from './dev-keys'
 import { nodeSignature } from './node-signature'
+import { nodeNativeHeaders } from './native-headers'
 import { prometheusMetrics } from './prometheus'
 
 /** What the Node runtime gives the assembly: `npm start` and the CLI build the same bridge. */
@@ -19,6 +20,7 @@ export function nodeRuntime(env: Record<string, string | undefined>): RuntimeCap
     dataDir,
     signature: nodeSignature,
     http1: true,
+    nativeHeaders: nodeNativeHeaders,
     // Collected only when someone may read them.
     metrics: env.METRICS_TOKEN ? prometheusMetrics() : undefined,
     developmentKeys: () => loadOrCreateDevKeys(dataDir),
