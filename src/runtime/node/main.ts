@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     ? (await import('./open-telemetry')).openTelemetryTracing()
     : undefined
   const bridge = await assembleBridge({
-    ...nodeRuntime(process.env),
+    ...(await nodeRuntime(process.env)),
     logSink: (line) => logOutput.write(`${line}\n`),
     tracing,
   })

@@ -13,7 +13,7 @@ export async function assembleFromEnv(
 ): Promise<{ ok: true; bridge: Bridge } | { ok: false; problems: string[] }> {
   try {
     const bridge = await assembleBridge({
-      ...nodeRuntime(io.env),
+      ...(await nodeRuntime(io.env)),
       // The CLI's own log lines would drown its output: only errors, to stderr.
       logSink: (line) => {
         if (line.includes('"level":"error"')) io.err(line)
