@@ -1,11 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { methodNotAllowed } from 'hono/method-not-allowed'
 import packageJson from '../../package.json'
 import type { AppEnv } from '../http/app-env'
 import type { Clock } from '../clock'
 import { ConfigError, type Config } from '../config/config'
-import { AppError } from '../errors/app-error'
-import { problemResponse } from '../errors/problem'
 import { adminRoutes } from '../admin/routes'
 import { healthRoutes } from '../health/routes'
 import { createAuthenticator } from '../identity/authenticator'
@@ -21,7 +18,9 @@ import { sessionRoutes } from '../sessions/routes'
 import { rotationSecrets } from '../sessions/rotation-secret'
 import { createSessionService } from '../sessions/session-service'
 import { sessionCredentialVerifier } from '../sessions/session-verifier'
-import { onError, onNotFound } from '../http/error-handler'
+import { onError } from '../http/error-handler'
+import { notFoundOrNotAllowed } from '../http/method-not-allowed'
+import { edge } from '../http/edge'
 import { jsonBodies } from '../http/json-bodies'
 import { cors } from '../http/cors'
 import { originAllowed } from '../http/origins'
@@ -128,38 +127,30 @@ export function createApp(deps: AppDeps) {
   const audit = new AuditTrail(clock, deps.auditSink)
 
   if (tracing) app.use(tracing.middleware)
+  // Around every request, as one middleware: its context and access-log line, the security
+  // headers, CORS (a preflight is answered here).
   app.use(
-    requestContext({
-      logger,
-      clock,
-      trustProxy: config.trustProxy,
-      socketAddress: deps.socketAddress ?? (() => undefined),
-      https: config.publicUrl.startsWith('https://'),
-      http1: deps.http1 ?? false,
-      nativeHeaders: deps.nativeHeaders,
-      metrics,
-      audit,
-    }),
-  )
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) =>
-        problemResponse(
-          new AppError('method_not_allowed', { headers: { Allow: methods.join(', ') } }),
-          c.get('requestId'),
-        ),
-    }),
-  )
-  app.use(securityHeaders({ hsts: true }))
-  app.use(
-    cors({
-      allowed: (origin) => originAllowed(config, origin),
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'ETag'],
-      maxAgeSeconds: 600,
-    }),
+    edge([
+      requestContext({
+        logger,
+        clock,
+        trustProxy: config.trustProxy,
+        socketAddress: deps.socketAddress ?? (() => undefined),
+        https: config.publicUrl.startsWith('https://'),
+        http1: deps.http1 ?? false,
+        nativeHeaders: deps.nativeHeaders,
+        metrics,
+        audit,
+      }),
+      securityHeaders({ hsts: true }),
+      cors({
+        allowed: (origin) => originAllowed(config, origin),
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'ETag'],
+        maxAgeSeconds: 600,
+      }),
+    ]),
   )
   app.use(jsonBodies({ maxBytes: config.bodyLimitBytes }))
 
@@ -277,7 +268,8 @@ export function createApp(deps: AppDeps) {
   app.get('/docs', referencePage)
 
   app.onError(onError)
-  app.notFound(onNotFound)
+  // A path without a route for this method: 404, or 405 with Allow when it has other methods.
+  app.notFound(notFoundOrNotAllowed(app.routes))
   return app
 }
 

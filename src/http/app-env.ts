@@ -10,6 +10,8 @@ import type { BaseHeaders } from './base-headers'
 export type AppEnv = {
   Variables: {
     requestId: string
+    /** When the request arrived (the clock's milliseconds), for its access-log line. */
+    startedAt: number
     log: Logger
     /** The audit trail (one shared object); record through `recordAudit(c, …)`. */
     audit: AuditTrail
@@ -21,6 +23,8 @@ export type AppEnv = {
     http1: boolean
     /** Where the headers every response carries are set (see base-headers.ts). */
     baseHeaders: BaseHeaders
+    /** No route matched the request (set by the not-found handler). */
+    unmatched?: boolean
     /** Fields later stages add to the request's access-log line (who the caller was). */
     accessLog: Record<string, unknown>
   }

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from './app-env'
 import type { AuditEventName, AuditTrail } from '../audit/audit-trail'
@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger'
 import type { Metrics } from '../log/metrics'
 import { addressKey, clientIp } from './client-ip'
 import { baseHeaders, type NativeHeaders } from './base-headers'
+import type { EdgeStep } from './edge'
 
 export type SocketAddress = (c: Context) => string | undefined
 
@@ -33,41 +34,48 @@ export function requestContext(options: {
   audit: AuditTrail
   /** The runtime's own response, where headers are set most cheaply (Node). */
   nativeHeaders?: NativeHeaders
-}): MiddlewareHandler<AppEnv> {
-  return async function requestContext(c, next) {
-    const started = options.clock.now()
-    const requestId = newId('req', started)
-    const ip = clientIp(c.req.raw.headers, options.socketAddress(c), options.trustProxy)
-    c.set('requestId', requestId)
-    c.set('clientIp', ip)
-    c.set('clientKey', addressKey(ip))
-    c.set('https', options.https)
-    c.set('http1', options.http1)
-    const accessLog: Record<string, unknown> = {}
-    c.set('accessLog', accessLog)
-    const log = options.logger.child({ requestId })
-    c.set('log', log)
-    c.set('audit', options.audit)
-    const base = baseHeaders(c, options.nativeHeaders)
-    c.set('baseHeaders', base)
-    base.set('X-Request-Id', requestId)
-    await next()
-    // A handler that returned its own Response (errors, pages) didn't get the prepared header.
-    if (!base.native && !c.res.headers.has('X-Request-Id'))
-      c.res.headers.set('X-Request-Id', requestId)
-    const status = c.res.status
-    // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
-    const route = status === 404 ? '(unmatched)' : routePath(c, -1)
-    const durationMs = options.clock.now() - started
-    options.metrics.request(route, c.req.method, status, durationMs / 1000)
-    log.info('http.request', {
-      method: c.req.method,
-      route,
-      status,
-      durationMs,
-      ip,
-      ...accessLog,
-    })
+}): EdgeStep {
+  return {
+    before(c) {
+      const started = options.clock.now()
+      const requestId = newId('req', started)
+      const ip = clientIp(c.req.raw.headers, options.socketAddress(c), options.trustProxy)
+      c.set('requestId', requestId)
+      c.set('clientIp', ip)
+      c.set('clientKey', addressKey(ip))
+      c.set('https', options.https)
+      c.set('http1', options.http1)
+      const accessLog: Record<string, unknown> = {}
+      c.set('accessLog', accessLog)
+      const log = options.logger.child({ requestId })
+      c.set('log', log)
+      c.set('audit', options.audit)
+      const base = baseHeaders(c, options.nativeHeaders)
+      c.set('baseHeaders', base)
+      base.set('X-Request-Id', requestId)
+      c.set('startedAt', started)
+      return undefined
+    },
+    after(c) {
+      const requestId = c.get('requestId')
+      const base = c.get('baseHeaders')
+      // A handler that returned its own Response (errors, pages) didn't get the prepared header.
+      if (!base.native && !c.res.headers.has('X-Request-Id'))
+        c.res.headers.set('X-Request-Id', requestId)
+      const status = c.res.status
+      // The route pattern, not the raw path: a path can carry ids or misplaced secrets.
+      const route = c.get('unmatched') ? '(unmatched)' : routePath(c, -1)
+      const durationMs = options.clock.now() - c.get('startedAt')
+      options.metrics.request(route, c.req.method, status, durationMs / 1000)
+      c.get('log').info('http.request', {
+        method: c.req.method,
+        route,
+        status,
+        durationMs,
+        ip: c.get('clientIp'),
+        ...c.get('accessLog'),
+      })
+    },
   }
 }
 

@@ -1,5 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from './app-env'
+import type { EdgeStep } from './edge'
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'"
 const HSTS = 'max-age=63072000; includeSubDomains'
@@ -23,19 +22,23 @@ const DEFAULTS = [
  * runs (base-headers.ts), so a route's `c.header(…)` overrides a default and the response is built
  * once; a Response a handler built itself gets the missing ones afterwards.
  */
-export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler<AppEnv> {
-  return async function securityHeaders(c, next) {
-    const hsts = options.hsts && c.get('https')
-    const base = c.get('baseHeaders')
-    for (const [name, value] of ALWAYS) base.set(name, value)
-    for (const [name, value] of DEFAULTS) base.set(name, value)
-    if (hsts) base.set('Strict-Transport-Security', HSTS)
-    await next()
-    if (base.native) return
-    const headers = c.res.headers
-    if (headers.has(ALWAYS[0][0])) return
-    for (const [name, value] of ALWAYS) headers.set(name, value)
-    for (const [name, value] of DEFAULTS) if (!headers.has(name)) headers.set(name, value)
-    if (hsts) headers.set('Strict-Transport-Security', HSTS)
+export function securityHeaders(options: { hsts: boolean }): EdgeStep {
+  return {
+    before(c) {
+      const base = c.get('baseHeaders')
+      for (const [name, value] of ALWAYS) base.set(name, value)
+      for (const [name, value] of DEFAULTS) base.set(name, value)
+      if (options.hsts && c.get('https')) base.set('Strict-Transport-Security', HSTS)
+      return undefined
+    },
+    after(c) {
+      if (c.get('baseHeaders').native) return
+      const hsts = options.hsts && c.get('https')
+      const headers = c.res.headers
+      if (headers.has(ALWAYS[0][0])) return
+      for (const [name, value] of ALWAYS) headers.set(name, value)
+      for (const [name, value] of DEFAULTS) if (!headers.has(name)) headers.set(name, value)
+      if (hsts) headers.set('Strict-Transport-Security', HSTS)
+    },
   }
 }
