@@ -4,17 +4,17 @@
  * an embedded SQLite database and a signing key generated under `.data/`.
  */
 import { serve } from '@hono/node-server'
-import pino from 'pino'
+import SonicBoom from 'sonic-boom'
 import { assembleBridge } from '../../assembly/assemble'
 import { ConfigError } from '../../config/config'
 import { nodeRuntime } from './node-runtime'
 
 /**
- * Log lines go to standard output through pino's asynchronous destination (sonic-boom): a
- * request never waits for a write, and lines are flushed on shutdown. (A pipe or file stdout is
- * written synchronously by Node's console.)
+ * Log lines go to standard output through sonic-boom (pino's destination, without the rest of
+ * pino): a request never waits for a write, and lines are flushed on shutdown. (A pipe or file
+ * stdout is written synchronously by Node's console.)
  */
-const logOutput = pino.destination({ dest: 1, sync: false })
+const logOutput = new SonicBoom({ fd: 1, sync: false })
 
 /**
  * Whether an OpenTelemetry SDK registered a tracer provider before start-up (`node --import`),
