@@ -120,7 +120,7 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
      * variables as strings, `x-hasura-role` being the role the client asked for with the
      * X-Hasura-Role header when it may assume it (else the request is refused), or the default.
      */
-    webhook(principal, header) {
+    authHook(principal, header) {
       const claims = hasuraClaims(principal)
       const allowed = claims['x-hasura-allowed-roles'] as string[]
       const requested = header('x-hasura-role')
@@ -136,7 +136,7 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
         maxAgeSeconds: options.webhookMaxAgeSeconds ?? DEFAULT_WEBHOOK_MAX_AGE_SECONDS,
       }
     },
-    webhookConfig(url) {
+    authHookConfig(url) {
       return { HASURA_GRAPHQL_AUTH_HOOK: url, HASURA_GRAPHQL_AUTH_HOOK_MODE: 'GET' }
     },
     integrationConfig(bridge) {

@@ -51,7 +51,7 @@ export type RedisClusterOptions = {
 /**
  * A Redis Cluster client (ioredis `Cluster`): it learns the slot map from any listed node,
  * follows MOVED and ASK, and picks up a new master after a failover. Every key a store script
- * uses together shares a hash tag (store/keys.ts), so each script runs on one node.
+ * uses together shares a hash tag (adapters/redis/keys.ts), so each script runs on one node.
  */
 export function connectRedisCluster(options: RedisClusterOptions): Cluster {
   const nodes: ClusterNode[] = options.nodes.map(({ host, port }) => ({ host, port }))

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
-import { ConfigError, isLoopbackHost } from '../../src/config/config'
-import type { Logger } from '../../src/log/logger'
+import { ConfigError } from '../../src/config/config'
+import type { Logger } from '../../src/observability/logger'
 import type { RedisClient } from './client'
 
 const redisEnv = z.object({
@@ -59,26 +59,23 @@ export const redisAdapter = defineAdapter({
     env.REDIS_URL !== undefined ||
     env.REDIS_CLUSTER_NODES !== undefined ||
     env.AUDIT_STREAM !== undefined,
-  async setup(env, { config, logger }) {
+  storeLocation: (env) =>
+    env.REDIS_URL === undefined
+      ? {
+          setting: 'REDIS_CLUSTER_NODES',
+          hosts: (env.REDIS_CLUSTER_NODES ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((n) => parseNode(n).host),
+        }
+      : { setting: 'REDIS_URL', hosts: [new URL(env.REDIS_URL).hostname] },
+  async setup(env, { logger }) {
     if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined)
       throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both'])
     const nodes = (env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean).map(parseNode)
     if (env.REDIS_URL === undefined && nodes.length === 0)
       throw new ConfigError([
         'AUDIT_STREAM: needs REDIS_URL or REDIS_CLUSTER_NODES (the stream lives in that Redis)',
-      ])
-    const hosts =
-      env.REDIS_URL === undefined
-        ? nodes.map((node) => node.host)
-        : [new URL(env.REDIS_URL).hostname]
-    // A shared store elsewhere means a deployment: development mode must then be asked for.
-    if (
-      config.mode === 'development' &&
-      !config.modeExplicit &&
-      !hosts.every((host) => isLoopbackHost(host))
-    )
-      throw new ConfigError([
-        `${env.REDIS_URL === undefined ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL'}: is not on loopback, so the mode must be set: BRIDGE_MODE=production (or BRIDGE_MODE=development on loopback)`,
       ])
     const [
       { connectRedis, connectRedisCluster, checkRedisVersion },

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { connectRedis, type RedisClient, type RedisClientOptions } from './client'
 import { slidingCount, waitFor, windowStart } from '../../src/store/sliding-window'
-import { shardOfSecretHash, shardOfSessionId, storeKeys, userShard } from '../../src/store/keys'
+import { shardOfSecretHash, shardOfSessionId, userShard } from '../../src/store/shard'
+import { redisKeys } from './keys'
 import {
   StoreUnavailableError,
   type AuthenticatedSession,
@@ -31,7 +32,7 @@ export function redisStore(
   keyPrefix: string,
   onScriptError?: (script: string, message: string) => void,
 ): Store {
-  const keys = storeKeys(keyPrefix)
+  const keys = redisKeys(keyPrefix)
   const shas = new Map<string, string>()
 
   async function run(
@@ -87,12 +88,6 @@ export function redisStore(
       ...parsed,
       userAgent: parsed.userAgent ?? undefined,
       ip: parsed.ip ?? undefined,
-      principal: {
-        ...parsed.principal,
-        email: parsed.principal.email ?? undefined,
-        orgId: parsed.principal.orgId ?? undefined,
-        orgRole: parsed.principal.orgRole ?? undefined,
-      },
       secretHash: current ?? secretHash,
       lastActiveAt: Number(lastActiveAt),
       idleExpiresAt: Number(idleExpiresAt),

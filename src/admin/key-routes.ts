@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { AppError } from '../errors/app-error'
 import type { AppEnv } from '../http/app-env'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import type { KeyProvider } from '../keys/key-provider'
 import { jsonContent, problem } from '../openapi/schemas'
 
@@ -42,7 +42,7 @@ export function adminKeyRoutes(keys: KeyProvider) {
           detail: 'Keys come from SIGNING_KEYS: rotate them there.',
         })
       const result = await keys.rotate()
-      recordAudit(c, 'key.rotated', {
+      c.get('audit').record(originOf(c), 'key.rotated', {
         by: 'admin',
         keys: result.map((k) => `${k.kid}:${k.state}`),
       })

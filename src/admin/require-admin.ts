@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import { AppError } from '../errors/app-error'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import type { AppEnv } from '../http/app-env'
 import type { Config } from '../config/config'
 import type { Authenticator } from '../identity/authenticator'
@@ -25,7 +25,11 @@ export function requireAdmin(config: Config, auth: Authenticator): MiddlewareHan
       status = error instanceof AppError ? error.status : 500
       throw error
     } finally {
-      recordAudit(c, 'admin.call', { method: c.req.method, route: routePath(c, -1), status })
+      c.get('audit').record(originOf(c), 'admin.call', {
+        method: c.req.method,
+        route: routePath(c, -1),
+        status,
+      })
     }
   }
 }

@@ -4,7 +4,6 @@ import type { AppEnv } from '../http/app-env'
 import type { Authenticator } from '../identity/authenticator'
 import type { UserNamespaces } from '../identity/namespaces'
 import type { KeyProvider } from '../keys/key-provider'
-import type { BoundRevocationHook } from '../sessions/revocation-hook'
 import type { SessionService } from '../sessions/session-service'
 import type { AuditTrail } from '../audit/audit-trail'
 import { adminAuditRoutes } from './audit-routes'
@@ -18,7 +17,6 @@ export function adminRoutes(deps: {
   sessions: SessionService
   keys: KeyProvider
   auth: Authenticator
-  onRevoked?: BoundRevocationHook
   namespaces: UserNamespaces
   audit: AuditTrail
 }) {

@@ -1,13 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Config } from '../config/config'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import type { AppEnv } from '../http/app-env'
 import { stableUserId, type UserNamespaces } from '../identity/namespaces'
-import { userKey, type SessionPrincipal } from '../identity/principal'
+import type { SessionPrincipal } from '../identity/principal'
 import { AppError } from '../errors/app-error'
 import { jsonContent, problem } from '../openapi/schemas'
 import { issueSession } from '../sessions/issue-session'
-import { runRevocationHook, type BoundRevocationHook } from '../sessions/revocation-hook'
 import { SessionCreatedSchema } from '../sessions/schemas'
 import type { SessionService } from '../sessions/session-service'
 
@@ -90,7 +89,6 @@ function userOf(namespaces: UserNamespaces, body: { userId: string; issuer?: str
 export function adminSessionRoutes(deps: {
   config: Config
   sessions: SessionService
-  onRevoked?: BoundRevocationHook
   namespaces: UserNamespaces
 }) {
   const { config, sessions, namespaces } = deps
@@ -108,14 +106,8 @@ export function adminSessionRoutes(deps: {
       return c.json(await issueSession(c, { config, sessions }, principal, 'bearer', 'admin'), 201)
     })
     .openapi(revokeUser, async (c) => {
-      const { issuer, userId } = userOf(namespaces, c.req.valid('json'))
-      const revoked = await sessions.revokeUser(userKey({ issuer, userId }))
-      recordAudit(c, 'session.revoked', { userId, issuer, count: revoked, by: 'admin' })
-      await runRevocationHook(
-        deps.onRevoked,
-        { issuer, userId, scope: 'all', by: 'admin' },
-        c.get('log'),
-      )
+      const user = userOf(namespaces, c.req.valid('json'))
+      const revoked = await sessions.revoke({ user }, 'admin', originOf(c))
       return c.json({ revoked }, 200)
     })
 }

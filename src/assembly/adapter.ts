@@ -1,10 +1,13 @@
+import type { Hono } from 'hono'
+import type { AppEnv } from '../http/app-env'
+import type { CredentialVerifier } from '../identity/verifier'
 import type { IdentityWebhook } from '../webhooks/identity-webhook'
 import type { AuditSink } from '../audit/audit-trail'
 import type { z } from 'zod'
 import type { Config, Mode } from '../config/config'
 import type { Environment } from '../config/env-section'
 import type { ResourceDefinition } from '../data/resource'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { RevocationHook } from '../sessions/revocation-hook'
 import type { Store } from '../store/types'
 import type { TokenTemplate } from '../tokens/template'
@@ -35,6 +38,10 @@ export type Contribution = {
   onSessionsRevoked?: RevocationHook
   /** Identity-provider webhooks served at POST /v1/webhooks/{provider} (Clerk, Standard Webhooks). */
   webhooks?: IdentityWebhook[]
+  /** Links of the authenticator chain, asked after the bridge's sessions and upstream JWTs. */
+  verifiers?: CredentialVerifier[]
+  /** Routes of its own, mounted after the engine's (see route-modules.ts). */
+  routes?: Hono<AppEnv>
   /** Lines for the start-up banner ("database: SQLite at .data/bridgekeeper.db"). */
   summary?: string[]
   /** Releases connections on shutdown. */
@@ -59,6 +66,11 @@ export type AdapterModule<S extends z.ZodType = z.ZodType> = {
     env: z.output<S>,
     context: Pick<AdapterContext, 'mode' | 'runtime' | 'bindings'>,
   ): boolean
+  /**
+   * Where the shared store it contributes lives, known from the environment alone: the engine
+   * checks it against the mode before `setup` connects (startup-checks.ts).
+   */
+  storeLocation?(env: z.output<S>): { setting: string; hosts: string[] } | undefined
   /** What to set to turn it on (shown at start-up while it is off). */
   hint?: string
   /**

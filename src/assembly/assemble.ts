@@ -1,5 +1,13 @@
 import type { JWK } from 'jose'
 import { createApp, type App } from './create-app'
+import { createEngine } from './engine'
+import { routeModules } from './route-modules'
+import {
+  contributionProblems,
+  definitionProblems,
+  remoteStoreProblems,
+  storeProblems,
+} from './startup-checks'
 import { systemClock, type Clock } from '../clock'
 import { ConfigError, parseConfig, type Config, type Mode, type TrustProxy } from '../config/config'
 import { parseEnvSection, type Environment } from '../config/env-section'
@@ -10,9 +18,9 @@ import type { NativeHeaders } from '../http/base-headers'
 import { jwsSigner, type SignatureFunction } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { createKeyProvider } from '../keys/key-source'
-import { createLogger, type Logger } from '../log/logger'
-import type { Metrics } from '../log/metrics'
-import type { Tracing } from '../log/tracing'
+import { createLogger, type Logger } from '../observability/logger'
+import type { Metrics } from '../observability/metrics'
+import type { Tracing } from '../observability/tracing'
 import type { RevocationHook } from '../sessions/revocation-hook'
 import { createMemoryStore } from '../store/memory-store'
 import type { Store } from '../store/types'
@@ -95,7 +103,9 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
     ...(parsed.ok ? [] : parsed.problems),
     ...sections.flatMap(({ env }) => (env.ok ? [] : env.problems)),
   ]
-  if (!parsed.ok || problems.length > 0) throw new ConfigError(problems)
+  // Without a core configuration no adapter can be set up; a section's own problems only skip
+  // that adapter, so the rest still report theirs (and their definitions') below.
+  if (!parsed.ok) throw new ConfigError(problems)
   const config = parsed.config
   const logger = createLogger({ level: config.logLevel, clock, sink: runtime.logSink })
   const context: AdapterContext = {
@@ -123,6 +133,11 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       )
       continue
     }
+    const storeRule = remoteStoreProblems(config, module.storeLocation?.(env.value))
+    if (storeRule.length > 0) {
+      problems.push(...storeRule)
+      continue
+    }
     try {
       const contribution = await module.setup(env.value, context)
       contributions.push(contribution)
@@ -136,19 +151,16 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
     }
   }
 
-  const stores = contributions.flatMap((c) => (c.store ? [c.store] : []))
-  const auditSinks = contributions.flatMap((c) => (c.audit ? [c.audit] : []))
-  if (auditSinks.length > 1)
-    problems.push('audit: more than one adapter keeps audit events; configure one')
-  if (stores.length > 1)
-    problems.push('store: more than one adapter contributes a store; configure one')
-  const store = runtime.store ?? stores[0] ?? runtime.platformStore ?? createMemoryStore()
-  // A store the caller injected (tests, benchmarks) is its own choice; a defaulted one is checked.
-  if (config.mode === 'production' && store.kind === 'memory' && !runtime.store) {
-    problems.push(
-      'REDIS_URL: required in production (the in-memory store loses sessions and is per-process); on Workers, bind the STORE Durable Object',
-    )
-  }
+  const store =
+    runtime.store ??
+    contributions.find((c) => c.store)?.store ??
+    runtime.platformStore ??
+    createMemoryStore()
+  problems.push(
+    ...contributionProblems(contributions),
+    ...storeProblems(config, store, runtime.store !== undefined),
+    ...definitionProblems(config, contributions),
+  )
   if (problems.length > 0) {
     await closeAll()
     throw new ConfigError(problems)
@@ -156,7 +168,6 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
 
   const resources = contributions.flatMap((c) => c.resources ?? [])
   const templates = contributions.flatMap((c) => c.templates ?? [])
-  const webhooks = contributions.flatMap((c) => c.webhooks ?? [])
   const hooks = contributions.flatMap((c) => (c.onSessionsRevoked ? [c.onSessionsRevoked] : []))
   try {
     const keys =
@@ -168,25 +179,29 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
         logger,
         developmentKeys: runtime.developmentKeys,
       }))
-    const app = createApp({
+    const engine = createEngine({
       config,
-      store,
       clock,
       logger,
+      store,
       keys,
+      sign: jwsSigner(runtime.signature),
       templates,
       resources,
-      webhooks,
-      socketAddress: runtime.socketAddress,
+      webhooks: contributions.flatMap((c) => c.webhooks ?? []),
+      verifiers: contributions.flatMap((c) => c.verifiers ?? []),
       onSessionsRevoked: combineHooks(hooks),
+      auditSink: contributions.find((c) => c.audit)?.audit,
       fetch: runtime.fetch,
-      demoClient: runtime.demoClient,
-      sign: jwsSigner(runtime.signature),
-      http1: runtime.http1,
-      nativeHeaders: runtime.nativeHeaders,
       metrics: runtime.metrics,
-      auditSink: auditSinks[0],
       tracing: runtime.tracing,
+      demoClient: runtime.demoClient,
+    })
+    const adapterRoutes = contributions.flatMap((c) => (c.routes ? [() => c.routes] : []))
+    const app = createApp(engine, [...routeModules, ...adapterRoutes], {
+      socketAddress: runtime.socketAddress,
+      http1: runtime.http1 ?? false,
+      nativeHeaders: runtime.nativeHeaders,
     })
     return {
       app,

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock'
 import { newId } from '../ids/prefixed-id'
-import type { Logger } from '../log/logger'
-import { redact } from '../log/redact'
+import type { Logger } from '../observability/logger'
+import { redact } from '../observability/redact'
 
 /**
  * Every audit event, by its stable name, with what it means. The names and the fields below are
@@ -23,6 +23,12 @@ export const AUDIT_EVENTS = {
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS
+
+/**
+ * Where an event happened: the request's logger (its request id comes along in every line), the
+ * request id and the client address, which every audit event carries.
+ */
+export type EventOrigin = { log: Logger; requestId?: string; ip?: string }
 
 /** One event as stored and read back: its id and time, the request it came from, its fields. */
 export type AuditRecord = {
@@ -65,15 +71,11 @@ export class AuditTrail {
     readonly sink?: AuditSink,
   ) {}
 
-  record(
-    log: Logger,
-    event: AuditEventName,
-    fields: Record<string, unknown>,
-    requestId?: string,
-  ): void {
+  record(origin: EventOrigin, event: AuditEventName, fields: Record<string, unknown>): void {
+    const { log, requestId, ip } = origin
     const now = this.clock.now()
     const id = newId('evt', now)
-    log.info(event, { audit: true, eventId: id, ...fields })
+    log.info(event, { audit: true, eventId: id, ...fields, ...(ip === undefined ? {} : { ip }) })
     if (!this.sink) return
     const record: AuditRecord = {
       ...redact(fields),
@@ -81,6 +83,7 @@ export class AuditTrail {
       time: new Date(now).toISOString(),
       event,
       ...(requestId === undefined ? {} : { requestId }),
+      ...(ip === undefined ? {} : { ip }),
     }
     this.sink.append(record).catch((error: unknown) => {
       log.warn('audit.unrecorded', {

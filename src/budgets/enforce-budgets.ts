@@ -1,7 +1,7 @@
 import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { storeCall } from '../store/store-call'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { BucketResult, Store } from '../store/types'
 
 export type Budget = { key: string; capacity: number; windowMs: number }

@@ -2,11 +2,11 @@ import { enforceBudgets } from '../budgets/enforce-budgets'
 import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { userKey, type Principal } from '../identity/principal'
-import type { AuditEventName } from '../audit/audit-trail'
-import type { Logger } from '../log/logger'
-import type { Metrics } from '../log/metrics'
+import type { AuditTrail, EventOrigin } from '../audit/audit-trail'
+import type { Metrics } from '../observability/metrics'
 import type { Store } from '../store/types'
 import type { CursorCodec } from './cursor'
+import { permissionsOf, type Permissions } from './permissions'
 import { rowMatches, scopeFor } from './policy'
 import { parseListParams } from './query-params'
 import type { Resource } from './resource'
@@ -14,37 +14,28 @@ import { PartialCreateError, type Condition, type Operation, type Row } from './
 import { valuesForWrite } from './write-check'
 
 export type RecordView = { id: string; fields: Record<string, unknown> }
-export type Permissions = {
-  resource: string
-  id: string | null
-  operations: Record<'list' | 'get' | 'create' | 'update' | 'delete', boolean>
-  fields: { readable: string[]; creatable: string[]; updatable: string[] }
-}
+export type { Permissions }
+export type DataService = ReturnType<typeof dataService>
+/** Who is asking, and where their request's events go. */
+export type Caller = { principal: Principal; origin: EventOrigin }
 const MAX_BATCH = 100
 
 /**
- * Runs one data request through the policy: scope, validation, the adapter call with the scope
- * in it, then a second check of every returned row and a projection onto readable fields.
+ * Runs data requests on one resource through its policy: scope, validation, the adapter call
+ * with the scope in it, then a second check of every returned row and a projection onto readable
+ * fields. Built once per resource; every method takes the caller. Each decision is counted, and
+ * every write and refusal is audited, here.
  */
 export function dataService(
   resource: Resource,
-  principal: Principal,
-  log: Logger,
-  deps: {
-    cursors: CursorCodec
-    store: Store
-    clock: Clock
-    metrics: Metrics
-    /** Records an audit event of this request (writes, refusals). */
-    audit: (event: AuditEventName, fields: Record<string, unknown>) => void
-  },
+  deps: { cursors: CursorCodec; store: Store; clock: Clock; metrics: Metrics; audit: AuditTrail },
 ) {
   const adapter = resource.adapter
   const { cursors } = deps
+  const share = adapter.capabilities.fairShare
 
   /** The caller's share of a backend budget all users share (see DataAdapter.capabilities). */
-  async function takeShare() {
-    const share = adapter.capabilities.fairShare
+  async function takeShare({ principal, origin }: Caller) {
     if (!share) return
     await enforceBudgets(
       deps.store,
@@ -59,16 +50,17 @@ export function dataService(
       'backend_share',
       {
         detail: 'You are using more than your share of this backend; retry shortly.',
-        whenStoreDown: { failOpen: true, log },
+        whenStoreDown: { failOpen: true, log: origin.log },
       },
     )
   }
 
-  function scope(operation: Operation, rowId?: string): Condition[] {
-    const decision = scopeFor(resource, operation, principal)
+  function scope(caller: Caller, operation: Operation, rowId?: string): Condition[] {
+    const decision = scopeFor(resource, operation, caller.principal)
     deps.metrics.dataDecision(resource.name, operation, decision.ok ? 'allowed' : decision.reason)
     if (decision.ok) return decision.where
     throw refused(
+      caller,
       operation,
       rowId,
       new AppError(decision.reason, { reason: `${resource.name}.${operation}` }),
@@ -76,26 +68,36 @@ export function dataService(
   }
 
   /** Audits a refusal (the policy's rule code, or 404 for a row out of scope) and returns it. */
-  function refused(operation: Operation, rowId: string | undefined, error: AppError): AppError {
-    deps.audit('data.refused', {
+  function refused(
+    caller: Caller,
+    operation: Operation,
+    rowId: string | undefined,
+    error: AppError,
+  ): AppError {
+    deps.audit.record(caller.origin, 'data.refused', {
       resource: resource.name,
       operation,
-      userId: principal.userId,
+      userId: caller.principal.userId,
       ...(rowId === undefined ? {} : { rowId }),
       code: error.code,
     })
     return error
   }
 
-  const notInScope = (operation: Operation, rowId: string) =>
-    refused(operation, rowId, new AppError('not_found', { reason: 'row_not_in_scope' }))
+  const notInScope = (caller: Caller, operation: Operation, rowId: string) =>
+    refused(caller, operation, rowId, new AppError('not_found', { reason: 'row_not_in_scope' }))
 
   /** The write check; a field or value it refuses (422) is audited as a refusal. */
-  function checkedValues(body: unknown, operation: 'create' | 'update', rowId?: string) {
+  function checkedValues(
+    caller: Caller,
+    body: unknown,
+    operation: 'create' | 'update',
+    rowId?: string,
+  ) {
     try {
-      return valuesForWrite(resource, body, operation, principal)
+      return valuesForWrite(resource, body, operation, caller.principal)
     } catch (error) {
-      if (error instanceof AppError) throw refused(operation, rowId, error)
+      if (error instanceof AppError) throw refused(caller, operation, rowId, error)
       throw error
     }
   }
@@ -109,9 +111,9 @@ export function dataService(
   }
 
   /** Defence in depth: a row outside the scope never leaves the bridge, and is logged as a bug. */
-  function inScope(row: Row, where: Condition[], operation: Operation): boolean {
+  function inScope(caller: Caller, row: Row, where: Condition[], operation: Operation): boolean {
     if (rowMatches(row, where)) return true
-    log.error('policy.scope_violation', {
+    caller.origin.log.error('policy.scope_violation', {
       resource: resource.name,
       operation,
       rowId: row.id,
@@ -124,61 +126,29 @@ export function dataService(
     ...new Set([...fields, ...where.map((c) => c.field)]),
   ]
 
-  /** What the policy says, without logging a denial: permissions are questions, not attempts. */
-  const decide = (operation: Operation) => scopeFor(resource, operation, principal)
-
   return {
-    /**
-     * "Can I?": which operations the policy allows the caller, on the resource or on one row, and
-     * which fields it may read and write, decided by the same code that enforces them. A row the
-     * caller can't read answers 404, as `get` does.
-     */
-    async permissions(id?: string): Promise<Permissions> {
-      const decisions = {
-        list: decide('list'),
-        get: decide('get'),
-        create: decide('create'),
-        update: decide('update'),
-        delete: decide('delete'),
-      }
-      let update = decisions.update.ok
-      let remove = decisions.delete.ok
-      if (id !== undefined) {
-        const get = decisions.get
-        if (!get.ok) throw new AppError('not_found', { reason: 'row_not_in_scope' })
-        await takeShare()
-        const row = await adapter.get(id, get.where)
-        if (!row || !inScope(row, get.where, 'get'))
-          throw new AppError('not_found', { reason: 'row_not_in_scope' })
-        update = decisions.update.ok && rowMatches(row, decisions.update.where)
-        remove = decisions.delete.ok && rowMatches(row, decisions.delete.where)
-      }
-      const create = id === undefined && decisions.create.ok
-      return {
-        resource: resource.name,
-        id: id ?? null,
-        operations: {
-          list: id === undefined && decisions.list.ok,
-          get: decisions.get.ok,
-          create,
-          update,
-          delete: remove,
-        },
-        fields: {
-          readable: decisions.get.ok || decisions.list.ok ? resource.readable : [],
-          creatable: create ? [...resource.writable, ...resource.writableOnCreate] : [],
-          updatable: update ? resource.writable : [],
-        },
-      }
+    resource,
+
+    /** "Can I?" (permissions.ts): a row the caller can't read answers 404, as `get` does. */
+    async permissions(caller: Caller, id?: string): Promise<Permissions> {
+      const row =
+        id === undefined
+          ? undefined
+          : async (where: Condition[]) => {
+              await takeShare(caller)
+              const found = await adapter.get(id, where)
+              return found && inScope(caller, found, where, 'get') ? found : null
+            }
+      return permissionsOf(resource, caller.principal, id, row)
     },
 
-    async list(params: URLSearchParams) {
-      const where = scope('list')
-      await takeShare()
+    async list(caller: Caller, params: URLSearchParams) {
+      const where = scope(caller, 'list')
+      await takeShare(caller)
       const query = parseListParams(resource, params)
       const fingerprint = await cursors.fingerprint([
         resource.name,
-        userKey(principal),
+        userKey(caller.principal),
         where,
         query.filters,
         query.sort,
@@ -193,7 +163,9 @@ export function dataService(
           query.cursor === undefined ? undefined : await cursors.unwrap(fingerprint, query.cursor),
         fields: neededFields(query.fields, where),
       })
-      const rows = page.rows.filter((row) => inScope(row, where, 'list')).slice(0, query.limit)
+      const rows = page.rows
+        .filter((row) => inScope(caller, row, where, 'list'))
+        .slice(0, query.limit)
       return {
         data: rows.map((row) => view(row, query.fields)),
         nextCursor:
@@ -201,31 +173,32 @@ export function dataService(
       }
     },
 
-    async get(id: string) {
-      const where = scope('get', id)
-      await takeShare()
+    async get(caller: Caller, id: string) {
+      const where = scope(caller, 'get', id)
+      await takeShare(caller)
       const row = await adapter.get(id, where)
       // Another user's row answers exactly like a missing one.
-      if (!row || !inScope(row, where, 'get')) throw notInScope('get', id)
+      if (!row || !inScope(caller, row, where, 'get')) throw notInScope(caller, 'get', id)
       return view(row)
     },
 
-    async create(body: unknown) {
-      scope('create')
-      await takeShare()
+    async create(caller: Caller, body: unknown) {
+      const { principal, origin } = caller
+      scope(caller, 'create')
+      await takeShare(caller)
       const many = Array.isArray(body)
       const items = many ? body : [body]
       if (items.length === 0 || items.length > MAX_BATCH) {
         throw new AppError('validation_failed', { detail: `Send 1 to ${MAX_BATCH} records.` })
       }
-      const records = items.map((item) => checkedValues(item, 'create'))
+      const records = items.map((item) => checkedValues(caller, item, 'create'))
       let rows: Row[]
       try {
         rows = await adapter.create(records)
       } catch (error) {
         if (!(error instanceof PartialCreateError)) throw error
         // Say exactly what was written, with the failure: never a silent partial success.
-        log.warn('data.partially_created', {
+        origin.log.warn('data.partially_created', {
           resource: resource.name,
           created: error.created.length,
           requested: records.length,
@@ -241,7 +214,7 @@ export function dataService(
           },
         })
       }
-      deps.audit('data.created', {
+      deps.audit.record(origin, 'data.created', {
         resource: resource.name,
         userId: principal.userId,
         rowIds: rows.map((row) => row.id),
@@ -250,26 +223,30 @@ export function dataService(
       return many ? { data: views } : views[0]
     },
 
-    async update(id: string, body: unknown) {
-      const where = scope('update', id)
-      await takeShare()
-      const values = checkedValues(body, 'update', id)
+    async update(caller: Caller, id: string, body: unknown) {
+      const where = scope(caller, 'update', id)
+      await takeShare(caller)
+      const values = checkedValues(caller, body, 'update', id)
       const row = await adapter.update(id, where, values)
-      if (!row) throw notInScope('update', id)
-      deps.audit('data.updated', {
+      if (!row) throw notInScope(caller, 'update', id)
+      deps.audit.record(caller.origin, 'data.updated', {
         resource: resource.name,
-        userId: principal.userId,
+        userId: caller.principal.userId,
         rowId: id,
         fields: Object.keys(values),
       })
       return view(row)
     },
 
-    async delete(id: string) {
-      const where = scope('delete', id)
-      await takeShare()
-      if (!(await adapter.delete(id, where))) throw notInScope('delete', id)
-      deps.audit('data.deleted', { resource: resource.name, userId: principal.userId, rowId: id })
+    async delete(caller: Caller, id: string) {
+      const where = scope(caller, 'delete', id)
+      await takeShare(caller)
+      if (!(await adapter.delete(id, where))) throw notInScope(caller, 'delete', id)
+      deps.audit.record(caller.origin, 'data.deleted', {
+        resource: resource.name,
+        userId: caller.principal.userId,
+        rowId: id,
+      })
     },
   }
 }

@@ -1,8 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/app-env'
-import { recordAudit } from '../http/request-context'
-import type { CursorCodec } from './cursor'
+import { originOf } from '../http/request-context'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
@@ -10,10 +9,8 @@ import { principalOf, type Authenticator } from '../identity/authenticator'
 import { userKey } from '../identity/principal'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { enforceBudgets } from '../budgets/enforce-budgets'
-import type { Metrics } from '../log/metrics'
 import type { Store } from '../store/types'
-import { dataService } from './data-service'
-import type { Resource } from './resource'
+import type { Caller, DataService } from './data-service'
 
 const RecordSchema = z
   .object({ id: z.string(), fields: z.record(z.string(), z.unknown()) })
@@ -149,19 +146,16 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...denials },
 })
 
-/** /v1/data/{resource}: the row-level data proxy. */
+/** /v1/data/{resource}: the row-level data proxy over each resource's data service. */
 export function dataRoutes(deps: {
   config: Config
   clock: Clock
   store: Store
-  resources: Resource[]
+  dataServices: readonly DataService[]
   auth: Authenticator
-  cursors: CursorCodec
-  metrics: Metrics
 }) {
-  const { cursors } = deps
   const { config, clock, store, auth } = deps
-  const resources = new Map(deps.resources.map((r) => [r.name, r]))
+  const services = new Map(deps.dataServices.map((s) => [s.resource.name, s]))
   const windowMs = config.data.windowSeconds * 1000
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/data/*', auth.requireUser())
@@ -179,48 +173,46 @@ export function dataRoutes(deps: {
     await next()
   })
 
-  const serviceFor = (c: Context<AppEnv>, name: string) => {
-    const resource = resources.get(name)
-    if (!resource) throw new AppError('not_found', { detail: 'No resource has this name.' })
-    return dataService(resource, principalOf(c), c.get('log'), {
-      cursors,
-      store,
-      clock,
-      metrics: deps.metrics,
-      audit: (event, fields) => recordAudit(c, event, fields),
-    })
+  /** The resource's service and the caller, as every handler needs them. */
+  const serviceFor = (c: Context<AppEnv>, name: string): [DataService, Caller] => {
+    const service = services.get(name)
+    if (!service) throw new AppError('not_found', { detail: 'No resource has this name.' })
+    return [service, { principal: principalOf(c), origin: originOf(c) }]
   }
 
   // Before `/{id}`, so the resource-level question isn't read as a row id.
   return app
-    .openapi(resourcePermissions, async (c) =>
-      c.json(await serviceFor(c, c.req.valid('param').resource).permissions(), 200),
-    )
+    .openapi(resourcePermissions, async (c) => {
+      const [service, caller] = serviceFor(c, c.req.valid('param').resource)
+      return c.json(await service.permissions(caller), 200)
+    })
     .openapi(rowPermissions, async (c) => {
       const { resource, id } = c.req.valid('param')
-      return c.json(await serviceFor(c, resource).permissions(id), 200)
+      const [service, caller] = serviceFor(c, resource)
+      return c.json(await service.permissions(caller, id), 200)
     })
-    .openapi(list, async (c) =>
-      c.json(
-        await serviceFor(c, c.req.valid('param').resource).list(new URL(c.req.url).searchParams),
-        200,
-      ),
-    )
+    .openapi(list, async (c) => {
+      const [service, caller] = serviceFor(c, c.req.valid('param').resource)
+      return c.json(await service.list(caller, new URL(c.req.url).searchParams), 200)
+    })
     .openapi(getOne, async (c) => {
       const { resource, id } = c.req.valid('param')
-      return c.json(await serviceFor(c, resource).get(id), 200)
+      const [service, caller] = serviceFor(c, resource)
+      return c.json(await service.get(caller, id), 200)
     })
     .openapi(create, async (c) => {
-      const service = serviceFor(c, c.req.valid('param').resource)
-      return c.json(await service.create(c.req.valid('json')), 201)
+      const [service, caller] = serviceFor(c, c.req.valid('param').resource)
+      return c.json(await service.create(caller, c.req.valid('json')), 201)
     })
     .openapi(update, async (c) => {
       const { resource, id } = c.req.valid('param')
-      return c.json(await serviceFor(c, resource).update(id, c.req.valid('json')), 200)
+      const [service, caller] = serviceFor(c, resource)
+      return c.json(await service.update(caller, id, c.req.valid('json')), 200)
     })
     .openapi(remove, async (c) => {
       const { resource, id } = c.req.valid('param')
-      await serviceFor(c, resource).delete(id)
+      const [service, caller] = serviceFor(c, resource)
+      await service.delete(caller, id)
       return c.body(null, 204)
     })
 }

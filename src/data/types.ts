@@ -1,8 +1,8 @@
-import type { Metrics } from '../log/metrics'
+import type { Metrics } from '../observability/metrics'
 import type { AppError } from '../errors/app-error'
 import type { Clock } from '../clock'
 import type { Principal } from '../identity/principal'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { Store } from '../store/types'
 
 /** The normalized query language every data adapter translates. Values are plain scalars. */

@@ -14,10 +14,12 @@ const DEMO_CSP = [
 
 /**
  * Development mode only: a page that drives the bridge through bridgekeeper/client, to try it and
- * for the browser tests. `clientModule` is the built client (dist/client.js), which the runtime
- * provides; in production these routes don't exist.
+ * for the browser tests. `demoClient` is the built client (dist/client.js), which the runtime
+ * provides; in production (no development issuer) these routes don't exist.
  */
-export function demoRoutes(clientModule: string) {
+export function demoRoutes(deps: { devIssuer: unknown; demoClient: string | undefined }) {
+  const clientModule = deps.demoClient
+  if (!deps.devIssuer || clientModule === undefined) return undefined
   const headers = { 'Content-Security-Policy': DEMO_CSP, 'Cache-Control': 'no-store' }
   const script = (body: string) =>
     new Response(body, {

@@ -25,7 +25,7 @@ const readiness = createRoute({
   },
 })
 
-export function healthRoutes(store: Store) {
+export function healthRoutes({ store }: { store: Store }) {
   return new OpenAPIHono<AppEnv>()
     .openapi(liveness, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(readiness, async (c) => {

@@ -1,5 +1,5 @@
 import type { AuditTrail } from '../audit/audit-trail'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { BaseHeaders } from './base-headers'
 
 /**
@@ -13,7 +13,7 @@ export type AppEnv = {
     /** When the request arrived (the clock's milliseconds), for its access-log line. */
     startedAt: number
     log: Logger
-    /** The audit trail (one shared object); record through `recordAudit(c, …)`. */
+    /** The audit trail (one shared object); record with `audit.record(originOf(c), …)`. */
     audit: AuditTrail
     clientIp: string
     /** What per-address limits count: the IPv4 address, or the IPv6 /64 (see addressKey). */

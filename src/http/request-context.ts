@@ -1,12 +1,12 @@
 import type { Context } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from './app-env'
-import type { AuditEventName, AuditTrail } from '../audit/audit-trail'
+import type { AuditTrail, EventOrigin } from '../audit/audit-trail'
 import type { Clock } from '../clock'
 import type { TrustProxy } from '../config/config'
 import { newId } from '../ids/prefixed-id'
-import type { Logger } from '../log/logger'
-import type { Metrics } from '../log/metrics'
+import type { Logger } from '../observability/logger'
+import type { Metrics } from '../observability/metrics'
 import { addressKey, clientIp } from './client-ip'
 import { baseHeaders, type NativeHeaders } from './base-headers'
 import type { EdgeStep } from './edge'
@@ -79,11 +79,7 @@ export function requestContext(options: {
   }
 }
 
-/** Records an audit event of this request (its logger and request id come along). */
-export function recordAudit(
-  c: Context<AppEnv>,
-  event: AuditEventName,
-  fields: Record<string, unknown>,
-): void {
-  c.get('audit').record(c.get('log'), event, fields, c.get('requestId'))
+/** Where this request's events happen, for the audit trail and the services that record them. */
+export function originOf(c: Context<AppEnv>): EventOrigin {
+  return { log: c.get('log'), requestId: c.get('requestId'), ip: c.get('clientIp') }
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { newId } from '../ids/prefixed-id'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { Store } from '../store/types'
 
 /**

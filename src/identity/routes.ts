@@ -19,7 +19,7 @@ const me = createRoute({
   },
 })
 
-export function identityRoutes(auth: Authenticator) {
+export function identityRoutes({ auth }: { auth: Authenticator }) {
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/me', auth.requireUser())
   return app.openapi(me, (c) => c.json(principalView(principalOf(c)), 200))
@@ -53,7 +53,8 @@ const devToken = createRoute({
 })
 
 /** Registered only in development mode: in production the route does not exist at all. */
-export function devRoutes(dev: DevIssuer) {
+export function devRoutes({ devIssuer: dev }: { devIssuer: DevIssuer | undefined }) {
+  if (!dev) return undefined
   return new OpenAPIHono<AppEnv>().openapi(devToken, async (c) => {
     const body = c.req.valid('json')
     const { token, expiresAt } = await dev.issue(body)

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, importPKCS8, type JWK } from 'jose'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { Store } from '../store/types'
 import { parseKeyEncryptionKey } from './key-encryption'
 import { staticKeys, type KeyProvider } from './key-provider'

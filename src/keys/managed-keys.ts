@@ -1,5 +1,5 @@
 import type { Clock } from '../clock'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../observability/logger'
 import type { Store } from '../store/types'
 import { AppError } from '../errors/app-error'
 import { StoreUnavailableError } from '../store/types'

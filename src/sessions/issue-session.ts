@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/app-env'
 import { userKey, type SessionPrincipal } from '../identity/principal'
 import { writeSessionCookie } from './cookie'
 import { sessionView } from './schemas'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import { sessionFields, type SessionService } from './session-service'
 
 /**
@@ -22,23 +22,17 @@ export async function issueSession(
 ) {
   const { config, sessions } = deps
   await sessions.checkCreateRate(userKey(principal), c.get('clientKey'))
-  const { record, secret, evicted } = await sessions.create(principal, {
-    userAgent: c.req.header('user-agent'),
-    ip: c.get('clientIp'),
-  })
-  recordAudit(c, 'session.created', {
+  const origin = originOf(c)
+  const { record, secret } = await sessions.create(
+    principal,
+    { userAgent: c.req.header('user-agent'), ip: c.get('clientIp') },
+    origin,
+  )
+  c.get('audit').record(origin, 'session.created', {
     ...sessionFields(record),
     transport,
     ...(by === undefined ? {} : { by }),
-    ip: c.get('clientIp'),
   })
-  for (const id of evicted)
-    recordAudit(c, 'session.revoked', {
-      userId: principal.userId,
-      issuer: principal.issuer,
-      sessionId: id,
-      by: 'cap',
-    })
   if (transport === 'cookie') writeSessionCookie(c, secret, config.sessions.absoluteSeconds)
   return { session: sessionView(record, record.id), ...(transport === 'bearer' ? { secret } : {}) }
 }

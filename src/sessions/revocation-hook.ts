@@ -1,14 +1,33 @@
-import type { Clock } from '../clock'
-import type { Logger } from '../log/logger'
-import type { Store } from '../store/types'
+/**
+ * Why sessions ended: the user signed out, an admin revoked them, the identity provider said so
+ * (a webhook), a replaced secret was replayed (reuse detection), or the user went over the
+ * per-user cap and their oldest session was evicted.
+ */
+export type RevocationCause = 'user' | 'admin' | 'identity_provider' | 'reuse' | 'cap'
+
+/**
+ * The causes that run the revocation hook (FIREBASE_REVOKE_ON_SIGNOUT): every revocation that
+ * takes access away on purpose, reuse detection included (whoever replayed the secret may have
+ * signed in to the provider with it). Not an eviction at the cap: the user just signed in again
+ * elsewhere, and revoking their provider sessions would sign out the device they are using.
+ */
+const HOOK_CAUSES: ReadonlySet<RevocationCause> = new Set([
+  'user',
+  'admin',
+  'identity_provider',
+  'reuse',
+])
+
+export function runsRevocationHook(cause: RevocationCause): boolean {
+  return HOOK_CAUSES.has(cause)
+}
 
 /** Who lost sessions, and how. */
 export type RevocationEvent = {
   issuer: string
   userId: string
   scope: 'one' | 'all'
-  /** The user, a backend with the admin key, or the identity provider's webhook. */
-  by: 'user' | 'admin' | 'identity_provider'
+  by: RevocationCause
 }
 
 /** What a hook may use: a budget in the shared store, so calls to a provider can be limited per user. */
@@ -18,36 +37,7 @@ type RevocationContext = {
 }
 
 /**
- * Runs after the bridge has revoked sessions (the revocation itself never waits on it), e.g. the
- * Node runtime's Firebase refresh-token revocation. A failure is logged, never shown to the client.
+ * Runs after the bridge has revoked sessions, e.g. the Node runtime's Firebase refresh-token
+ * revocation. A failure is logged, never shown to the client, and never undoes the revocation.
  */
 export type RevocationHook = (event: RevocationEvent, context: RevocationContext) => Promise<void>
-
-/** A hook with its context bound, as the routes call it. */
-export type BoundRevocationHook = (event: RevocationEvent) => Promise<void>
-
-export function bindRevocationHook(
-  hook: RevocationHook | undefined,
-  deps: { store: Store; clock: Clock },
-): BoundRevocationHook | undefined {
-  if (!hook) return undefined
-  const context: RevocationContext = {
-    allow: async (key, limit, windowMs) =>
-      (await deps.store.limits.take(`revoke-hook:${key}`, limit, windowMs, deps.clock.now()))
-        .allowed,
-  }
-  return (event) => hook(event, context)
-}
-
-export async function runRevocationHook(
-  hook: BoundRevocationHook | undefined,
-  event: RevocationEvent,
-  log: Logger,
-): Promise<void> {
-  if (!hook) return
-  try {
-    await hook(event)
-  } catch (error) {
-    log.error('session.revocation_hook_failed', { userId: event.userId, scope: event.scope, error })
-  }
-}

@@ -9,9 +9,8 @@ import { readOptionalJson } from '../http/optional-json'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { clearSessionCookie, writeSessionCookie } from './cookie'
 import { CreateSessionBody, SessionCreatedSchema, SessionSchema, sessionView } from './schemas'
-import { runRevocationHook, type BoundRevocationHook } from './revocation-hook'
 import { issueSession } from './issue-session'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import { sessionFields, type SessionService } from './session-service'
 
 const authProblems = {
@@ -93,7 +92,6 @@ export function sessionRoutes(deps: {
   clock: Clock
   sessions: SessionService
   auth: Authenticator
-  onRevoked?: BoundRevocationHook
 }) {
   const { config, clock, sessions, auth } = deps
   const app = new OpenAPIHono<AppEnv>()
@@ -127,30 +125,13 @@ export function sessionRoutes(deps: {
       // Another user's session answers exactly like a missing one.
       if (!record || record.userKey !== userKey(principal))
         throw new AppError('not_found', { reason: 'session_not_owned' })
-      await sessions.revoke(id)
-      recordAudit(c, 'session.revoked', { ...sessionFields(record), by: 'user' })
-      await runRevocationHook(
-        deps.onRevoked,
-        { issuer: principal.issuer, userId: principal.userId, scope: 'one', by: 'user' },
-        c.get('log'),
-      )
+      await sessions.revoke({ session: record }, 'user', originOf(c))
       if (id === principal.sessionId && c.get('credential')?.via === 'cookie') clearSessionCookie(c)
       return c.body(null, 204)
     })
     .openapi(revokeAll, async (c) => {
       const principal = principalOf(c)
-      const revoked = await sessions.revokeUser(userKey(principal))
-      recordAudit(c, 'session.revoked', {
-        userId: principal.userId,
-        issuer: principal.issuer,
-        count: revoked,
-        by: 'user',
-      })
-      await runRevocationHook(
-        deps.onRevoked,
-        { issuer: principal.issuer, userId: principal.userId, scope: 'all', by: 'user' },
-        c.get('log'),
-      )
+      const revoked = await sessions.revoke({ user: principal }, 'user', originOf(c))
       if (c.get('credential')?.via === 'cookie') clearSessionCookie(c)
       return c.json({ revoked }, 200)
     })

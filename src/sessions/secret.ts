@@ -1,13 +1,17 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { base64url } from 'jose'
+import { secretHashIn, SHARD_LENGTH } from '../store/shard'
 
 /** Session secrets carry a prefix so secret scanners and the auth code can recognise them. */
 export const SESSION_SECRET_PREFIX = 'bks_'
 const SECRET_BYTES = 32 // 256 bits from the CSPRNG, 234 of them kept (SECURITY.md, "Sessions")
-const SECRET_SHAPE = /^bks_[A-Za-z0-9_-]{43}$/
-/** After the prefix: the user's shard (4 hex digits, see store/keys.ts), then 39 random characters. */
-const SHARD_LENGTH = 4
+/**
+ * After the prefix: the user's shard (4 lowercase hex digits, store/shard.ts), then 39 random
+ * characters. A secret with any other shard is refused before the store is asked, so garbage
+ * secrets can't reach (or, on Workers, create) arbitrary shards.
+ */
+const SECRET_SHAPE = /^bks_[0-9a-f]{4}[A-Za-z0-9_-]{39}$/
 const RANDOM_LENGTH = 39
 
 /** A new session secret: the shard of its user's sessions, then 234 random bits. */
@@ -37,7 +41,7 @@ export function isSessionSecretShape(value: string): boolean {
  * through the runtime's crypto job queue on every request.
  */
 export async function hashSecret(secret: string): Promise<string> {
-  return Promise.resolve(`${shardOfSecret(secret)}.${digest(secret)}`)
+  return Promise.resolve(secretHashIn(shardOfSecret(secret), digest(secret)))
 }
 
 const digest = (value: string) => base64url.encode(sha256(utf8ToBytes(value)))

@@ -1,19 +1,29 @@
-import { noMetrics, type Metrics } from '../log/metrics'
+import { noMetrics, type Metrics } from '../observability/metrics'
+import type { AuditTrail, EventOrigin } from '../audit/audit-trail'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
-import {
-  SessionPrincipalSchema,
-  userKey,
-  type Principal,
-  type SessionPrincipal,
-} from '../identity/principal'
+import { userKey, type Principal, type SessionPrincipal } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
-import { userShard } from '../store/keys'
+import { sessionIdIn, userShard } from '../store/shard'
 import { storeCall } from '../store/store-call'
 import type { SessionRecord, Store } from '../store/types'
 import { enforceBudgets } from '../budgets/enforce-budgets'
+import { runsRevocationHook, type RevocationCause, type RevocationHook } from './revocation-hook'
 import type { RotationSecrets } from './rotation-secret'
 import { hashSecret, newSessionSecret } from './secret'
+import { decodePrincipal, encodePrincipal } from './stored-principal'
+
+/** Whose sessions a revocation ends. */
+export type RevocationTarget =
+  /** One session (its record, as the caller found it). */
+  | { session: SessionRecord }
+  /** Every session of a user. */
+  | { user: { issuer: string; userId: string } }
+  /** The user's sessions that `matches` picks (an identity provider's change). */
+  | {
+      user: { issuer: string; userId: string }
+      matches: (principal: SessionPrincipal, record: SessionRecord) => boolean
+    }
 
 export type SessionService = ReturnType<typeof createSessionService>
 
@@ -32,13 +42,53 @@ export function createSessionService(deps: {
   clock: Clock
   config: Config['sessions']
   rotation: RotationSecrets
+  audit: AuditTrail
+  /** Runs after revocations whose cause calls for it (revocation-hook.ts). */
+  onRevoked?: RevocationHook
   metrics?: Metrics
 }) {
-  const { store, clock, config } = deps
+  const { store, clock, config, audit } = deps
   const metrics = deps.metrics ?? noMetrics
   const idleMs = config.idleSeconds * 1000
   const absoluteMs = config.absoluteSeconds * 1000
   const windowMs = config.createWindowSeconds * 1000
+  const hookContext = {
+    allow: async (key: string, limit: number, windowMs: number) =>
+      (await store.limits.take(`revoke-hook:${key}`, limit, windowMs, clock.now())).allowed,
+  }
+
+  /**
+   * What follows every revocation, whatever its cause: the metrics, one audit event, and the
+   * revocation hook when the cause runs it (revocation-hook.ts). The one place these are decided.
+   */
+  async function revoked(
+    user: { issuer: string; userId: string },
+    ended: { scope: 'one'; sessionIds: readonly string[] } | { scope: 'all'; count: number },
+    cause: RevocationCause,
+    origin: EventOrigin,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    const count = ended.scope === 'all' ? ended.count : ended.sessionIds.length
+    // Ending one session that was already gone is no event; "all" is audited even when empty.
+    if (ended.scope === 'one' && count === 0) return
+    if (count > 0) metrics.sessions('revoked', count)
+    const which =
+      ended.scope === 'one' && count === 1 ? { sessionId: ended.sessionIds[0] } : { count }
+    audit.record(origin, 'session.revoked', {
+      userId: user.userId,
+      issuer: user.issuer,
+      ...which,
+      by: cause,
+      ...extra,
+    })
+    if (!deps.onRevoked || !runsRevocationHook(cause)) return
+    try {
+      const { issuer, userId } = user
+      await deps.onRevoked({ issuer, userId, scope: ended.scope, by: cause }, hookContext)
+    } catch (error) {
+      origin.log.error('session.revocation_hook_failed', { userId: user.userId, cause, error })
+    }
+  }
 
   return {
     /** Refuses with 429 when a user or an address creates sessions too fast. */
@@ -55,16 +105,20 @@ export function createSessionService(deps: {
       ),
 
     /** A brand-new session: new id, new secret, whatever the client sent (no fixation). */
-    async create(principal: SessionPrincipal, meta: { userAgent: string | undefined; ip: string }) {
+    async create(
+      principal: SessionPrincipal,
+      meta: { userAgent: string | undefined; ip: string },
+      origin: EventOrigin,
+    ) {
       const now = clock.now()
       const key = userKey(principal)
       const shard = userShard(key)
       const secret = newSessionSecret(shard)
       const record: SessionRecord = {
-        id: `${newId('sess', now)}_${shard}`,
+        id: sessionIdIn(shard, newId('sess', now)),
         userKey: key,
         secretHash: await hashSecret(secret),
-        principal,
+        principal: encodePrincipal(principal),
         createdAt: now,
         lastActiveAt: now,
         idleExpiresAt: Math.min(now + idleMs, now + absoluteMs),
@@ -76,8 +130,10 @@ export function createSessionService(deps: {
         store.sessions.create(record, { maxPerUser: config.maxPerUser }),
       )
       metrics.sessions('created')
-      if (evicted.length > 0) metrics.sessions('revoked', evicted.length)
-      return { record, secret, evicted }
+      // The user's oldest sessions beyond the cap, ended by the store in the same step.
+      for (const id of evicted)
+        await revoked(principal, { scope: 'one', sessionIds: [id] }, 'cap', origin, {})
+      return { record, secret }
     },
 
     async authenticate(secret: string) {
@@ -117,15 +173,45 @@ export function createSessionService(deps: {
 
     list: (key: string) => storeCall(() => store.sessions.list(key, clock.now())),
     get: (id: string) => storeCall(() => store.sessions.get(id, clock.now())),
-    async revoke(id: string) {
-      const revoked = await storeCall(() => store.sessions.revoke(id))
-      if (revoked) metrics.sessions('revoked')
-      return revoked
-    },
-    async revokeUser(key: string) {
-      const count = await storeCall(() => store.sessions.revokeUser(key))
-      if (count > 0) metrics.sessions('revoked', count)
-      return count
+
+    /**
+     * Every revocation goes through here, whatever its cause (the user, an admin, the identity
+     * provider, reuse of a replaced secret): the store write, then `revoked` above. Returns how
+     * many sessions ended.
+     */
+    async revoke(
+      target: RevocationTarget,
+      cause: RevocationCause,
+      origin: EventOrigin,
+      extra: Record<string, unknown> = {},
+    ): Promise<number> {
+      if ('session' in target) {
+        const record = target.session
+        const gone = await storeCall(() => store.sessions.revoke(record.id))
+        const sessionIds = gone ? [record.id] : []
+        await revoked(
+          decodePrincipal(record.principal),
+          { scope: 'one', sessionIds },
+          cause,
+          origin,
+          extra,
+        )
+        return sessionIds.length
+      }
+      const key = userKey(target.user)
+      if (!('matches' in target)) {
+        const count = await storeCall(() => store.sessions.revokeUser(key))
+        await revoked(target.user, { scope: 'all', count }, cause, origin, extra)
+        return count
+      }
+      const live = await storeCall(() => store.sessions.list(key, clock.now()))
+      const ids: string[] = []
+      for (const record of live) {
+        if (!target.matches(decodePrincipal(record.principal), record)) continue
+        if (await storeCall(() => store.sessions.revoke(record.id))) ids.push(record.id)
+      }
+      await revoked(target.user, { scope: 'one', sessionIds: ids }, cause, origin, extra)
+      return ids.length
     },
   }
 }
@@ -133,7 +219,7 @@ export function createSessionService(deps: {
 /** The principal of a request authenticated by a session (parsed: the store holds plain JSON). */
 export function principalOfSession(record: SessionRecord): Principal {
   return {
-    ...SessionPrincipalSchema.parse(record.principal),
+    ...decodePrincipal(record.principal),
     sessionId: record.id,
     expiresAt: Math.min(record.idleExpiresAt, record.absoluteExpiresAt),
     method: 'session',
@@ -142,5 +228,6 @@ export function principalOfSession(record: SessionRecord): Principal {
 
 /** Who a session event is about, for its log line or audit event. */
 export function sessionFields(record: SessionRecord) {
-  return { userId: record.principal.userId, issuer: record.principal.issuer, sessionId: record.id }
+  const { userId, issuer } = decodePrincipal(record.principal)
+  return { userId, issuer, sessionId: record.id }
 }

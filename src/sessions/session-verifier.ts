@@ -1,10 +1,10 @@
 import { failed, notMine, type CredentialVerifier } from '../identity/verifier'
 import type { AuthenticatedSession } from '../store/types'
 import { newId } from '../ids/prefixed-id'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import { clearedSessionCookie, sessionCookieName } from './cookie'
 import { hashSecret, isSessionSecretShape, SESSION_SECRET_PREFIX } from './secret'
-import { principalOfSession, sessionFields, type SessionService } from './session-service'
+import { principalOfSession, type SessionService } from './session-service'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -37,13 +37,12 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
       if (found.superseded) {
         // An old secret replayed after its grace: whoever holds it isn't the one refreshing.
         // End the session for both (reuse detection, as for refresh tokens in RFC 9700 §4.14.2).
-        await sessions.revoke(found.record.id)
         c.get('log').warn('security.session_reuse', {
           eventId: newId('evt'),
           sessionId: found.record.id,
           userKey: found.record.userKey,
         })
-        recordAudit(c, 'session.revoked', { ...sessionFields(found.record), by: 'reuse' })
+        await sessions.revoke({ session: found.record }, 'reuse', originOf(c))
         return failed('session_superseded_reused', { headers })
       }
       c.set('session', found)

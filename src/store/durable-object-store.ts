@@ -1,4 +1,4 @@
-import { shardOfSecretHash, shardOfSessionId, userShard } from './keys'
+import { shardOfSecretHash, shardOfSessionId, userShard } from './shard'
 import type { SqlStore } from './sql-store'
 import { StoreUnavailableError, type Store } from './types'
 

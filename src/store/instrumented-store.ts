@@ -1,5 +1,5 @@
-import type { Metrics } from '../log/metrics'
-import type { Tracing } from '../log/tracing'
+import type { Metrics } from '../observability/metrics'
+import type { Tracing } from '../observability/tracing'
 import type { KvStore, LimitStore, SessionStore, Store } from './types'
 
 type AsyncMethods<T> = {

@@ -64,12 +64,6 @@ export class SqlStore {
       ...data,
       userAgent: data.userAgent ?? undefined,
       ip: data.ip ?? undefined,
-      principal: {
-        ...data.principal,
-        email: data.principal.email ?? undefined,
-        orgId: data.principal.orgId ?? undefined,
-        orgRole: data.principal.orgRole ?? undefined,
-      },
       secretHash: row.secret_hash,
       lastActiveAt: row.last_active,
       idleExpiresAt: row.idle_exp,

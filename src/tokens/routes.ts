@@ -1,20 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import type { AppEnv } from '../http/app-env'
-import type { Metrics } from '../log/metrics'
-import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { AppError } from '../errors/app-error'
 import { principalOf, type Authenticator } from '../identity/authenticator'
-import { userKey, type Principal } from '../identity/principal'
-import type { JwsSigner } from '../keys/jws'
 import type { KeyProvider } from '../keys/key-provider'
 import { readOptionalJson } from '../http/optional-json'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import { jsonContent, problem, userSecurity } from '../openapi/schemas'
-import { enforceBudgets } from '../budgets/enforce-budgets'
-import type { Store } from '../store/types'
-import type { TokenTemplate } from './template'
+import type { Minting } from './minting'
 
 const TokenSchema = z
   .object({
@@ -75,71 +68,16 @@ const integration = createRoute({
   },
 })
 
-/** POST /v1/tokens/{template}: per-user rate limit, then the template mints. */
+/** POST /v1/tokens/{template} (minting.ts decides), and the providers' settings. */
 export function tokenRoutes(deps: {
   config: Config
-  clock: Clock
-  store: Store
   keys: KeyProvider
-  templates: TokenTemplate[]
   auth: Authenticator
-  sign: JwsSigner
-  metrics: Metrics
+  minting: Minting
 }) {
-  const { config, clock, store, keys, auth, sign } = deps
-  const templates = new Map(deps.templates.map((t) => [t.name, t]))
-  const windowMs = config.minting.windowSeconds * 1000
+  const { config, keys, auth, minting } = deps
   const app = new OpenAPIHono<AppEnv>()
   app.use('/v1/tokens/:template', auth.requireUser())
-
-  /** Mints with `template` for `principal`: its rule, the budgets, then the template signs. */
-  async function mintWith(c: Context<AppEnv>, template: TokenTemplate, principal: Principal) {
-    if (template.allow && !template.allow(principal)) {
-      throw new AppError('forbidden', {
-        detail: 'This token template is not available to you.',
-        reason: 'template_not_allowed',
-      })
-    }
-    await enforceBudgets(
-      store,
-      clock,
-      [
-        { key: `mint:${userKey(principal)}`, capacity: config.minting.perUser, windowMs },
-        { key: `mint-ip:${c.get('clientKey')}`, capacity: config.minting.perIp, windowMs },
-      ],
-      'mint',
-      { whenStoreDown: { failOpen: true, log: c.get('log') } },
-    )
-    const now = clock.now()
-    const minted = await template.mint({
-      principal,
-      now,
-      issuer: config.publicUrl,
-      keys,
-      sign,
-    })
-    recordAudit(c, 'token.minted', {
-      template: template.name,
-      userId: principal.userId,
-      issuer: principal.issuer,
-      kid: minted.audit.kid,
-      jti: minted.audit.jti,
-      audience: minted.audit.aud,
-      subject: minted.audit.sub,
-      expiresAt: new Date(minted.expiresAt).toISOString(),
-      sessionId: principal.sessionId,
-    })
-    const response = c.json(
-      {
-        token: minted.token,
-        expiresAt: new Date(minted.expiresAt).toISOString(),
-        expiresIn: Math.max(0, Math.floor((minted.expiresAt - now) / 1000)),
-      },
-      200,
-    )
-    deps.metrics.mint(template.name, 'issued')
-    return response
-  }
 
   return app
     .openapi(mint, async (c) => {
@@ -151,23 +89,25 @@ export function tokenRoutes(deps: {
           detail: 'You are not a member of that organization.',
           reason: 'org_not_member',
         })
-      const template = templates.get(c.req.valid('param').template)
-      if (!template) throw new AppError('not_found', { detail: 'No token template has this name.' })
-      try {
-        return await mintWith(c, template, principal)
-      } catch (error) {
-        const code = error instanceof AppError ? error.code : 'internal'
-        deps.metrics.mint(template.name, code)
-        recordAudit(c, 'token.refused', { template: template.name, userId: principal.userId, code })
-        throw error
-      }
+      const minted = await minting.mint(c.req.valid('param').template, principal, {
+        origin: originOf(c),
+        clientKey: c.get('clientKey'),
+      })
+      return c.json(
+        {
+          token: minted.token,
+          expiresAt: new Date(minted.expiresAt).toISOString(),
+          expiresIn: Math.max(0, Math.floor((minted.expiresAt - minted.now) / 1000)),
+        },
+        200,
+      )
     })
     .openapi(integration, async (c) => {
-      const template = templates.get(c.req.valid('param').template)
       const name = c.req.valid('param').template
+      const template = minting.template(name)
       const settings =
         c.req.valid('query').mode === 'webhook'
-          ? template?.webhookConfig?.(`${config.publicUrl}/v1/integrations/${name}/webhook`)
+          ? template?.authHookConfig?.(`${config.publicUrl}/v1/integrations/${name}/webhook`)
           : template?.integrationConfig?.({
               issuer: config.publicUrl,
               jwksUri: `${config.publicUrl}/.well-known/jwks.json`,

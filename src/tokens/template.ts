@@ -47,12 +47,12 @@ export interface TokenTemplate {
    * /v1/integrations/{name}/webhook: the session variables of a signed-in principal, or why the
    * request is refused. `header` reads the headers the provider forwarded from its client.
    */
-  webhook?(principal: Principal, header: (name: string) => string | undefined): WebhookAnswer
+  authHook?(principal: Principal, header: (name: string) => string | undefined): AuthHookAnswer
   /** The provider's settings for calling the webhook at `url` (…/config?mode=webhook). */
-  webhookConfig?(url: string): Record<string, unknown>
+  authHookConfig?(url: string): Record<string, unknown>
 }
 
-type WebhookAnswer =
+type AuthHookAnswer =
   | {
       variables: Record<string, string>
       /** The longest the provider may cache this answer; the credential's own end caps it too. */

@@ -1,15 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../http/app-env'
-import { recordAudit } from '../http/request-context'
+import { originOf } from '../http/request-context'
 import type { Clock } from '../clock'
 import { AppError } from '../errors/app-error'
 import { stableUserId, type UserNamespaces } from '../identity/namespaces'
-import { userKey } from '../identity/principal'
+import type { SessionPrincipal } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
 import { jsonContent, problem } from '../openapi/schemas'
-import { runRevocationHook, type BoundRevocationHook } from '../sessions/revocation-hook'
 import type { SessionService } from '../sessions/session-service'
-import type { SessionRecord, Store } from '../store/types'
+import type { Store } from '../store/types'
 import { WebhookRefused, type IdentityEvent, type IdentityWebhook } from './identity-webhook'
 
 /** Deliveries are remembered this long by id; senders retry well within it, replays are refused past five minutes. */
@@ -48,7 +47,6 @@ export function webhookReceiverRoutes(deps: {
   sessions: SessionService
   store: Store
   clock: Clock
-  onRevoked: BoundRevocationHook | undefined
 }) {
   const hooks = new Map(deps.webhooks.map((hook) => [hook.provider, hook]))
 
@@ -81,33 +79,15 @@ export function webhookReceiverRoutes(deps: {
       action.kind === 'ignored' || !namespace ? null : stableUserId(namespace, action.subject)
     let revoked = 0
     if (userId !== null && action.kind !== 'ignored') {
-      const key = userKey({ issuer: hook.issuer, userId })
-      if (action.kind === 'user_deleted') {
-        revoked = await deps.sessions.revokeUser(key)
-        await runRevocationHook(
-          deps.onRevoked,
-          { issuer: hook.issuer, userId, scope: 'all', by: 'identity_provider' },
-          log,
-        )
-      } else {
-        const live = await deps.sessions.list(key)
-        const stale = live.filter((record) => outdated(record, action))
-        for (const record of stale) if (await deps.sessions.revoke(record.id)) revoked++
-        if (revoked > 0)
-          await runRevocationHook(
-            deps.onRevoked,
-            { issuer: hook.issuer, userId, scope: 'one', by: 'identity_provider' },
-            log,
-          )
-      }
-      if (revoked > 0)
-        recordAudit(c, 'session.revoked', {
-          userId,
-          issuer: hook.issuer,
-          count: revoked,
-          by: 'identity_provider',
-          provider,
-        })
+      const user = { issuer: hook.issuer, userId }
+      revoked = await deps.sessions.revoke(
+        action.kind === 'user_deleted'
+          ? { user }
+          : { user, matches: (principal) => outdated(principal, action) },
+        'identity_provider',
+        originOf(c),
+        { provider },
+      )
       log.warn(`security.webhook_${action.kind}`, {
         eventId: newId('evt'),
         provider,
@@ -130,19 +110,13 @@ export function webhookReceiverRoutes(deps: {
 
 /** Whether a session no longer matches what the identity provider now says. */
 function outdated(
-  record: SessionRecord,
+  principal: SessionPrincipal,
   action: Exclude<IdentityEvent['action'], { kind: 'ignored' } | { kind: 'user_deleted' }>,
 ): boolean {
-  const principal = record.principal as {
-    email?: string | null
-    emailVerified?: boolean
-    roles?: string[]
-    claims?: Record<string, unknown>
-  }
-  if (action.kind === 'session_ended') return principal.claims?.sid === action.upstreamSessionId
-  const email = principal.emailVerified ? (principal.email ?? undefined) : undefined
+  if (action.kind === 'session_ended') return principal.claims.sid === action.upstreamSessionId
+  const email = principal.emailVerified ? principal.email : undefined
   if (email !== action.email) return true
   if (action.roles === undefined) return false
-  const before = [...(principal.roles ?? [])].sort().join('\n')
+  const before = [...principal.roles].sort().join('\n')
   return before !== [...action.roles].sort().join('\n')
 }

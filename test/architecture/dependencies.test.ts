@@ -11,7 +11,7 @@ const RANKS: Record<string, number> = {
   crypto: 0,
   errors: 0,
   ids: 0,
-  log: 1,
+  observability: 1,
   config: 1,
   audit: 1.5,
   http: 2,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ResourceDefinition } from '../../src/data/resource'
 import type { Operation, Scalar } from '../../src/data/types'
-import { noMetrics } from '../../src/log/metrics'
+import { noMetrics } from '../../src/observability/metrics'
 import { makeTestApp, testAdapter, type TestApp } from './test-app'
 
 /**

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis'
 import { redisAdapter } from '../../adapters/redis'
 import { describe, expect, it } from 'vitest'
 import { createRedisStore } from '../../adapters/redis/store'
-import { storeKeys } from '../../src/store/keys'
+import { redisKeys } from '../../adapters/redis/keys'
 import { StoreUnavailableError } from '../../src/store/types'
 import { REDIS_URL, useRedisStores } from '../helpers/redis'
 import { asSession, bearerSession } from '../helpers/sign-in'
@@ -25,13 +25,13 @@ describe('redis store specifics', () => {
     await store.sessions.create(record, { maxPerUser: 5 })
     const raw = new Redis(REDIS_URL)
     try {
-      const ttl = await raw.pttl(storeKeys(redis.prefix).session(record.id))
+      const ttl = await raw.pttl(redisKeys(redis.prefix).session(record.id))
       expect(ttl).toBeGreaterThan(1_790_000)
       expect(ttl).toBeLessThanOrEqual(1_800_000)
-      expect(await raw.pttl(storeKeys(redis.prefix).secret(record.secretHash))).toBeLessThanOrEqual(
+      expect(await raw.pttl(redisKeys(redis.prefix).secret(record.secretHash))).toBeLessThanOrEqual(
         1_800_000,
       )
-      const fields = await raw.hgetall(storeKeys(redis.prefix).session(record.id))
+      const fields = await raw.hgetall(redisKeys(redis.prefix).session(record.id))
       expect(Object.keys(fields).sort()).toEqual(
         [
           'absoluteExpiresAt',
@@ -97,7 +97,7 @@ describe('redis compatibility and script errors', () => {
       // Someone else's write made the session key a string: the script's HMGET fails.
       const raw = new Redis(REDIS_URL)
       try {
-        await raw.set(storeKeys(redis.prefix).session(id), 'not a hash')
+        await raw.set(redisKeys(redis.prefix).session(id), 'not a hash')
       } finally {
         raw.disconnect()
       }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clerkAdapter } from '../../adapters/clerk'
 import { standardWebhooksAdapter } from '../../adapters/standard-webhooks'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
+import { clerkDelivery as signedClerkDelivery } from '../helpers/webhook-delivery'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const SECRET = `whsec_${Buffer.from('a-32-byte-secret-for-the-tests!!').toString('base64')}`
@@ -42,26 +43,8 @@ async function session(sub: string, sid = `sess_${crypto.randomUUID()}`, claims:
 const alive = async (secret: string) =>
   (await t.app.request('/v1/me', { headers: { Authorization: `Bearer ${secret}` } })).status === 200
 
-/** A delivery as Svix sends Clerk's: svix-id, svix-timestamp (seconds) and svix-signature. */
-async function clerkDelivery(
-  event: object,
-  options: { id?: string; at?: Date; secret?: string } = {},
-): Promise<Response> {
-  const id = options.id ?? `msg_${crypto.randomUUID()}`
-  const at = options.at ?? new Date()
-  const body = JSON.stringify(event)
-  const signature = new Webhook(options.secret ?? SECRET).sign(id, at, body)
-  return t.app.request('/v1/webhooks/clerk', {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'svix-id': id,
-      'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'svix-signature': signature,
-    },
-    body,
-  })
-}
+const clerkDelivery = (event: object, options: { id?: string; at?: Date; secret?: string } = {}) =>
+  signedClerkDelivery(t, event, { ...options, secret: options.secret ?? SECRET })
 
 describe('Clerk webhooks', () => {
   it('user.deleted revokes every session of that user, and only theirs', async () => {

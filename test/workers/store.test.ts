@@ -6,7 +6,7 @@ import {
   storeObjectNames,
   type StoreNamespace,
 } from '../../src/store/durable-object-store'
-import { userShard } from '../../src/store/keys'
+import { userShard } from '../../src/store/shard'
 import { defineStoreConformance, sessionRecord } from '../store/store-conformance'
 
 // The same store conformance suite as memory and Redis, against the Durable Object inside workerd.

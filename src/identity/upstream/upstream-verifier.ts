@@ -9,7 +9,7 @@ import {
 import type { Clock } from '../../clock'
 import type { IssuerConfig } from '../../config/env-schema'
 import { boundedFetch, type FetchLike } from '../../http/bounded-fetch'
-import type { Logger } from '../../log/logger'
+import type { Logger } from '../../observability/logger'
 import { principalFromClaims } from '../claims'
 import type { UserNamespaces } from '../namespaces'
 import { failureFromJose, looksLikeCompactJws, type VerifyResult } from './verify-result'

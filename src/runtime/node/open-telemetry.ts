@@ -1,7 +1,7 @@
 import { httpInstrumentationMiddleware } from '@hono/otel'
 import { SpanStatusCode, trace, type TracerProvider } from '@opentelemetry/api'
 import packageJson from '../../../package.json'
-import type { Tracing } from '../../log/tracing'
+import type { Tracing } from '../../observability/tracing'
 
 /**
  * Tracing through @opentelemetry/api: the HTTP span from @hono/otel (named by route pattern),

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { Metrics } from '../../log/metrics'
+import type { Metrics } from '../../observability/metrics'
 
 /** The engine's metrics in a prom-client registry of their own, with Node's process metrics. */
 export function prometheusMetrics(): Metrics {
@@ -69,7 +69,7 @@ export function prometheusMetrics(): Metrics {
     },
     request: (route, method, status, seconds) =>
       requests.observe({ route, method, status: String(status) }, seconds),
-    mint: (template, outcome) => mints.inc({ template, outcome }),
+    minted: (template, outcome) => mints.inc({ template, outcome }),
     dataDecision: (resource, operation, outcome) => decisions.inc({ resource, operation, outcome }),
     sessions: (event, count = 1) => sessions.inc({ event }, count),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),

@@ -1,5 +1,5 @@
 import type { Bridge } from '../../../assembly/assemble'
-import { noMetrics } from '../../../log/metrics'
+import { noMetrics } from '../../../observability/metrics'
 import { assembleFromEnv } from './bridge'
 import { EXIT, print, table, type CliIo } from './io'
 

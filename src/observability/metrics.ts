@@ -7,7 +7,7 @@ export interface Metrics {
   /** One finished HTTP request: its route pattern, method, status and duration. */
   request(route: string, method: string, status: number, seconds: number): void
   /** One mint: `issued`, or the problem code that refused it. */
-  mint(template: string, outcome: string): void
+  minted(template: string, outcome: string): void
   /** One data policy decision: `allowed`, or the rule code that refused it. */
   dataDecision(resource: string, operation: string, outcome: string): void
   /** Sessions created or revoked (`count` for a revocation of several). */
@@ -26,7 +26,7 @@ export interface Metrics {
 
 export const noMetrics: Metrics = {
   request: () => undefined,
-  mint: () => undefined,
+  minted: () => undefined,
   dataDecision: () => undefined,
   sessions: () => undefined,
   storeCall: () => undefined,

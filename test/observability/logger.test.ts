@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../src/clock'
-import { createLogger } from '../../src/log/logger'
+import { createLogger } from '../../src/observability/logger'
 
 describe('structured logger', () => {
   const capture = () => {

@@ -57,7 +57,7 @@ const postHook = createRoute({
  * the provider forwarded, so a revoked session stops working within the answer's cache life.
  * Every refusal is a 401, the only refusal a provider understands.
  */
-export function webhookRoutes(deps: {
+export function authHookRoutes(deps: {
   clock: Clock
   templates: TokenTemplate[]
   auth: Authenticator
@@ -66,12 +66,14 @@ export function webhookRoutes(deps: {
 
   async function answer(c: Context<AppEnv>, name: string, source: CredentialSource) {
     const template = templates.get(name)
-    if (!template?.webhook)
-      throw new AppError('not_found', { detail: 'No token template with a webhook has this name.' })
+    if (!template?.authHook)
+      throw new AppError('not_found', {
+        detail: 'No token template with an auth webhook has this name.',
+      })
     const principal = await deps.auth.authenticate(c, { forwarded: source })
     if (template.allow && !template.allow(principal))
       throw invalidCredentials('template_not_allowed')
-    const result = template.webhook(principal, (header) => source.header(header))
+    const result = template.authHook(principal, (header) => source.header(header))
     if ('refused' in result) {
       c.get('log').warn('webhook.refused', { template: name, reason: result.refused })
       throw invalidCredentials(result.refused)
