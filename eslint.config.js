@@ -1,6 +1,19 @@
 // @ts-check
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import js from '@eslint/js'
+import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
+
+/** Each adapter folder owns its SDK and imports no other adapter's code (shared code lives in src/). */
+const ADAPTERS = readdirSync(join(import.meta.dirname, 'adapters'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+const ADAPTER_ZONES = ADAPTERS.map((name) => ({
+  target: `./adapters/${name}`,
+  from: ADAPTERS.filter((other) => other !== name).map((other) => `./adapters/${other}`),
+  message: 'An adapter imports no other adapter: move what both need into src/.',
+}))
 
 const SDKS = [
   'airtable',
@@ -73,6 +86,21 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Dependencies point one way: no import cycle anywhere in the engine or the adapters, and
+    // no adapter reaches into another (test/architecture/dependencies.test.ts holds the order).
+    files: ['src/**/*.ts', 'adapters/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: ADAPTER_ZONES }],
     },
   },
   {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
 import { ConfigError } from '../../src/config/config'
 import type { IdentityEvent, IdentityWebhook } from '../../src/webhooks/identity-webhook'
-import { verifyDelivery } from '../standard-webhooks/verify'
+import { readSignedDelivery } from '../../src/webhooks/signed-delivery'
 
 const clerkEnv = z.object({
   CLERK_WEBHOOK_SECRET: z
@@ -38,7 +38,7 @@ function clerkWebhook(secret: string, issuer: string): IdentityWebhook {
     provider: 'clerk',
     issuer,
     verify(body, header) {
-      const { id, payload } = verifyDelivery(
+      const { id, payload } = readSignedDelivery(
         secret,
         { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' },
         body,

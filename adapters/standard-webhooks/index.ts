@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
 import { ConfigError } from '../../src/config/config'
 import type { IdentityEvent, IdentityWebhook } from '../../src/webhooks/identity-webhook'
-import { verifyDelivery } from './verify'
+import { readSignedDelivery } from '../../src/webhooks/signed-delivery'
 
 const standardEnv = z.object({
   STANDARD_WEBHOOK_SECRET: z
@@ -42,7 +42,7 @@ function standardWebhook(secret: string, issuer: string): IdentityWebhook {
     provider: 'standard',
     issuer,
     verify(body, header) {
-      const { id, payload } = verifyDelivery(
+      const { id, payload } = readSignedDelivery(
         secret,
         { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' },
         body,

@@ -1,13 +1,13 @@
 import { Webhook } from 'standardwebhooks'
-import { WebhookRefused } from '../../src/webhooks/identity-webhook'
+import { WebhookRefused } from './identity-webhook'
 
 /**
- * Verifies a Standard Webhooks delivery (the scheme Svix, and so Clerk, signs with): HMAC-SHA256
+ * Checks and reads a Standard Webhooks delivery (the scheme Svix, and so Clerk, signs with): HMAC-SHA256
  * over `id.timestamp.body` with the secret after its `whsec_` prefix, a timestamp within five
  * minutes of now. `names` are the three headers (`webhook-*`, or `svix-*` for Clerk). Returns
  * the delivery id and the parsed body.
  */
-export function verifyDelivery(
+export function readSignedDelivery(
   secret: string,
   names: { id: string; timestamp: string; signature: string },
   body: string,
