@@ -1,4 +1,5 @@
 import Airtable from 'airtable'
+import { backendCalls, rowOf } from '../../src/data/adapter-kit'
 import { AppError } from '../../src/errors/app-error'
 import { rowMatches } from '../../src/data/policy'
 import {
@@ -67,13 +68,10 @@ export function airtableTable(options: {
     })
     const path = `/${encodeURIComponent(options.table)}`
 
+    const run = backendCalls(translate)
     async function call(request: Parameters<AirtableBase['makeRequest']>[0]): Promise<unknown> {
       await limiter.acquire()
-      try {
-        return (await base.makeRequest(request)).body
-      } catch (error) {
-        throw await translate(error)
-      }
+      return run(async () => (await base.makeRequest(request)).body)
     }
 
     async function translate(error: unknown): Promise<AppError> {
@@ -113,7 +111,7 @@ export function airtableTable(options: {
       return new AppError('bad_gateway', { reason: `airtable_${status}_${type}` })
     }
 
-    const row = (record: AirtableRecord): Row => ({ id: record.id, fields: record.fields })
+    const row = (record: AirtableRecord): Row => rowOf(record.id, record.fields, 'id')
 
     /** One record by id, with the scope ANDed into the formula: Airtable applies it. */
     async function scoped(id: string, where: Condition[]): Promise<Row | null> {

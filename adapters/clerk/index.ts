@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
 import { ConfigError } from '../../src/config/config'
 import type { IdentityEvent, IdentityWebhook } from '../../src/webhooks/identity-webhook'
-import { readSignedDelivery } from '../../src/webhooks/signed-delivery'
+import { signedIdentityWebhook, SVIX_HEADERS } from '../../src/webhooks/signed-delivery'
 
 const clerkEnv = z.object({
   CLERK_WEBHOOK_SECRET: z
@@ -34,22 +34,17 @@ type ClerkUser = {
  * (`public_metadata.roles`) no longer match.
  */
 function clerkWebhook(secret: string, issuer: string): IdentityWebhook {
-  return {
+  return signedIdentityWebhook({
     provider: 'clerk',
     issuer,
-    verify(body, header) {
-      const { id, payload } = readSignedDelivery(
-        secret,
-        { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' },
-        body,
-        header,
-      )
+    secret,
+    headers: SVIX_HEADERS,
+    read(payload) {
       const event = payload as { type?: unknown; data?: Record<string, unknown> }
       const type = typeof event.type === 'string' ? event.type : 'unknown'
-      const data = event.data ?? {}
-      return { id, type, action: clerkAction(type, data) }
+      return { type, action: clerkAction(type, event.data ?? {}) }
     },
-  }
+  })
 }
 
 function clerkAction(type: string, data: Record<string, unknown>): IdentityEvent['action'] {

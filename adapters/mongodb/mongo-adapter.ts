@@ -7,8 +7,9 @@ import {
   type Row,
   type Scalar,
 } from '../../src/data/types'
+import { backendCalls, knownFields, rowOf, storedValue } from '../../src/data/adapter-kit'
 import { AppError } from '../../src/errors/app-error'
-import { afterFilter, assertSafeKey, mongoFilter, toMongoValue } from './mongo-filter'
+import { afterFilter, assertSafeKey, mongoFilter } from './mongo-filter'
 
 const MONGO_MAX_PAGE_SIZE = 100
 const OBJECT_ID = /^[0-9a-f]{24}$/
@@ -48,13 +49,7 @@ export function mongoCollection(options: {
       }
       return collection
     }
-    const run = async <T>(operation: () => Promise<T>): Promise<T> => {
-      try {
-        return await operation()
-      } catch (error) {
-        throw translate(error)
-      }
-    }
+    const run = backendCalls((error) => translate(error))
     const translate = (error: unknown): AppError => {
       if (error instanceof AppError) return error
       if (error instanceof MongoServerError && error.code === 11000) {
@@ -98,24 +93,15 @@ export function mongoCollection(options: {
       return new AppError('internal', { cause: error })
     }
     const projection = (names: string[]) =>
-      Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, 1]))
+      Object.fromEntries(knownFields(fields, names).map((n) => [n, 1]))
     const all = Object.keys(fields)
-    const toRow = (doc: Document): Row => {
-      const out: Record<string, unknown> = {}
-      for (const [key, value] of Object.entries(doc)) {
-        if (key === '_id') continue
-        out[key] = value instanceof Date ? value.toISOString() : value
-      }
-      return {
-        id: doc._id instanceof ObjectId ? doc._id.toHexString() : String(doc._id),
-        fields: out,
-      }
-    }
+    const toRow = (doc: Document): Row =>
+      rowOf(doc._id instanceof ObjectId ? doc._id.toHexString() : String(doc._id), doc, '_id')
     const toDocument = (values: Record<string, Scalar>): Document => {
       const doc: Document = {}
       for (const [key, value] of Object.entries(values)) {
         assertSafeKey(key)
-        doc[key] = toMongoValue(value, fields[key])
+        doc[key] = storedValue(value, fields[key])
       }
       return doc
     }
@@ -139,7 +125,7 @@ export function mongoCollection(options: {
             const parsed = JSON.parse(query.cursor) as { v: unknown[]; id: string }
             last = {
               values: parsed.v.map((v, i) =>
-                toMongoValue(v as Scalar, fields[query.sort[i]?.field ?? '']),
+                storedValue(v as Scalar, fields[query.sort[i]?.field ?? '']),
               ),
               id: new ObjectId(parsed.id),
             }

@@ -1,4 +1,5 @@
-import type { Condition, FieldSpec, Scalar, SortKey } from '../../src/data/types'
+import { storedValue } from '../../src/data/adapter-kit'
+import type { Condition, FieldSpec, SortKey } from '../../src/data/types'
 import { AppError } from '../../src/errors/app-error'
 
 type Filter = Record<string, unknown>
@@ -17,16 +18,12 @@ function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-export function toMongoValue(value: Scalar, spec: FieldSpec | undefined): unknown {
-  return spec?.type === 'datetime' && typeof value === 'string' ? new Date(value) : value
-}
-
 /** One normalized condition as a MongoDB filter; `contains` is a regex of the escaped literal. */
 function mongoCondition(c: Condition, spec: FieldSpec | undefined): Filter {
   assertSafeKey(c.field)
   const value = Array.isArray(c.value)
-    ? c.value.map((v) => toMongoValue(v, spec))
-    : toMongoValue(c.value, spec)
+    ? c.value.map((v) => storedValue(v, spec))
+    : storedValue(c.value, spec)
   switch (c.op) {
     case 'eq':
       // A missing boolean reads as false, as in the other adapters.

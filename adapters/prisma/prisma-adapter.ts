@@ -7,6 +7,7 @@ import {
   type Row,
   type Scalar,
 } from '../../src/data/types'
+import { backendCalls, knownFields, rowOf, storedValue } from '../../src/data/adapter-kit'
 import { AppError } from '../../src/errors/app-error'
 import { translatePrismaError } from './prisma-errors'
 
@@ -40,37 +41,18 @@ export function prismaModel(options: {
       return found as ModelDelegate
     }
     const fields = context.fields
-    const run = async <T>(operation: () => Promise<T>): Promise<T> => {
-      try {
-        return await operation()
-      } catch (error) {
-        const problem = translatePrismaError(error)
-        if (problem.status >= 500)
-          context.logger.error('prisma.error', { model: options.model, error })
-        throw problem
-      }
-    }
+    const run = backendCalls((error) => {
+      const problem = translatePrismaError(error)
+      if (problem.status >= 500)
+        context.logger.error('prisma.error', { model: options.model, error })
+      return problem
+    })
     const select = (names: string[]): Record<string, true> =>
-      Object.fromEntries([
-        ['id', true] as const,
-        ...names.filter((n) => n in fields).map((n) => [n, true] as const),
-      ])
+      Object.fromEntries(['id', ...knownFields(fields, names)].map((n) => [n, true] as const))
     const allFields = Object.keys(fields)
-    const toRow = (data: Data): Row => {
-      const out: Record<string, unknown> = {}
-      for (const [key, value] of Object.entries(data)) {
-        if (key === 'id') continue
-        out[key] = value instanceof Date ? value.toISOString() : value
-      }
-      return { id: String(data.id), fields: out }
-    }
+    const toRow = (data: Data): Row => rowOf(String(data.id), data, 'id')
     const toData = (values: Record<string, Scalar>): Data =>
-      Object.fromEntries(
-        Object.entries(values).map(([k, v]) => [
-          k,
-          fields[k]?.type === 'datetime' && typeof v === 'string' ? new Date(v) : v,
-        ]),
-      )
+      Object.fromEntries(Object.entries(values).map(([k, v]) => [k, storedValue(v, fields[k])]))
     const where = (conditions: Condition[]) => ({
       AND: conditions.map((c) => condition(c, fields[c.field], options.provider)),
     })
@@ -166,8 +148,7 @@ function condition(
   spec: FieldSpec | undefined,
   provider: 'postgresql' | 'sqlite',
 ): Data {
-  const value =
-    spec?.type === 'datetime' && typeof c.value === 'string' ? new Date(c.value) : c.value
+  const value = storedValue(c.value, spec)
   switch (c.op) {
     case 'eq':
       return { [c.field]: value }

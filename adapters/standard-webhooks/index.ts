@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
 import { ConfigError } from '../../src/config/config'
 import type { IdentityEvent, IdentityWebhook } from '../../src/webhooks/identity-webhook'
-import { readSignedDelivery } from '../../src/webhooks/signed-delivery'
+import { signedIdentityWebhook, STANDARD_HEADERS } from '../../src/webhooks/signed-delivery'
 
 const standardEnv = z.object({
   STANDARD_WEBHOOK_SECRET: z
@@ -38,18 +38,14 @@ const Delivery = z.object({
  * of the user's JWTs, `session_id` their `sid` claim.
  */
 function standardWebhook(secret: string, issuer: string): IdentityWebhook {
-  return {
+  return signedIdentityWebhook({
     provider: 'standard',
     issuer,
-    verify(body, header) {
-      const { id, payload } = readSignedDelivery(
-        secret,
-        { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' },
-        body,
-        header,
-      )
+    secret,
+    headers: STANDARD_HEADERS,
+    read(payload) {
       const parsed = Delivery.safeParse(payload)
-      if (!parsed.success) return { id, type: 'unknown', action: { kind: 'ignored' } }
+      if (!parsed.success) return { type: 'unknown', action: { kind: 'ignored' } }
       const { type, data } = parsed.data
       const action: IdentityEvent['action'] =
         type === 'user.deleted'
@@ -64,9 +60,9 @@ function standardWebhook(secret: string, issuer: string): IdentityWebhook {
                   roles: data.roles,
                 }
               : { kind: 'ignored' }
-      return { id, type, action }
+      return { type, action }
     },
-  }
+  })
 }
 
 export const standardWebhooksAdapter = defineAdapter({

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks'
-import { WebhookRefused } from './identity-webhook'
+import { WebhookRefused, type IdentityEvent, type IdentityWebhook } from './identity-webhook'
 
 /**
  * Checks and reads a Standard Webhooks delivery (the scheme Svix, and so Clerk, signs with): HMAC-SHA256
@@ -7,7 +7,7 @@ import { WebhookRefused } from './identity-webhook'
  * minutes of now. `names` are the three headers (`webhook-*`, or `svix-*` for Clerk). Returns
  * the delivery id and the parsed body.
  */
-export function readSignedDelivery(
+function readSignedDelivery(
   secret: string,
   names: { id: string; timestamp: string; signature: string },
   body: string,
@@ -29,5 +29,38 @@ export function readSignedDelivery(
     throw new WebhookRefused(
       /timestamp/i.test(message) ? 'stale_or_future_timestamp' : 'bad_signature',
     )
+  }
+}
+
+/** The headers Svix (and so Clerk) signs with, and those of the Standard Webhooks spec. */
+export const SVIX_HEADERS = {
+  id: 'svix-id',
+  timestamp: 'svix-timestamp',
+  signature: 'svix-signature',
+} as const
+export const STANDARD_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const
+
+/**
+ * An identity provider's webhook signed the Standard Webhooks way: the delivery is checked and
+ * read here; `read` says, in the provider's terms, what the verified payload means.
+ */
+export function signedIdentityWebhook(options: {
+  provider: string
+  issuer: string
+  secret: string
+  headers: { id: string; timestamp: string; signature: string }
+  read(payload: unknown): Omit<IdentityEvent, 'id'>
+}): IdentityWebhook {
+  return {
+    provider: options.provider,
+    issuer: options.issuer,
+    verify(body, header) {
+      const { id, payload } = readSignedDelivery(options.secret, options.headers, body, header)
+      return { id, ...options.read(payload) }
+    },
   }
 }

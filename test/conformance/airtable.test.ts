@@ -1,9 +1,8 @@
 import { afterAll } from 'vitest'
 import { airtableTable } from '../../adapters/airtable/airtable-adapter'
 import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
-import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
-import { notesResource } from './notes-resource'
+import { defineAdapterConformance } from './data-adapter-suite'
+import { notesApp, withEmptyCells } from './notes-resource'
 
 const BASE = 'appConformance0001'
 const TOKEN = 'patLocalConform01.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
@@ -25,10 +24,7 @@ defineAdapterConformance(
       table: 'Notes',
       connection: () => ({ token: TOKEN, endpointUrl: local.url, requestsPerSecond: 10_000 }),
     })
-    const t = await makeTestApp(CONFORMANCE_ENV, {
-      adapters: [testAdapter({ resources: [notesResource(backend)] })],
-    })
-    const app = t.app
+    const app = await notesApp(backend)
     return {
       app,
       reset: async () => local.clear(BASE, 'Notes'),
@@ -36,15 +32,7 @@ defineAdapterConformance(
         const record = local.table(BASE, 'Notes').get(id)
         if (!record) return null
         // Airtable leaves out empty cells; read them as a client would.
-        return {
-          title: null,
-          body: null,
-          done: false,
-          priority: null,
-          ownerId: null,
-          secret: null,
-          ...record.fields,
-        }
+        return withEmptyCells(record.fields)
       },
     }
   },

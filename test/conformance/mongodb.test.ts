@@ -2,9 +2,8 @@ import { ObjectId } from 'mongodb'
 import { afterAll } from 'vitest'
 import { mongoCollection } from '../../adapters/mongodb/mongo-adapter'
 import { testMongo } from '../helpers/mongo'
-import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
-import { notesResource } from './notes-resource'
+import { defineAdapterConformance } from './data-adapter-suite'
+import { notesApp, withEmptyCells } from './notes-resource'
 
 let mongo: Awaited<ReturnType<typeof testMongo>> | undefined
 afterAll(() => mongo?.close())
@@ -14,14 +13,7 @@ defineAdapterConformance(
   async () => {
     mongo = await testMongo(`bk_conformance_${Math.random().toString(36).slice(2, 8)}`)
     const db = mongo.db
-    const t = await makeTestApp(CONFORMANCE_ENV, {
-      adapters: [
-        testAdapter({
-          resources: [notesResource(mongoCollection({ db: () => db, collection: 'notes' }))],
-        }),
-      ],
-    })
-    const app = t.app
+    const app = await notesApp(mongoCollection({ db: () => db, collection: 'notes' }))
     return {
       app,
       reset: async () => {
@@ -31,15 +23,7 @@ defineAdapterConformance(
         const doc = await db.collection('notes').findOne({ _id: new ObjectId(id) })
         if (!doc) return null
         const { _id, ...fields } = doc
-        return {
-          title: null,
-          body: null,
-          done: false,
-          priority: null,
-          ownerId: null,
-          secret: null,
-          ...fields,
-        }
+        return withEmptyCells(fields)
       },
     }
   },

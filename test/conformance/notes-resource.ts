@@ -1,5 +1,7 @@
 import { defineResource, type ResourceDefinition } from '../../src/data/resource'
 import type { BackendContext, DataAdapter } from '../../src/data/types'
+import { makeTestApp, testAdapter } from '../helpers/test-app'
+import { CONFORMANCE_ENV } from './data-adapter-suite'
 
 /**
  * The resource every data adapter is tested with: the same fields and policy on Airtable,
@@ -28,4 +30,25 @@ export function notesResource(
     defaultSort: [{ field: 'priority', direction: 'asc' }],
     ...overrides,
   })
+}
+
+/** A test bridge serving `notes` on `backend`, with the conformance environment. */
+export async function notesApp(backend: (context: BackendContext) => DataAdapter) {
+  const t = await makeTestApp(CONFORMANCE_ENV, {
+    adapters: [testAdapter({ resources: [notesResource(backend)] })],
+  })
+  return t.app
+}
+
+/** A stored note as a client reads it: a backend that leaves out empty cells reads them as empty. */
+export function withEmptyCells(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    title: null,
+    body: null,
+    done: false,
+    priority: null,
+    ownerId: null,
+    secret: null,
+    ...fields,
+  }
 }

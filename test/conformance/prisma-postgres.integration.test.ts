@@ -2,9 +2,8 @@ import pg from 'pg'
 import { afterAll } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import { prismaModel } from '../../adapters/prisma/prisma-adapter'
-import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
-import { notesResource } from './notes-resource'
+import { defineAdapterConformance } from './data-adapter-suite'
+import { notesApp } from './notes-resource'
 
 import { POSTGRES_URL } from '../helpers/postgres'
 const schema = `bk_notes_${Math.random().toString(36).slice(2, 8)}`
@@ -20,18 +19,9 @@ afterAll(async () => {
 defineAdapterConformance('prisma on PostgreSQL (real server)', async () => {
   database = await openPrismaDatabase({ url: POSTGRES_URL, dataDir: '.data', schema })
   const db = database
-  const t = await makeTestApp(CONFORMANCE_ENV, {
-    adapters: [
-      testAdapter({
-        resources: [
-          notesResource(
-            prismaModel({ client: () => db.client, model: 'note', provider: 'postgresql' }),
-          ),
-        ],
-      }),
-    ],
-  })
-  const app = t.app
+  const app = await notesApp(
+    prismaModel({ client: () => db.client, model: 'note', provider: 'postgresql' }),
+  )
   const sql = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 })
   return {
     app,

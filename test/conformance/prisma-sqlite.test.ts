@@ -5,9 +5,8 @@ import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import { prismaModel } from '../../adapters/prisma/prisma-adapter'
-import { makeTestApp, testAdapter } from '../helpers/test-app'
-import { CONFORMANCE_ENV, defineAdapterConformance } from './data-adapter-suite'
-import { notesResource } from './notes-resource'
+import { defineAdapterConformance } from './data-adapter-suite'
+import { notesApp } from './notes-resource'
 
 let database: PrismaDatabase | undefined
 afterAll(() => database?.close())
@@ -16,18 +15,9 @@ defineAdapterConformance('prisma on SQLite (better-sqlite3)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bk-sqlite-'))
   database = await openPrismaDatabase({ dataDir: dir })
   const db = database
-  const t = await makeTestApp(CONFORMANCE_ENV, {
-    adapters: [
-      testAdapter({
-        resources: [
-          notesResource(
-            prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }),
-          ),
-        ],
-      }),
-    ],
-  })
-  const app = t.app
+  const app = await notesApp(
+    prismaModel({ client: () => db.client, model: 'note', provider: 'sqlite' }),
+  )
   const sql = new Database(join(dir, 'bridgekeeper.db'))
   return {
     app,

@@ -76,3 +76,18 @@ export function devTokens(
     return ((await response.json()) as { token: string }).token
   }
 }
+
+/** A bearer session made from an upstream token (from any issuer), as a backend signs in. */
+export async function sessionFromToken(t: Pick<TestApp, 'app'>, token: string, ip?: string) {
+  const response = await t.app.request('/v1/sessions', {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      ...(ip === undefined ? {} : { 'X-Forwarded-For': ip }),
+    },
+    body: JSON.stringify({ transport: 'bearer' }),
+  })
+  expect(response.status).toBe(201)
+  return ((await response.json()) as { secret: string }).secret
+}

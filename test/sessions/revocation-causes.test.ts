@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clerkAdapter } from '../../adapters/clerk'
 import type { RevocationEvent } from '../../src/sessions/revocation-hook'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
-import { asSession, bearerSession } from '../helpers/sign-in'
+import { asSession, bearerSession, sessionFromToken } from '../helpers/sign-in'
 import { makeTestApp, testAdapter, type TestApp } from '../helpers/test-app'
 import { clerkDelivery as signedClerkDelivery } from '../helpers/webhook-delivery'
 
@@ -57,20 +57,8 @@ async function effectsOf(act: () => unknown) {
   return { audited: revokedSince(logFrom), hooked: hooked.slice(hookFrom) }
 }
 
-async function clerkSession(sub: string, sid: string) {
-  const token = await clerk.sign({ sub, sid })
-  const response = await t.app.request('/v1/sessions', {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-      'X-Forwarded-For': '203.0.113.9',
-    },
-    body: JSON.stringify({ transport: 'bearer' }),
-  })
-  expect(response.status).toBe(201)
-  return ((await response.json()) as { secret: string }).secret
-}
+const clerkSession = async (sub: string, sid: string) =>
+  sessionFromToken(t, await clerk.sign({ sub, sid }), '203.0.113.9')
 
 const clerkDelivery = (event: object) =>
   signedClerkDelivery(t, event, { secret: SECRET, headers: { 'X-Forwarded-For': '203.0.113.77' } })

@@ -4,6 +4,7 @@ import { clerkAdapter } from '../../adapters/clerk'
 import { standardWebhooksAdapter } from '../../adapters/standard-webhooks'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { clerkDelivery as signedClerkDelivery } from '../helpers/webhook-delivery'
+import { sessionFromToken } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const SECRET = `whsec_${Buffer.from('a-32-byte-secret-for-the-tests!!').toString('base64')}`
@@ -30,14 +31,7 @@ afterAll(() => clerk.close())
 
 /** A bridge session made from a Clerk token of `sub` (with Clerk's `sid` claim). */
 async function session(sub: string, sid = `sess_${crypto.randomUUID()}`, claims: object = {}) {
-  const token = await clerk.sign({ sub, sid, ...claims })
-  const response = await t.app.request('/v1/sessions', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ transport: 'bearer' }),
-  })
-  expect(response.status).toBe(201)
-  return ((await response.json()) as { secret: string }).secret
+  return sessionFromToken(t, await clerk.sign({ sub, sid, ...claims }))
 }
 
 const alive = async (secret: string) =>
