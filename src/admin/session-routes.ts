@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Config } from '../config/config'
 import { originOf } from '../http/request-context'
 import type { AppEnv } from '../http/app-env'
-import { stableUserId, type UserNamespaces } from '../identity/namespaces'
+import { stableUserId, type Namespace, type UserNamespaces } from '../identity/namespaces'
 import type { SessionPrincipal } from '../identity/principal'
 import { AppError } from '../errors/app-error'
 import { jsonContent, problem } from '../openapi/schemas'
@@ -82,7 +82,19 @@ function userOf(namespaces: UserNamespaces, body: { userId: string; issuer?: str
       extensions: { errors: [{ path: namespace ? 'userId' : 'issuer', message: 'not allowed' }] },
     })
   }
-  return { issuer: namespace.issuer, userId }
+  return { issuer: namespace.issuer, userId, namespace }
+}
+
+/** An organization the body names, in the same issuer's namespace as the user (422 otherwise). */
+function orgOf(namespace: Namespace, orgId: string | undefined): string | undefined {
+  if (orgId === undefined) return undefined
+  const namespaced = stableUserId(namespace, orgId)
+  if (namespaced === null)
+    throw new AppError('validation_failed', {
+      detail: "orgId reaches into another issuer's namespace.",
+      extensions: { errors: [{ path: 'orgId', message: 'not allowed' }] },
+    })
+  return namespaced
 }
 
 /** Admin routes over sessions: create one for a backend-verified user, revoke all of a user's. */
@@ -95,18 +107,20 @@ export function adminSessionRoutes(deps: {
   return new OpenAPIHono<AppEnv>()
     .openapi(create, async (c) => {
       const body = c.req.valid('json')
+      const { namespace, ...user } = userOf(namespaces, body)
       const principal: SessionPrincipal = {
-        ...userOf(namespaces, body),
+        ...user,
         email: body.email,
         emailVerified: body.emailVerified ?? false,
         roles: body.roles ?? [],
-        orgId: body.orgId,
+        orgId: orgOf(namespace, body.orgId),
         claims: {},
       }
       return c.json(await issueSession(c, { config, sessions }, principal, 'bearer', 'admin'), 201)
     })
     .openapi(revokeUser, async (c) => {
-      const user = userOf(namespaces, c.req.valid('json'))
+      const { issuer, userId } = userOf(namespaces, c.req.valid('json'))
+      const user = { issuer, userId }
       const revoked = await sessions.revoke({ user }, 'admin', originOf(c))
       return c.json({ revoked }, 200)
     })

@@ -21,7 +21,12 @@ function readClaim(claims: Record<string, unknown>, name: string): unknown {
   return value
 }
 
-/** Builds the principal of a verified token. Null when the subject is missing or unusable. */
+/**
+ * Builds the principal of a verified token. Null when the subject is missing or unusable, or
+ * when the organization it names would reach into another issuer's namespace: organization ids
+ * live in the issuer's namespace exactly as user ids do (namespaces.ts), so an org id of one
+ * identity provider never matches another's, whatever the tokens say.
+ */
 export function principalFromClaims(
   namespace: Namespace,
   payload: JWTPayload,
@@ -35,20 +40,22 @@ export function principalFromClaims(
   const claims: Record<string, unknown> = { ...payload }
   const email = readClaim(claims, mapping.email)
   const verified = readClaim(claims, mapping.emailVerified)
-  const org = readClaim(claims, mapping.org)
+  const rawOrg = readClaim(claims, mapping.org)
   const orgRole = readClaim(claims, mapping.orgRole)
+  const org =
+    typeof rawOrg === 'string' && rawOrg.length > 0 && rawOrg.length <= MAX_SUBJECT_LENGTH
+      ? stableUserId(namespace, rawOrg)
+      : undefined
+  if (org === null) return null
   return {
     userId,
     issuer,
     email: typeof email === 'string' && email.length > 0 ? email : undefined,
     emailVerified: verified === true || verified === 'true',
     roles: rolesOf(readClaim(claims, mapping.roles)),
-    orgId: typeof org === 'string' && org.length > 0 ? org : undefined,
+    orgId: org,
     // A role means something only within the organization the token names.
-    orgRole:
-      typeof org === 'string' && org.length > 0 && typeof orgRole === 'string' && orgRole.length > 0
-        ? orgRole
-        : undefined,
+    orgRole: org && typeof orgRole === 'string' && orgRole.length > 0 ? orgRole : undefined,
     claims,
   }
 }

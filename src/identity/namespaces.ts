@@ -71,7 +71,10 @@ export function userNamespaces(input: {
   return { problems, of: (issuer) => namespaces.get(issuer), admin }
 }
 
-/** The stable user id of a subject, or null when the subject would reach into another namespace. */
+/**
+ * The stable id of a subject (or of an organization: org ids are namespaced the same way), or
+ * null when it would reach into another namespace.
+ */
 export function stableUserId(namespace: Namespace, subject: string): string | null {
   if (namespace.reserved.some((prefix) => subject.startsWith(prefix))) return null
   return `${namespace.prefix}${subject}`

@@ -13,7 +13,7 @@ const folders = (dir: string) =>
     .map((entry) => entry.name)
 
 /** The folder names the layout block mentions, as `name/` anywhere on a line's left column. */
-const named = new Set([...layout.matchAll(/([a-z][a-z0-9-]*)\/(?=[\s,])/g)].map((m) => m[1]))
+const named = new Set([...layout.matchAll(/([a-z][a-z0-9-]*)\/(?=[\s,])/g)].map((m) => m[1] ?? ''))
 
 describe("the README's layout block", () => {
   it('names every folder of src/', () => {
