@@ -44,6 +44,8 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
   describe(`data adapter conformance: ${name}`, () => {
     let backend: ConformanceBackend
     const tokens = new Map<string, string>()
+    /** The organization each test user's token names (a subject of the user's own issuer). */
+    const orgOf = (user: string) => (user.endsWith('1') ? 'o1' : 'o2')
 
     /**
      * `name` signs in through the development issuer; `admin:name` is a session the admin key
@@ -59,7 +61,7 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
             Authorization: `Bearer ${CONFORMANCE_ENV.ADMIN_API_KEY}`,
             'Content-Type': 'application/json',
           },
-          body: JSON.stringify({ userId: user.slice('admin:'.length) }),
+          body: JSON.stringify({ userId: user.slice('admin:'.length), orgId: orgOf(user) }),
         })
         const { secret } = (await made.json()) as { secret: string }
         tokens.set(user, secret)
@@ -68,14 +70,22 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
       const response = await backend.app.request('/dev/token', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sub: user, email: `${user}@example.com` }),
+        body: JSON.stringify({ sub: user, email: `${user}@example.com`, orgId: orgOf(user) }),
       })
       const { token } = (await response.json()) as { token: string }
       tokens.set(user, token)
       return token
     }
-    const call = async (user: string, method: string, path: string, body?: unknown) => {
-      const response = await backend.app.request(`/v1/data/notes${path}`, {
+    const call = (user: string, method: string, path: string, body?: unknown) =>
+      callOn('notes', user, method, path, body)
+    const callOn = async (
+      resource: string,
+      user: string,
+      method: string,
+      path: string,
+      body?: unknown,
+    ) => {
+      const response = await backend.app.request(`/v1/data/${resource}${path}`, {
         method,
         headers: {
           Authorization: `Bearer ${await login(user)}`,
@@ -547,6 +557,54 @@ export function defineAdapterConformance(name: string, setup: () => Promise<Conf
         { numRuns: PROPERTY_RUNS },
       )
     }, 600_000) // 10,000 cases over HTTP and a real database take a while
+
+    it('property: rows owned by an organization never cross issuers, though both issuers name the same org id', async () => {
+      // u1 and admin:u1 both belong to "o1", u2 and admin:u2 to "o2", each in their own
+      // issuer's namespace: the development issuer's o1 is not the admin issuer's (admin:o1).
+      const users = ['u1', 'u2', 'admin:u1', 'admin:u2']
+      const orgKey = (user: string) =>
+        user.startsWith('admin:') ? `admin:${orgOf(user)}` : orgOf(user)
+      const owner = new Map<string, string>()
+      for (const user of users) {
+        const response = await callOn('org-notes', user, 'POST', '', [
+          { title: `${user}-a`, priority: 1 },
+          { title: `${user}-b`, priority: 2 },
+        ])
+        expect(response.status, JSON.stringify(response.body)).toBe(201)
+        for (const row of (response.body as unknown as { data: RecordView[] }).data) {
+          expect(row.fields.ownerId).toBe(orgKey(user))
+          owner.set(row.id, orgKey(user))
+        }
+      }
+      const ids = [...owner.keys()]
+      const request = fc.record({
+        kind: fc.constantFrom('list' as const, 'get' as const, 'patch' as const),
+        user: fc.constantFrom(...users),
+        id: fc.constantFrom(...ids),
+        title: fc.stringMatching(/^[A-Za-z0-9 ]{0,8}$/),
+      })
+      await fc.assert(
+        fc.asyncProperty(request, async (req) => {
+          if (req.kind === 'list') {
+            const response = await callOn('org-notes', req.user, 'GET', '')
+            expect(response.status).toBe(200)
+            const rows = (response.body as unknown as { data: RecordView[] }).data
+            expect(rows.length).toBeGreaterThan(0)
+            for (const row of rows) expect(row.fields.ownerId).toBe(orgKey(req.user))
+            return
+          }
+          const mine = owner.get(req.id) === orgKey(req.user)
+          const before = await backend.raw(req.id)
+          const response =
+            req.kind === 'get'
+              ? await callOn('org-notes', req.user, 'GET', `/${req.id}`)
+              : await callOn('org-notes', req.user, 'PATCH', `/${req.id}`, { title: req.title })
+          expect(response.status).toBe(mine ? 200 : 404)
+          if (!mine) expect(await backend.raw(req.id)).toEqual(before)
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    })
   })
 }
 

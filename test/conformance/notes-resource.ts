@@ -32,10 +32,17 @@ export function notesResource(
   })
 }
 
-/** A test bridge serving `notes` on `backend`, with the conformance environment. */
+/**
+ * A test bridge serving `notes` on `backend`, with the conformance environment, and
+ * `org-notes`: the same table, its rows owned by the caller's organization instead.
+ */
 export async function notesApp(backend: (context: BackendContext) => DataAdapter) {
+  const orgNotes = notesResource(backend, {
+    name: 'org-notes',
+    owner: { field: 'ownerId', principal: 'orgId' },
+  })
   const t = await makeTestApp(CONFORMANCE_ENV, {
-    adapters: [testAdapter({ resources: [notesResource(backend)] })],
+    adapters: [testAdapter({ resources: [notesResource(backend), orgNotes] })],
   })
   return t.app
 }

@@ -171,3 +171,60 @@ describe('an unverified email', () => {
     )
   })
 })
+
+describe('organization ids are unique across issuers', () => {
+  const asUser = (token: string, path: string, init: RequestInit = {}) =>
+    t.app.request(path, {
+      ...init,
+      headers: { ...bearer(token), ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+    })
+
+  it("keeps issuer B's admin of org_acme away from issuer A's org_acme, in rows and in tokens", async () => {
+    const aliceA = await idpA.sign({ sub: 'alice', org_id: 'org_acme', org_role: 'org:admin' })
+    const malloryB = await idpB.sign({ sub: 'mallory', org_id: 'org_acme', org_role: 'org:admin' })
+    const created = await asUser(aliceA, '/v1/data/team-notes', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Acme roadmap' }),
+    })
+    expect(created.status).toBe(201)
+    const row = (await created.json()) as { id: string; fields: { ownerId: string } }
+    expect(row.fields.ownerId).toBe('tenant-a:org_acme')
+
+    const listed = await asUser(malloryB, '/v1/data/team-notes')
+    expect(listed.status).toBe(200)
+    expect(((await listed.json()) as { data: unknown[] }).data).toEqual([])
+    expect((await asUser(malloryB, `/v1/data/team-notes/${row.id}`)).status).toBe(404)
+    const edit = await asUser(malloryB, `/v1/data/team-notes/${row.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ title: 'Owned' }),
+    })
+    expect(edit.status).toBe(404)
+    const removed = await asUser(malloryB, `/v1/data/team-notes/${row.id}`, { method: 'DELETE' })
+    expect(removed.status).toBe(404)
+    expect((await asUser(aliceA, `/v1/data/team-notes/${row.id}`)).status).toBe(200)
+
+    const claims = (await mint(malloryB, 'hasura'))[HASURA] as Record<string, string>
+    expect(claims['x-hasura-org-id']).toBe('tenant-b:org_acme')
+    const me = (await (await asUser(malloryB, '/v1/me')).json()) as { orgId: string }
+    expect(me.orgId).toBe('tenant-b:org_acme')
+    // Asking for a token for the other issuer's organization by its bare id is refused.
+    const foreign = await asUser(malloryB, '/v1/tokens/hasura', {
+      method: 'POST',
+      body: JSON.stringify({ orgId: 'org_acme' }),
+    })
+    expect(foreign.status).toBe(403)
+  })
+
+  it("refuses an org id that reaches into another issuer's namespace, as for user ids", async () => {
+    // The development issuer goes without a prefix here, so the upstream prefixes are reserved.
+    const response = await t.app.request('/v1/me', {
+      headers: bearer(await devToken('eve', { orgId: 'tenant-a:org_acme', orgRole: 'admin' })),
+    })
+    expect(response.status).toBe(401)
+    const made = await adminSession({ userId: 'eve', orgId: 'org_acme' })
+    expect(made.status).toBe(201)
+    const { secret } = (await made.json()) as { secret: string }
+    const me = (await (await asUser(secret, '/v1/me')).json()) as { orgId: string }
+    expect(me.orgId).toBe('admin:org_acme')
+  })
+})
