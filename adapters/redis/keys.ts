@@ -16,6 +16,9 @@ export const redisKeys = (prefix: string) => ({
   session: (id: string) => `${prefix}{${shardOfSessionId(id)}}s:${id}`,
   secret: (hash: string) => `${prefix}{${shardOfSecretHash(hash)}}sh:${hash}`,
   userSessions: (userKey: string) => `${prefix}{${userShard(userKey)}}su:${userKey}`,
+  /** A "not before" record of a user (scope `''`) or of one of their upstream sessions. */
+  notBefore: (userKey: string, scope: string) =>
+    `${prefix}{${userShard(userKey)}}nb:${userKey}#${scope}`,
   /** A counter window or a token bucket; `window` tells the two windows of a counter apart. */
   limit: (name: string, window?: number) =>
     `${prefix}l:{${name}}${window === undefined ? '' : `:${window}`}`,

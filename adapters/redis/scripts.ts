@@ -141,3 +141,12 @@ end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
 `
+
+/** Keeps the later of the stored "not before" time and ARGV[1], for ARGV[2] ms. */
+export const RAISE_NOT_BEFORE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local at = tonumber(ARGV[1])
+if current > at then at = current end
+redis.call('SET', KEYS[1], tostring(at), 'PX', ARGV[2])
+return at
+`

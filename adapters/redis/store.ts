@@ -262,6 +262,20 @@ export function redisStore(
       },
     },
 
+    notBefore: {
+      async raise(userKey, scope, at, ttlMs) {
+        await run(scripts.RAISE_NOT_BEFORE, [keys.notBefore(userKey, scope)], [at, ttlMs])
+      },
+      async latest(userKey, scopes) {
+        if (scopes.length === 0) return 0
+        // One shard per user: the keys share a hash tag, so MGET runs on one cluster slot.
+        const values = await guard(() =>
+          client.mget(...scopes.map((scope) => keys.notBefore(userKey, scope))),
+        )
+        return Math.max(0, ...values.map((value) => Number(value ?? 0)))
+      },
+    },
+
     kv: {
       async get(key) {
         return guard(() => client.get(keys.kv(key)))

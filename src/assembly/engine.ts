@@ -9,6 +9,7 @@ import { createAuthenticator } from '../identity/authenticator'
 import { createDevIssuer } from '../identity/dev-issuer'
 import { jwtCredentialVerifier } from '../identity/jwt-verifier'
 import { createLockout } from '../identity/lockout'
+import { notBeforeRecords } from '../identity/not-before'
 import { createUpstreamVerifier } from '../identity/upstream/upstream-verifier'
 import type { CredentialVerifier } from '../identity/verifier'
 import type { JwsSigner } from '../keys/jws'
@@ -64,6 +65,11 @@ export function createEngine(parts: EngineParts) {
   instrument.watchKeys(keys, clock)
   const audit = new AuditTrail(clock, parts.auditSink)
   const namespaces = namespacesOf(config)
+  const notBefore = notBeforeRecords({
+    store: store.notBefore,
+    clock,
+    maxTokenLifetimeSeconds: config.upstream.maxTokenLifetimeSeconds,
+  })
 
   const sessions = createSessionService({
     store,
@@ -71,6 +77,7 @@ export function createEngine(parts: EngineParts) {
     config: config.sessions,
     rotation: rotationSecrets(config.cursorSecret),
     audit,
+    notBefore,
     onRevoked: parts.onSessionsRevoked,
     metrics,
   })
@@ -85,6 +92,7 @@ export function createEngine(parts: EngineParts) {
     logger,
     fetch: instrument.fetch(parts.fetch),
     namespaces,
+    maxLifetimeSeconds: config.upstream.maxTokenLifetimeSeconds,
   })
   // The authenticator chain: the bridge's own sessions, JWTs of the known issuers, then adapters'.
   const auth = createAuthenticator({
@@ -97,6 +105,7 @@ export function createEngine(parts: EngineParts) {
         maxTokenBytes: config.upstream.maxTokenBytes,
         cookieName: config.upstream.cookieName,
         clock,
+        notBefore,
       }),
       ...parts.verifiers,
     ],

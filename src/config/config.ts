@@ -44,6 +44,8 @@ export type Config = {
     jwksTimeoutMs: number
     jwksCooldownMs: number
     maxTokenBytes: number
+    /** UPSTREAM_MAX_TOKEN_LIFETIME: also how long "not before" records are kept. */
+    maxTokenLifetimeSeconds: number
   }
   sessions: {
     idleSeconds: number
@@ -148,6 +150,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
         jwksTimeoutMs: e.JWKS_TIMEOUT_MS,
         jwksCooldownMs: e.JWKS_COOLDOWN_SECONDS * 1000,
         maxTokenBytes: e.MAX_TOKEN_BYTES,
+        maxTokenLifetimeSeconds: e.UPSTREAM_MAX_TOKEN_LIFETIME,
       },
       sessions: {
         idleSeconds: e.SESSION_IDLE_TIMEOUT,

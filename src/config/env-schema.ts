@@ -233,6 +233,9 @@ export const envSchema = z.object({
     'Minimum time between JWKS refetches for an unknown `kid`',
   ),
   MAX_TOKEN_BYTES: count(8192, 65_536).describe('Largest upstream token accepted'),
+  UPSTREAM_MAX_TOKEN_LIFETIME: seconds(86_400, 30 * 86_400).describe(
+    'Longest lifetime (exp − iat) of an upstream token accepted; revocations by an admin or an identity provider are remembered this long',
+  ),
 
   SESSION_IDLE_TIMEOUT: seconds(30 * 60).describe(
     'Sliding idle lifetime of a session, in seconds (OWASP/NIST default)',

@@ -87,7 +87,12 @@ export function createDevIssuer(
           orgRole: 'org_role',
         })
         if (!principal || payload.exp === undefined) return { ok: false, reason: 'no_subject' }
-        return { ok: true, principal, expiresAt: payload.exp * 1000 }
+        return {
+          ok: true,
+          principal,
+          expiresAt: payload.exp * 1000,
+          issuedAt: typeof payload.iat === 'number' ? payload.iat * 1000 : undefined,
+        }
       } catch (error) {
         return { ok: false, reason: failureFromJose(error) }
       }

@@ -1,6 +1,7 @@
 import { peekIssuer, type TokenVerifier } from './upstream/upstream-verifier'
 import type { Clock } from '../clock'
 import { failed, type CredentialVerifier } from './verifier'
+import type { NotBeforeRecords } from './not-before'
 import { verifiedTokenCache } from './verified-tokens'
 
 /**
@@ -15,14 +16,21 @@ export function jwtCredentialVerifier(options: {
   /** The cookie an upstream JWT may come in (Clerk's `__session`). */
   cookieName: string
   clock: Clock
+  /** Revocations by an identity provider or an admin: older tokens are refused (not-before.ts). */
+  notBefore: NotBeforeRecords
 }): CredentialVerifier {
   const verified = verifiedTokenCache(options.clock)
   return {
     kind: 'token',
     cookieName: () => options.cookieName,
-    async verify(credential) {
+    async verify(credential, c) {
       const known = verified.get(credential.value)
-      if (known) return { outcome: 'verified', principal: known }
+      if (known) {
+        // A cached verification still meets every revocation recorded since.
+        if (await options.notBefore.voided(known.principal, known.issuedAt, c.get('log')))
+          return failed('jwt_revoked')
+        return { outcome: 'verified', principal: known.principal }
+      }
       const peeked = peekIssuer(credential.value, options.maxTokenBytes)
       if ('error' in peeked) return failed(`jwt_${peeked.error}`)
       const verifier = options.issuers.find((v) => v.handles(peeked.issuer))
@@ -39,7 +47,9 @@ export function jwtCredentialVerifier(options: {
         expiresAt: result.expiresAt,
         method: 'upstream_jwt' as const,
       }
-      verified.set(credential.value, principal)
+      if (await options.notBefore.voided(principal, result.issuedAt, c.get('log')))
+        return failed('jwt_revoked')
+      verified.set(credential.value, principal, result.issuedAt)
       return { outcome: 'verified', principal }
     },
   }

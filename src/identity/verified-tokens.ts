@@ -5,7 +5,7 @@ import type { Principal } from './principal'
 export const VERIFIED_TOKEN_TTL_MS = 60_000
 const MAX_ENTRIES = 10_000
 
-type Entry = { principal: Principal; until: number }
+type Entry = { principal: Principal; issuedAt: number | undefined; until: number }
 
 /**
  * Upstream JWTs that passed verification, so the same token sent again (a frontend sends it on
@@ -19,16 +19,16 @@ type Entry = { principal: Principal; until: number }
 export function verifiedTokenCache(clock: Clock) {
   const entries = new Map<string, Entry>()
   return {
-    get(token: string): Principal | undefined {
+    get(token: string): Pick<Entry, 'principal' | 'issuedAt'> | undefined {
       const entry = entries.get(token)
       if (!entry) return undefined
       if (clock.now() >= entry.until) {
         entries.delete(token)
         return undefined
       }
-      return entry.principal
+      return entry
     },
-    set(token: string, principal: Principal): void {
+    set(token: string, principal: Principal, issuedAt: number | undefined): void {
       const until = Math.min(principal.expiresAt, clock.now() + VERIFIED_TOKEN_TTL_MS)
       if (entries.size >= MAX_ENTRIES) {
         // Drop the oldest tenth at once, so a full cache doesn't pay for an eviction per insert.
@@ -39,7 +39,7 @@ export function verifiedTokenCache(clock: Clock) {
         }
       }
       // Shared by every request that sends this token: nothing may change it.
-      entries.set(token, { principal: deepFreeze(principal), until })
+      entries.set(token, { principal: deepFreeze(principal), issuedAt, until })
     },
     get size() {
       return entries.size

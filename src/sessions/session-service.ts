@@ -2,6 +2,7 @@ import { noMetrics, type Metrics } from '../observability/metrics'
 import type { AuditTrail, EventOrigin } from '../audit/audit-trail'
 import type { Clock } from '../clock'
 import type { Config } from '../config/config'
+import type { NotBeforeRecords } from '../identity/not-before'
 import { userKey, type Principal, type SessionPrincipal } from '../identity/principal'
 import { newId } from '../ids/prefixed-id'
 import { sessionIdIn, userShard } from '../store/shard'
@@ -19,11 +20,23 @@ export type RevocationTarget =
   | { session: SessionRecord }
   /** Every session of a user. */
   | { user: { issuer: string; userId: string } }
-  /** The user's sessions that `matches` picks (an identity provider's change). */
+  /**
+   * The user's sessions that `matches` picks (an identity provider's change). With
+   * `upstreamSessionId`, the identity provider ended that session of theirs: its tokens are void
+   * whether or not a bridge session was made from them.
+   */
   | {
       user: { issuer: string; userId: string }
       matches: (principal: SessionPrincipal, record: SessionRecord) => boolean
+      upstreamSessionId?: string
     }
+
+/**
+ * The causes whose revocations outlive the sessions: tokens the identity provider issued before
+ * them are refused from then on (not-before.ts), so signing in again with one doesn't undo them.
+ * A user's own sign-out ends only the bridge's sessions; their identity-provider session stays.
+ */
+const RECORDED_CAUSES: ReadonlySet<RevocationCause> = new Set(['admin', 'identity_provider'])
 
 export type SessionService = ReturnType<typeof createSessionService>
 
@@ -43,6 +56,8 @@ export function createSessionService(deps: {
   config: Config['sessions']
   rotation: RotationSecrets
   audit: AuditTrail
+  /** Where revocations by an identity provider or an admin are remembered (not-before.ts). */
+  notBefore: NotBeforeRecords
   /** Runs after revocations whose cause calls for it (revocation-hook.ts). */
   onRevoked?: RevocationHook
   metrics?: Metrics
@@ -199,17 +214,25 @@ export function createSessionService(deps: {
         return sessionIds.length
       }
       const key = userKey(target.user)
+      const recorded = RECORDED_CAUSES.has(cause)
+      // The record is written before the sessions go, so no sign-in in between can outlive it.
       if (!('matches' in target)) {
+        if (recorded) await storeCall(() => deps.notBefore.record(target.user))
         const count = await storeCall(() => store.sessions.revokeUser(key))
         await revoked(target.user, { scope: 'all', count }, cause, origin, extra)
         return count
       }
       const live = await storeCall(() => store.sessions.list(key, clock.now()))
+      const stale = live.filter((record) =>
+        target.matches(decodePrincipal(record.principal), record),
+      )
+      if (recorded && target.upstreamSessionId !== undefined)
+        await storeCall(() => deps.notBefore.record(target.user, target.upstreamSessionId))
+      else if (recorded && stale.length > 0)
+        await storeCall(() => deps.notBefore.record(target.user))
       const ids: string[] = []
-      for (const record of live) {
-        if (!target.matches(decodePrincipal(record.principal), record)) continue
+      for (const record of stale)
         if (await storeCall(() => store.sessions.revoke(record.id))) ids.push(record.id)
-      }
       await revoked(target.user, { scope: 'one', sessionIds: ids }, cause, origin, extra)
       return ids.length
     },

@@ -26,10 +26,12 @@ type StoreMethods =
   | 'limitsTake'
   | 'kvGet'
   | 'kvCompareAndSet'
+  | 'notBeforeRaise'
+  | 'notBeforeLatest'
 
 /**
  * Which StoreObject holds what: a user's sessions in the object of the user's shard (found from
- * the user, a session id or a secret hash alike, see keys.ts), each counter or bucket in the
+ * the user, a session id or a secret hash alike, see shard.ts), each counter or bucket in the
  * object of its own name's shard, and the key-value entries (the signing keys) in the object
  * named `name` itself, where they always were. No single object is on every request's path.
  */
@@ -86,6 +88,12 @@ export function durableObjectStore(namespace: StoreNamespace, name = 'bridgekeep
       get: (key) => call(names.kv, (s) => s.kvGet(key)),
       compareAndSet: (key, expected, value) =>
         call(names.kv, (s) => s.kvCompareAndSet(key, expected, value)),
+    },
+    notBefore: {
+      raise: (userKey, scope, at, ttlMs, now) =>
+        call(byUser(userKey), (s) => s.notBeforeRaise(userKey, scope, at, ttlMs, now)),
+      latest: (userKey, scopes, now) =>
+        call(byUser(userKey), (s) => s.notBeforeLatest(userKey, [...scopes], now)),
     },
   }
 }

@@ -1,6 +1,6 @@
 import type { Metrics } from '../observability/metrics'
 import type { Tracing } from '../observability/tracing'
-import type { KvStore, LimitStore, SessionStore, Store } from './types'
+import type { KvStore, LimitStore, NotBeforeStore, SessionStore, Store } from './types'
 
 type AsyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? K : never
@@ -17,6 +17,10 @@ const SESSION_CALLS = [
 ] as const satisfies readonly AsyncMethods<SessionStore>[]
 const LIMIT_CALLS = ['hit', 'peek', 'take'] as const satisfies readonly AsyncMethods<LimitStore>[]
 const KV_CALLS = ['get', 'compareAndSet'] as const satisfies readonly AsyncMethods<KvStore>[]
+const NOT_BEFORE_CALLS = [
+  'raise',
+  'latest',
+] as const satisfies readonly AsyncMethods<NotBeforeStore>[]
 
 /**
  * The same store, with every call timed (monotonic clock) and counted by operation and outcome,
@@ -59,5 +63,6 @@ export function instrumentedStore(store: Store, metrics: Metrics, tracing?: Trac
     sessions: timed('sessions', store.sessions, SESSION_CALLS),
     limits: timed('limits', store.limits, LIMIT_CALLS),
     kv: timed('kv', store.kv, KV_CALLS),
+    notBefore: timed('notBefore', store.notBefore, NOT_BEFORE_CALLS),
   }
 }

@@ -4,6 +4,7 @@ import type {
   BucketResult,
   KvStore,
   LimitStore,
+  NotBeforeStore,
   SessionRecord,
   SessionStore,
   Store,
@@ -190,6 +191,25 @@ export function createMemoryStore(): Store {
     },
   }
 
+  const notBefores = new Map<string, { at: number; expiresAt: number }>()
+  const notBefore: NotBeforeStore = {
+    async raise(userKey, scope, at, ttlMs, now) {
+      const key = `${userKey}\n${scope}`
+      const current = notBefores.get(key)
+      const live = current && current.expiresAt > now ? current.at : 0
+      notBefores.set(key, { at: Math.max(live, at), expiresAt: now + ttlMs })
+      prune(notBefores, (record) => record.expiresAt <= now)
+    },
+    async latest(userKey, scopes, now) {
+      let latest = 0
+      for (const scope of scopes) {
+        const record = notBefores.get(`${userKey}\n${scope}`)
+        if (record && record.expiresAt > now) latest = Math.max(latest, record.at)
+      }
+      return latest
+    },
+  }
+
   return {
     kind: 'memory',
     async ping() {},
@@ -197,6 +217,7 @@ export function createMemoryStore(): Store {
     sessions: sessionStore,
     limits: limitStore,
     kv,
+    notBefore,
   }
 }
 

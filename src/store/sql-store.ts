@@ -49,6 +49,9 @@ export class SqlStore {
       'CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)',
     )
     sql.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)')
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS not_before (user_key TEXT NOT NULL, scope TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (user_key, scope))',
+    )
   }
 
   ping(): string {
@@ -302,11 +305,39 @@ export class SqlStore {
     return true
   }
 
+  notBeforeRaise(userKey: string, scope: string, at: number, ttlMs: number, now: number): void {
+    const live = this.notBeforeLatest(userKey, [scope], now)
+    this.sql.exec(
+      'INSERT OR REPLACE INTO not_before (user_key, scope, at, expires_at) VALUES (?, ?, ?, ?)',
+      userKey,
+      scope,
+      Math.max(live, at),
+      now + ttlMs,
+    )
+  }
+
+  notBeforeLatest(userKey: string, scopes: readonly string[], now: number): number {
+    let latest = 0
+    for (const scope of scopes) {
+      const row = this.sql
+        .exec<{ at: number }>(
+          'SELECT at FROM not_before WHERE user_key = ? AND scope = ? AND expires_at > ?',
+          userKey,
+          scope,
+          now,
+        )
+        .toArray()[0]
+      if (row) latest = Math.max(latest, row.at)
+    }
+    return latest
+  }
+
   /** Deletes what has expired. The runtime's glue calls it on a schedule (a Durable Object alarm). */
   purge(now: number): void {
     this.sql.exec('DELETE FROM secrets WHERE expires_at <= ?', now)
     this.sql.exec('DELETE FROM sessions WHERE MIN(idle_exp, abs_exp) <= ?', now)
     this.sql.exec('DELETE FROM buckets WHERE expires_at <= ?', now)
+    this.sql.exec('DELETE FROM not_before WHERE expires_at <= ?', now)
     this.sql.exec(
       'DELETE FROM windows WHERE expires_at <= ? OR (expires_at IS NULL AND start <= ?)',
       now,

@@ -12,6 +12,7 @@ export interface Store {
   readonly sessions: SessionStore
   readonly limits: LimitStore
   readonly kv: KvStore
+  readonly notBefore: NotBeforeStore
 }
 
 /**
@@ -108,6 +109,18 @@ export interface KvStore {
   get(key: string): Promise<string | null>
   /** Sets the value when the stored one equals `expected` (null: absent). Returns success. */
   compareAndSet(key: string, expected: string | null, value: string): Promise<boolean>
+}
+
+/**
+ * "Not before" records: credentials of a user (scope `''`), or of one of the user's upstream
+ * sessions (scope `sid:<id>`), issued before a time are void. All of a user's records live with
+ * the user's sessions (one shard), so one call reads them all.
+ */
+export interface NotBeforeStore {
+  /** Keeps the later of the stored time and `at` for `ttlMs` from `now`. */
+  raise(userKey: string, scope: string, at: number, ttlMs: number, now: number): Promise<void>
+  /** The latest live record among `scopes` of the user; 0 when there is none. */
+  latest(userKey: string, scopes: readonly string[], now: number): Promise<number>
 }
 
 /** Raised by a store that can't be reached. The HTTP layer answers 503 store_unavailable. */

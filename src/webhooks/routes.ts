@@ -83,7 +83,13 @@ export function webhookReceiverRoutes(deps: {
       revoked = await deps.sessions.revoke(
         action.kind === 'user_deleted'
           ? { user }
-          : { user, matches: (principal) => outdated(principal, action) },
+          : {
+              user,
+              matches: (principal) => outdated(principal, action),
+              ...(action.kind === 'session_ended'
+                ? { upstreamSessionId: action.upstreamSessionId }
+                : {}),
+            },
         'identity_provider',
         originOf(c),
         { provider },

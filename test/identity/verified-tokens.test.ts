@@ -60,7 +60,7 @@ describe('verifiedTokenCache', () => {
   it('forgets an entry after the reuse limit even when the token lives longer', () => {
     const clock = manualClock(1_000_000)
     const cache = verifiedTokenCache(clock)
-    cache.set('t', principal(clock.now() + 3_600_000))
+    cache.set('t', principal(clock.now() + 3_600_000), undefined)
     clock.advance(VERIFIED_TOKEN_TTL_MS - 1)
     expect(cache.get('t')).toBeDefined()
     clock.advance(1)
@@ -70,8 +70,8 @@ describe('verifiedTokenCache', () => {
   it('hands out a principal nobody can change', () => {
     const clock = manualClock(1_000_000)
     const cache = verifiedTokenCache(clock)
-    cache.set('t', principal(clock.now() + 10_000))
-    const remembered = cache.get('t') as Principal
+    cache.set('t', principal(clock.now() + 10_000), undefined)
+    const remembered = cache.get('t')?.principal as Principal
     expect(() => {
       ;(remembered as { userId: string }).userId = 'admin:root'
     }).toThrow()
@@ -81,7 +81,7 @@ describe('verifiedTokenCache', () => {
   it('stays bounded however many tokens arrive', () => {
     const clock = manualClock(1_000_000)
     const cache = verifiedTokenCache(clock)
-    for (let i = 0; i < 25_000; i++) cache.set(`token-${i}`, principal(clock.now() + 10_000))
+    for (let i = 0; i < 25_000; i++) cache.set(`token-${i}`, principal(clock.now() + 10_000), undefined)
     expect(cache.size).toBeLessThanOrEqual(10_000)
     expect(cache.get('token-24999')).toBeDefined()
     expect(cache.get('token-0')).toBeUndefined()

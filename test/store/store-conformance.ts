@@ -257,5 +257,24 @@ export function defineStoreConformance(name: string, makeStore: () => Promise<St
       expect(await store.kv.compareAndSet(key, 'one', 'two')).toBe(true)
       expect(await store.kv.get(key)).toBe('two')
     })
+
+    it('keeps the latest "not before" per user and scope, reads several scopes at once, and forgets after the TTL', async () => {
+      const user = `iss|nb-${now}-${Math.random()}`
+      const other = `iss|nb-other-${now}-${Math.random()}`
+      const hour = 3_600_000
+      expect(await store.notBefore.latest(user, ['', 'sid:a'], now)).toBe(0)
+      await store.notBefore.raise(user, 'sid:a', now - 500, hour, now)
+      // An earlier time never lowers a record.
+      await store.notBefore.raise(user, 'sid:a', now - 900, hour, now)
+      expect(await store.notBefore.latest(user, ['sid:a'], now)).toBe(now - 500)
+      await store.notBefore.raise(user, '', now - 100, hour, now)
+      expect(await store.notBefore.latest(user, ['', 'sid:a'], now)).toBe(now - 100)
+      expect(await store.notBefore.latest(user, ['sid:b'], now)).toBe(0)
+      expect(await store.notBefore.latest(other, ['', 'sid:a'], now)).toBe(0)
+      // The TTL runs on the store's clock too (Redis expires keys itself): a short one, waited out.
+      await store.notBefore.raise(other, '', now, 50, Date.now())
+      await new Promise((resolve) => setTimeout(resolve, 120))
+      expect(await store.notBefore.latest(other, [''], Date.now())).toBe(0)
+    })
   })
 }

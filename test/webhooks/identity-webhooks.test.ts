@@ -30,8 +30,9 @@ beforeAll(async () => {
 afterAll(() => clerk.close())
 
 /** A bridge session made from a Clerk token of `sub` (with Clerk's `sid` claim). */
+/** Signed now on the bridge's clock, which the tests move past a revocation to sign in again. */
 async function session(sub: string, sid = `sess_${crypto.randomUUID()}`, claims: object = {}) {
-  return sessionFromToken(t, await clerk.sign({ sub, sid, ...claims }))
+  return sessionFromToken(t, await clerk.sign({ sub, sid, ...claims }, { now: t.clock.now() }))
 }
 
 const alive = async (secret: string) =>
@@ -82,6 +83,8 @@ describe('Clerk webhooks', () => {
     const id = `msg_${crypto.randomUUID()}`
     expect((await clerkDelivery(deleted, { id })).status).toBe(200)
     expect(await alive(victim)).toBe(false)
+    // A token issued after the deletion signs in (the one from before can't: not-before.ts).
+    t.clock.advance(1000)
     const again = await session('user_target')
     const replay = await clerkDelivery(deleted, { id })
     expect(await replay.json()).toEqual({ status: 'duplicate', revoked: 0 })
@@ -127,6 +130,7 @@ describe('Clerk webhooks', () => {
       revoked: 1,
     })
     expect(await alive(secret)).toBe(false)
+    t.clock.advance(1000)
     const second = await session('user_upd', undefined, claims)
     await clerkDelivery(user('new@example.com', ['reader']))
     expect(await alive(second)).toBe(false)

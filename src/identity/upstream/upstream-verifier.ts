@@ -27,6 +27,11 @@ export type UpstreamVerifierOptions = {
   fetch?: FetchLike
   /** Each issuer's user-id space. */
   namespaces: UserNamespaces
+  /**
+   * The longest lifetime (exp − iat, or exp − now without iat) of a token the bridge accepts:
+   * "not before" records are kept this long, so no older token can outlive its revocation.
+   */
+  maxLifetimeSeconds: number
 }
 
 export interface TokenVerifier {
@@ -111,7 +116,16 @@ export function createUpstreamVerifier(options: UpstreamVerifierOptions): TokenV
         const namespace = options.namespaces.of(config.issuer)
         const principal = namespace ? principalFromClaims(namespace, payload, config.claims) : null
         if (!principal || payload.exp === undefined) return { ok: false, reason: 'no_subject' }
-        return { ok: true, principal, expiresAt: payload.exp * 1000 }
+        const issuedAt = typeof payload.iat === 'number' ? payload.iat : undefined
+        const from = issuedAt ?? Math.floor(options.clock.now() / 1000)
+        if (payload.exp - from > options.maxLifetimeSeconds + config.clockSkewSeconds)
+          return { ok: false, reason: 'lifetime_too_long' }
+        return {
+          ok: true,
+          principal,
+          expiresAt: payload.exp * 1000,
+          issuedAt: issuedAt === undefined ? undefined : issuedAt * 1000,
+        }
       } catch (error) {
         const reason = failureFromJose(error)
         if (reason === 'keys_unavailable')

@@ -14,9 +14,17 @@ export type TokenFailure =
   | 'claim_mismatch'
   | 'azp_not_allowed'
   | 'no_subject'
+  | 'lifetime_too_long'
 
 export type VerifyResult =
-  { ok: true; principal: SessionPrincipal; expiresAt: number } | { ok: false; reason: TokenFailure }
+  | {
+      ok: true
+      principal: SessionPrincipal
+      expiresAt: number
+      /** The token's `iat` in milliseconds, when it has one ("not before" records compare it). */
+      issuedAt: number | undefined
+    }
+  | { ok: false; reason: TokenFailure }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 

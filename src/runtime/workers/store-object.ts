@@ -61,6 +61,12 @@ export class StoreObject extends DurableObject {
   kvCompareAndSet(...a: Args<'kvCompareAndSet'>) {
     return this.store.kvCompareAndSet(...a)
   }
+  notBeforeRaise(...a: Args<'notBeforeRaise'>) {
+    return this.store.notBeforeRaise(...a)
+  }
+  notBeforeLatest(...a: Args<'notBeforeLatest'>) {
+    return this.store.notBeforeLatest(...a)
+  }
 
   /** Purges what has expired, then schedules the next purge. */
   async alarm(): Promise<void> {
