@@ -81,7 +81,8 @@ describe('verifiedTokenCache', () => {
   it('stays bounded however many tokens arrive', () => {
     const clock = manualClock(1_000_000)
     const cache = verifiedTokenCache(clock)
-    for (let i = 0; i < 25_000; i++) cache.set(`token-${i}`, principal(clock.now() + 10_000), undefined)
+    for (let i = 0; i < 25_000; i++)
+      cache.set(`token-${i}`, principal(clock.now() + 10_000), undefined)
     expect(cache.size).toBeLessThanOrEqual(10_000)
     expect(cache.get('token-24999')).toBeDefined()
     expect(cache.get('token-0')).toBeUndefined()
