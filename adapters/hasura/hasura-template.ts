@@ -29,6 +29,8 @@ export type HasuraTemplateOptions = {
   allow?: (principal: Principal) => boolean
   /** Webhook mode: the longest Hasura may cache an answer (seconds, default 60, at most 3600). */
   webhookMaxAgeSeconds?: number
+  /** Webhook mode's secret (HASURA_WEBHOOK_SECRET): without one the webhook is off. */
+  webhookSecret?: string | undefined
 }
 
 const DEFAULT_WEBHOOK_MAX_AGE_SECONDS = 60
@@ -93,6 +95,7 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
     name,
     bridgeKeyLifetimeSeconds: lifetimeSeconds,
     allow: options.allow,
+    ...(options.webhookSecret === undefined ? {} : { authHookSecret: options.webhookSecret }),
     problems() {
       const problems: string[] = []
       if (options.claimsNamespace !== undefined && options.claimsNamespacePath !== undefined)
@@ -137,7 +140,8 @@ export function defineHasuraTemplate(options: HasuraTemplateOptions = {}): Token
       }
     },
     authHookConfig(url) {
-      return { HASURA_GRAPHQL_AUTH_HOOK: url, HASURA_GRAPHQL_AUTH_HOOK_MODE: 'GET' }
+      // POST mode forwards every client header, Origin included (a cookie needs it).
+      return { HASURA_GRAPHQL_AUTH_HOOK: url, HASURA_GRAPHQL_AUTH_HOOK_MODE: 'POST' }
     },
     integrationConfig(bridge) {
       const settings: Record<string, unknown> = {

@@ -7,11 +7,12 @@ import { defineHasuraTemplate } from './hasura-template'
  * default role, and extra session variables. Put the output of
  * GET /v1/integrations/hasura/config in HASURA_GRAPHQL_JWT_SECRET.
  */
-const hasura = (webhookMaxAgeSeconds: number) =>
+const hasura = (webhook: { maxAgeSeconds: number; secret: string | undefined }) =>
   defineHasuraTemplate({
     audience: 'hasura',
     lifetimeSeconds: 60,
-    webhookMaxAgeSeconds,
+    webhookMaxAgeSeconds: webhook.maxAgeSeconds,
+    webhookSecret: webhook.secret,
     defaultRole: 'user',
     allowedRoles: (principal) => ['user', ...principal.roles],
     // Only a verified email is a session variable: Hasura permissions may match rows on it.
@@ -23,6 +24,14 @@ const hasura = (webhookMaxAgeSeconds: number) =>
   })
 
 const hasuraEnv = z.object({
+  HASURA_WEBHOOK_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters of random data' })
+    .regex(/^[A-Za-z0-9._~-]+$/, 'use URL-safe characters (letters, digits, . _ ~ -)')
+    .optional()
+    .describe(
+      'Secret: turns webhook mode on. Hasura presents it in the hook URL (`…/webhook?secret=…`, from `GET /v1/integrations/hasura/config?mode=webhook` with the admin key). Unset: the webhook answers 404',
+    ),
   HASURA_WEBHOOK_MAX_AGE: z.coerce
     .number()
     .int()
@@ -42,7 +51,11 @@ export const hasuraAdapter = defineAdapter({
   id: 'hasura',
   env: hasuraEnv,
   runtimes: ['node', 'workers'],
-  setup: (env) => ({ templates: [hasura(env.HASURA_WEBHOOK_MAX_AGE)] }),
+  setup: (env) => ({
+    templates: [
+      hasura({ maxAgeSeconds: env.HASURA_WEBHOOK_MAX_AGE, secret: env.HASURA_WEBHOOK_SECRET }),
+    ],
+  }),
 })
 
 export { defineHasuraTemplate } from './hasura-template'

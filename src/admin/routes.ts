@@ -6,6 +6,8 @@ import type { UserNamespaces } from '../identity/namespaces'
 import type { KeyProvider } from '../keys/key-provider'
 import type { SessionService } from '../sessions/session-service'
 import type { AuditTrail } from '../audit/audit-trail'
+import type { Clock } from '../clock'
+import type { Store } from '../store/types'
 import { adminAuditRoutes } from './audit-routes'
 import { adminKeyRoutes } from './key-routes'
 import { requireAdmin } from './require-admin'
@@ -19,10 +21,12 @@ export function adminRoutes(deps: {
   auth: Authenticator
   namespaces: UserNamespaces
   audit: AuditTrail
+  store: Store
+  clock: Clock
 }) {
   const app = new OpenAPIHono<AppEnv>()
   // In Hono '/v1/admin/*' also matches '/v1/admin' itself.
-  app.use('/v1/admin/*', requireAdmin(deps.config, deps.auth))
+  app.use('/v1/admin/*', requireAdmin(deps))
   app.route('/', adminSessionRoutes(deps))
   app.route('/', adminKeyRoutes(deps.keys))
   app.route('/', adminAuditRoutes(deps.audit))

@@ -3,7 +3,7 @@ import type { AppEnv } from '../http/app-env'
 import { AppError, bearerChallenge } from '../errors/app-error'
 import type { Config } from '../config/config'
 import type { Metrics } from '../observability/metrics'
-import { secretsEqual } from '../sessions/secret'
+import { secretsEqual } from '../crypto/secrets-equal'
 
 /**
  * GET /metrics: the Prometheus text exposition, only with METRICS_TOKEN as a bearer token

@@ -16,11 +16,20 @@ export function isSafeMethod(method: string): boolean {
  * browser never attaches them by itself.
  */
 export function assertAllowedOrigin(c: Context<AppEnv>, config: Config): void {
-  const origin = c.req.header('origin')
-  if (origin !== undefined) {
-    if (origin === config.publicUrl || originAllowed(config, origin)) return
-    throw new AppError('origin_not_allowed', { reason: 'csrf_origin' })
-  }
-  if (c.req.header('sec-fetch-site') === 'same-origin') return
-  throw new AppError('origin_not_allowed', { reason: 'csrf_no_origin' })
+  const refusal = originRefusal((name) => c.req.header(name), config)
+  if (refusal) throw new AppError('origin_not_allowed', { reason: refusal })
+}
+
+/**
+ * Why a browser request's headers (its own, or those an intermediary forwarded) don't show an
+ * allowed origin; null when they do.
+ */
+export function originRefusal(
+  header: (name: string) => string | undefined,
+  config: Config,
+): 'csrf_origin' | 'csrf_no_origin' | null {
+  const origin = header('origin')
+  if (origin !== undefined)
+    return origin === config.publicUrl || originAllowed(config, origin) ? null : 'csrf_origin'
+  return header('sec-fetch-site') === 'same-origin' ? null : 'csrf_no_origin'
 }

@@ -4,7 +4,8 @@ import { parse as parseCookies } from 'hono/utils/cookie'
 import type { Config } from '../config/config'
 import { AppError, bearerChallenge, invalidCredentials } from '../errors/app-error'
 import type { AppEnv } from '../http/app-env'
-import { assertAllowedOrigin, isSafeMethod } from '../http/csrf'
+import { assertAllowedOrigin, isSafeMethod, originRefusal } from '../http/csrf'
+import { secretsEqual } from '../crypto/secrets-equal'
 import type { Lockout } from './lockout'
 import type { Principal } from './principal'
 import {
@@ -73,7 +74,7 @@ export function createAuthenticator(deps: {
   ): Promise<never> {
     if (options.blame === 'bridge') c.get('log').warn('security.auth_unverifiable', { reason })
     else if (options.forwarded)
-      c.get('log').warn('security.auth_failed', { reason, forwarded: true })
+      c.get('log').warn('security.auth_failed', { reason, forwarded: true, ip: c.get('clientIp') })
     else await lockout.recordFailure(c.get('clientKey'), reason, c.get('log'), options.once)
     throw invalidCredentials(reason, options.headers)
   }
@@ -112,6 +113,12 @@ export function createAuthenticator(deps: {
     }
     if (!credential)
       throw new AppError('unauthorized', { headers: { 'WWW-Authenticate': bearerChallenge() } })
+    // A forwarded cookie authorizes whatever the intermediary does next (Hasura runs mutations
+    // too), so it meets the rule of cookie writes, on the headers the browser sent.
+    if (credential.via === 'cookie' && forwarded) {
+      const refusal = originRefusal((name) => source.header(name), config)
+      if (refusal) return fail(c, `forwarded_cookie_${refusal}`, { forwarded })
+    }
     if (credential.via === 'cookie' && !forwarded && !isSafeMethod(c.req.method)) {
       try {
         assertAllowedOrigin(c, config)
@@ -164,10 +171,42 @@ export function createAuthenticator(deps: {
     return notMine
   }
 
+  /**
+   * Refuses the request unless it presents `expected` (compared in constant time). The right
+   * secret passes even from a locked-out address, so nobody sharing the address (a NAT, an
+   * office) can lock its holder out; a wrong one from a locked-out address gets 429, and counts
+   * toward the lockout otherwise. These secrets are long and random (≥ 32 characters): the
+   * lockout is defence in depth against guessing, not what makes guessing hopeless.
+   */
+  async function requireSecret(
+    c: Context<AppEnv>,
+    presented: string | undefined,
+    expected: string | undefined,
+    reason: string,
+  ): Promise<void> {
+    const ok =
+      expected !== undefined && presented !== undefined && (await secretsEqual(presented, expected))
+    if (ok) return
+    await lockout.check(c.get('clientKey'), c.get('log'))
+    await fail(c, reason)
+  }
+
   return {
     credentialOf,
     authenticate,
     fail,
+    requireSecret,
+
+    /** The admin API key as a bearer token (constant time; failures count toward the lockout). */
+    async requireAdminKey(c: Context<AppEnv>): Promise<void> {
+      const credential = await presentedCredential(c, deps.verifiers, requestCredentials(c), false)
+      await requireSecret(
+        c,
+        credential.via === 'header' ? credential.value : undefined,
+        config.adminApiKey,
+        'admin_key_invalid',
+      )
+    },
 
     /** Route middleware: a signed-in caller (a session or an upstream JWT unless `kinds` narrows it). */
     requireUser(options: Options = {}): MiddlewareHandler<AppEnv> {

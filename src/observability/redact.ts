@@ -3,10 +3,11 @@ const SECRET_KEY =
   /(token|secret|password|authorization|cookie|api[-_]?key|private|credential|jwt|^key$|^d$|^p$|^q$|^dp$|^dq$|^qi$)/i
 /**
  * Values that look like credentials even under an innocent name: a compact JWS, a PEM private
- * key, an Authorization value, an Airtable personal access token. One pattern, one pass.
+ * key, an Authorization value, an Airtable personal access token, a session secret (`bks_`), a
+ * webhook signing secret (`whsec_`), anywhere in the value. One pattern, one pass.
  */
 const SECRET_VALUE =
-  /^eyJ[\w-]*\.[\w-]*\.[\w-]*$|-----BEGIN [A-Z ]*PRIVATE KEY-----|^[Bb][Ee][Aa][Rr][Ee][Rr]\s|^[Bb][Aa][Ss][Ii][Cc]\s|^pat[A-Za-z0-9]{10,}\./
+  /^eyJ[\w-]*\.[\w-]*\.[\w-]*$|-----BEGIN [A-Z ]*PRIVATE KEY-----|^[Bb][Ee][Aa][Rr][Ee][Rr]\s|^[Bb][Aa][Ss][Ii][Cc]\s|^pat[A-Za-z0-9]{10,}\.|bks_[A-Za-z0-9_-]{8,}|whsec_[A-Za-z0-9+/=]{8,}/
 /** Field names repeat from line to line: each is tested once. */
 const secretKeys = new Map<string, boolean>()
 const MAX_CACHED_KEYS = 1000

@@ -45,11 +45,3 @@ export async function hashSecret(secret: string): Promise<string> {
 }
 
 const digest = (value: string) => base64url.encode(sha256(utf8ToBytes(value)))
-
-/** Compares two secrets in constant time (by comparing their digests). */
-export async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = [digest(a), digest(b)]
-  let difference = 0
-  for (let i = 0; i < x.length; i++) difference |= x.charCodeAt(i) ^ y.charCodeAt(i)
-  return difference === 0 && x.length === y.length
-}

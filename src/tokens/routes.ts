@@ -63,7 +63,11 @@ const integration = createRoute({
     query: z.object({ mode: z.enum(['jwt', 'webhook']).optional() }),
   },
   responses: {
-    200: jsonContent(z.record(z.string(), z.unknown()), 'Provider settings (no secrets)'),
+    200: jsonContent(
+      z.record(z.string(), z.unknown()),
+      'Provider settings (no secrets; ?mode=webhook: the hook URL with its secret, for the admin key only)',
+    ),
+    401: problem('?mode=webhook without the admin API key'),
     404: problem('No such template, or it needs no settings'),
   },
 })
@@ -105,14 +109,21 @@ export function tokenRoutes(deps: {
     .openapi(integration, async (c) => {
       const name = c.req.valid('param').template
       const template = minting.template(name)
-      const settings =
-        c.req.valid('query').mode === 'webhook'
-          ? template?.authHookConfig?.(`${config.publicUrl}/v1/integrations/${name}/webhook`)
-          : template?.integrationConfig?.({
-              issuer: config.publicUrl,
-              jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
-              algorithm: (await keys.activeKey()).alg,
-            })
+      const webhook = c.req.valid('query').mode === 'webhook'
+      // The hook URL carries the webhook secret: only the admin key reads it.
+      if (webhook) await auth.requireAdminKey(c)
+      const secret = template?.authHookSecret
+      const settings = webhook
+        ? secret === undefined
+          ? undefined
+          : template?.authHookConfig?.(
+              `${config.publicUrl}/v1/integrations/${name}/webhook?secret=${encodeURIComponent(secret)}`,
+            )
+        : template?.integrationConfig?.({
+            issuer: config.publicUrl,
+            jwksUri: `${config.publicUrl}/.well-known/jwks.json`,
+            algorithm: (await keys.activeKey()).alg,
+          })
       if (!settings)
         throw new AppError('not_found', { detail: 'This template has no provider settings.' })
       return c.json(settings, 200)

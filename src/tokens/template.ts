@@ -48,6 +48,11 @@ export interface TokenTemplate {
    * request is refused. `header` reads the headers the provider forwarded from its client.
    */
   authHook?(principal: Principal, header: (name: string) => string | undefined): AuthHookAnswer
+  /**
+   * The secret the provider presents in the auth webhook's URL (`?secret=…`). Without one the
+   * webhook is off: it would answer anyone who asks whether a credential is valid, and for whom.
+   */
+  readonly authHookSecret?: string
   /** The provider's settings for calling the webhook at `url` (…/config?mode=webhook). */
   authHookConfig?(url: string): Record<string, unknown>
 }

@@ -27,7 +27,11 @@ let served: Awaited<ReturnType<typeof serveApp>>
 let remote: Record<string, string>
 
 beforeAll(async () => {
-  bridge = await makeTestApp({ ADMIN_API_KEY: ADMIN, KEY_ENCRYPTION_KEY: KEK })
+  bridge = await makeTestApp({
+    ADMIN_API_KEY: ADMIN,
+    KEY_ENCRYPTION_KEY: KEK,
+    HASURA_WEBHOOK_SECRET: 'cli-hook-secret-0123456789abcdefghijklm',
+  })
   served = await serveApp(bridge.app)
   remote = { BRIDGE_URL: served.url, ADMIN_API_KEY: ADMIN }
 })
@@ -108,7 +112,11 @@ describe('bridgekeeper hasura-config and sessions revoke', () => {
       jwk_url: 'http://bridge.test/.well-known/jwks.json',
     })
     const webhook = await cli(['hasura-config', '--webhook', '--json'], remote)
-    expect(JSON.stringify(JSON.parse(webhook.out))).toContain('/v1/integrations/hasura/webhook')
+    expect(JSON.parse(webhook.out)).toEqual({
+      HASURA_GRAPHQL_AUTH_HOOK:
+        'http://bridge.test/v1/integrations/hasura/webhook?secret=cli-hook-secret-0123456789abcdefghijklm',
+      HASURA_GRAPHQL_AUTH_HOOK_MODE: 'POST',
+    })
   })
 
   it("sessions revoke --user ends every session of that user and no one else's", async () => {

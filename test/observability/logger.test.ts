@@ -61,6 +61,16 @@ describe('structured logger', () => {
     })
   })
 
+  it('redacts session secrets (bks_) and webhook signing secrets (whsec_) under any name', () => {
+    const { lines, logger } = capture()
+    const session = `bks_0a1f${'x'.repeat(39)}`
+    const signing = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+    logger.info('something', { note: session, detail: `configured ${signing}`, list: [session] })
+    const text = lines.join('\n')
+    expect(text).not.toContain(session)
+    expect(text).not.toContain(signing)
+  })
+
   it('cannot be made to forge a line with CR/LF in a value', () => {
     const { lines, logger } = capture()
     logger.info('http.request', { userAgent: 'evil\r\n{"level":"info","event":"admin.login"}' })

@@ -9,6 +9,9 @@ let t: TestApp
 let issuer: OidcIssuer
 let server: Awaited<ReturnType<typeof serveApp>>
 let hook: string
+let base: string
+const HOOK_SECRET = 'hasura-webhook-secret-0123456789abcdefghij'
+const ADMIN = 'hasura-webhook-admin-key-0123456789abcdef'
 
 beforeAll(async () => {
   issuer = await startOidcIssuer()
@@ -17,11 +20,15 @@ beforeAll(async () => {
     UPSTREAM_ISSUERS: issuerEnv(issuer, { userIdPrefix: 'idp:', claims: { roles: 'roles' } }),
     BRIDGE_MODE: 'development',
     HASURA_WEBHOOK_MAX_AGE: '120',
+    HASURA_WEBHOOK_SECRET: HOOK_SECRET,
+    ADMIN_API_KEY: ADMIN,
+    ALLOWED_ORIGINS: 'https://app.example',
     SESSION_IDLE_TIMEOUT: '600',
     TRUST_PROXY: 'x-forwarded-for',
   })
   server = await serveApp(t.app)
-  hook = `${server.url}/v1/integrations/hasura/webhook`
+  base = `${server.url}/v1/integrations/hasura/webhook`
+  hook = `${base}?secret=${HOOK_SECRET}`
 })
 afterAll(async () => {
   await server.close()
@@ -125,15 +132,89 @@ describe('Hasura webhook mode', () => {
     })
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
     expect(cookie).toMatch(/^bk_session=bks_/)
-    expect(await callAuthHook(hook, 'POST', { Cookie: cookie })).toMatchObject({
+    // POST mode forwards the browser's Origin: a cookie needs an allowed one, as for writes.
+    expect(
+      await callAuthHook(hook, 'POST', { Cookie: cookie, Origin: 'https://app.example' }),
+    ).toMatchObject({
       allowed: true,
       variables: { 'x-hasura-user-id': 'idp:user_1' },
     })
-    const settings = await t.app.request('/v1/integrations/hasura/config?mode=webhook')
+    const settings = await t.app.request('/v1/integrations/hasura/config?mode=webhook', {
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    })
     expect(await settings.json()).toEqual({
-      HASURA_GRAPHQL_AUTH_HOOK: 'http://bridge.test/v1/integrations/hasura/webhook',
-      HASURA_GRAPHQL_AUTH_HOOK_MODE: 'GET',
+      HASURA_GRAPHQL_AUTH_HOOK: `http://bridge.test/v1/integrations/hasura/webhook?secret=${HOOK_SECRET}`,
+      HASURA_GRAPHQL_AUTH_HOOK_MODE: 'POST',
     })
     expect((await t.app.request('/v1/integrations/firebase/webhook')).status).toBe(404)
+  })
+
+  it('answers only Hasura: a missing or wrong secret is a 401 that counts toward the lockout', async () => {
+    const token = await issuer.sign()
+    const client = { Authorization: `Bearer ${token}`, 'X-Forwarded-For': '203.0.113.50' }
+    for (const url of [base, `${base}?secret=wrong-${HOOK_SECRET}`]) {
+      const response = await fetch(url, { headers: client })
+      expect(response.status).toBe(401)
+      // An oracle would say whose credential it is: the refusal says nothing.
+      expect(await response.text()).not.toContain('user_1')
+    }
+    // Past AUTH_FAILURE_LIMIT wrong secrets from one address, it is locked out...
+    let status = 401
+    for (let i = 0; i < 100 && status === 401; i++)
+      status = (await fetch(base, { headers: client })).status
+    expect(status).toBe(429)
+    // ...and with the right secret Hasura's own calls go on.
+    expect((await callAuthHook(hook, 'GET', { Authorization: `Bearer ${token}` })).allowed).toBe(
+      true,
+    )
+    expect(t.logs.some((line) => line.includes('auth_hook_secret_invalid'))).toBe(true)
+  })
+
+  it('keeps the hook URL (it holds the secret) for the admin key', async () => {
+    const anonymous = await t.app.request('/v1/integrations/hasura/config?mode=webhook')
+    expect(anonymous.status).toBe(401)
+    expect(await anonymous.text()).not.toContain(HOOK_SECRET)
+  })
+
+  it('refuses a forwarded cookie without an allowed Origin (a cross-site page riding the cookie)', async () => {
+    const login = await t.app.request('/v1/sessions', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await issuer.sign({ sub: 'csrf-victim' })}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ transport: 'cookie' }),
+    })
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    const attempts: Record<string, string>[] = [
+      { Cookie: cookie, Origin: 'https://evil.example' },
+      { Cookie: cookie },
+      { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' },
+    ]
+    for (const headers of attempts)
+      expect(await callAuthHook(hook, 'POST', headers)).toEqual({ allowed: false, status: 401 })
+    // GET mode: Hasura drops Origin, so a cookie can't show where it came from.
+    expect(
+      await callAuthHook(hook, 'GET', { Cookie: cookie, Origin: 'https://app.example' }),
+    ).toEqual({ allowed: false, status: 401 })
+    expect(
+      await callAuthHook(hook, 'POST', { Cookie: cookie, Origin: 'https://app.example' }),
+    ).toMatchObject({ allowed: true })
+  })
+
+  it('never lets Hasura cache an answer for a secret a refresh replaced, and marks answers private', async () => {
+    const { secret } = await bearerSession(t, 'hook-refresh')
+    const refreshed = await t.app.request('/v1/sessions/refresh', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}` },
+    })
+    expect(refreshed.status).toBe(200)
+    const fresh = ((await refreshed.json()) as { secret: string }).secret
+    const old = await fetch(hook, { headers: { Authorization: `Bearer ${secret}` } })
+    expect(old.status).toBe(200)
+    expect(old.headers.get('cache-control')).toBe('private, max-age=0')
+    expect(((await old.json()) as Record<string, string>)['Cache-Control']).toBe('max-age=0')
+    const current = await fetch(hook, { headers: { Authorization: `Bearer ${fresh}` } })
+    expect(current.headers.get('cache-control')).toBe('private, max-age=120')
   })
 })

@@ -11,6 +11,7 @@ import { clerkDelivery } from '../helpers/webhook-delivery'
  */
 const SECRET = `whsec_${Buffer.from('a-32-byte-secret-for-the-tests!!').toString('base64')}`
 const ADMIN = 'revocation-sticks-admin-key-0123456789ab'
+const HOOK_SECRET = 'hasura-hook-secret-0123456789abcdefghij'
 let clerk: OidcIssuer
 let t: TestApp
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
       CLERK_WEBHOOK_SECRET: SECRET,
       CLERK_ISSUER: clerk.url,
       AUTH_FAILURE_LIMIT: '100000',
+      HASURA_WEBHOOK_SECRET: HOOK_SECRET,
     },
     { adapters: [clerkAdapter] },
   )
@@ -45,7 +47,7 @@ async function doors(jwt: string) {
     }),
     t.app.request('/v1/me', { headers: auth }),
     t.app.request('/v1/tokens/hasura', { method: 'POST', headers: auth }),
-    t.app.request('/v1/integrations/hasura/webhook', { headers: auth }),
+    t.app.request(`/v1/integrations/hasura/webhook?secret=${HOOK_SECRET}`, { headers: auth }),
   ])
   return [signIn.status, me.status, mint.status, hook.status]
 }

@@ -63,7 +63,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   ).action(
     run(async (o: RemoteOptions & Json & { webhook: boolean }) => {
       const path = `/v1/integrations/hasura/config${o.webhook ? '?mode=webhook' : ''}`
-      const body = await callBridge(io, o, path)
+      // Webhook mode's settings carry the webhook secret: the admin key reads them.
+      const body = await callBridge(io, o, path, { admin: o.webhook })
       io.out(JSON.stringify(body, null, o.json ? 2 : undefined))
     }),
   )
