@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../http/app-env'
 import { onError } from '../http/error-handler'
 import { notFoundOrNotAllowed } from '../http/method-not-allowed'
+import { developmentHosts } from '../http/development-hosts'
 import { edge } from '../http/edge'
 import { jsonBodies } from '../http/json-bodies'
 import { cors } from '../http/cors'
@@ -45,6 +46,7 @@ export function createApp(engine: Engine, modules: readonly RouteModule[], edgeO
         metrics: engine.metrics,
         audit: engine.audit,
       }),
+      ...(config.mode === 'development' ? [developmentHosts(config.publicUrl)] : []),
       securityHeaders({ hsts: true }),
       cors({
         allowed: (origin) => originAllowed(config, origin),

@@ -21,6 +21,7 @@ import type { RevocationHook } from '../sessions/revocation-hook'
 import { rotationSecrets } from '../sessions/rotation-secret'
 import { createSessionService } from '../sessions/session-service'
 import { sessionCredentialVerifier } from '../sessions/session-verifier'
+import { outageWatchedStore } from '../store/outage-watch'
 import type { Store } from '../store/types'
 import { createMinting } from '../tokens/minting'
 import type { TokenTemplate } from '../tokens/template'
@@ -61,7 +62,7 @@ export function createEngine(parts: EngineParts) {
   const { config, clock, logger, keys, templates, webhooks } = parts
   const instrument = instrumentation(parts.metrics, parts.tracing)
   const metrics = parts.metrics ?? noMetrics
-  const store = instrument.store(parts.store)
+  const store = instrument.store(outageWatchedStore(parts.store, logger, clock))
   instrument.watchKeys(keys, clock)
   const audit = new AuditTrail(clock, parts.auditSink)
   const namespaces = namespacesOf(config)

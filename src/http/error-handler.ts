@@ -10,7 +10,11 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const appError = toAppError(error)
   const log = c.get('log')
   const fields = { code: appError.code, status: appError.status, reason: appError.reason }
-  if (appError.status >= 500) {
+  if (appError.code === 'store_unavailable') {
+    // One line per refused request, without a stack: the outage itself is logged once, when it
+    // starts and ends (store/outage-watch.ts).
+    log?.warn('http.store_unavailable', fields)
+  } else if (appError.status >= 500) {
     log?.error('http.error', { ...fields, error: describe(error) })
   } else {
     log?.warn('http.refused', fields)

@@ -21,6 +21,11 @@ function readClaim(claims: Record<string, unknown>, name: string): unknown {
   return value
 }
 
+/** Whether a token's claims hold `name` at all (Clerk's default session token has no email). */
+export function carriesClaim(claims: Record<string, unknown>, name: string): boolean {
+  return readClaim(claims, name) !== undefined
+}
+
 /**
  * Builds the principal of a verified token. Null when the subject is missing or unusable, or
  * when the organization it names would reach into another issuer's namespace: organization ids

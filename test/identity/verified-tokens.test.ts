@@ -87,4 +87,25 @@ describe('verifiedTokenCache', () => {
     expect(cache.get('token-24999')).toBeDefined()
     expect(cache.get('token-0')).toBeUndefined()
   })
+
+  it('stays within its byte bound however large the tokens and claims are', () => {
+    const clock = manualClock(1_000_000)
+    const maxBytes = 4 * 1024 * 1024
+    const cache = verifiedTokenCache(clock, maxBytes)
+    const claims = { blob: 'c'.repeat(16_000) }
+    for (let i = 0; i < 2_000; i++) {
+      const token = `${i}.`.padEnd(4_000, 't')
+      cache.set(token, { ...principal(clock.now() + 10_000), claims }, undefined)
+      expect(cache.bytes).toBeLessThanOrEqual(maxBytes)
+    }
+    expect(cache.size).toBeGreaterThan(0)
+    expect(cache.get(`${1999}.`.padEnd(4_000, 't'))).toBeDefined()
+    // A single token too large for its share of the cache is verified every time instead.
+    cache.set(
+      'huge',
+      { ...principal(clock.now() + 10_000), claims: { blob: 'x'.repeat(maxBytes) } },
+      undefined,
+    )
+    expect(cache.get('huge')).toBeUndefined()
+  })
 })

@@ -52,11 +52,23 @@ describe('Redis going down and coming back', () => {
       })
       expect(create.status).toBe(503)
 
+      // Twenty refused requests: a warn line each, without a stack, and the outage logged once.
+      await Promise.all(Array.from({ length: 20 }, async () => me(t, secret)))
+      const events = () => t.logs.map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(events().filter((e) => e.event === 'store.outage_started')).toHaveLength(1)
+      const refused = events().filter((e) => e.event === 'http.store_unavailable')
+      expect(refused.length).toBeGreaterThanOrEqual(21)
+      expect(refused.every((e) => e.level === 'warn' && !JSON.stringify(e).includes('stack'))).toBe(
+        true,
+      )
+      expect(events().filter((e) => e.event === 'http.error')).toEqual([])
+
       await proxy.restore()
       await waitUntil(async () => {
         if ((await me(t, secret)).status !== 200) throw new Error('not yet')
       }, 10_000)
       expect((await t.app.request('/readyz')).status).toBe(200)
+      expect(events().filter((e) => e.event === 'store.outage_ended')).toHaveLength(1)
     } finally {
       await proxy.close()
       await issuer.close()

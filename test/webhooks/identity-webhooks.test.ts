@@ -136,6 +136,50 @@ describe('Clerk webhooks', () => {
     expect(await alive(second)).toBe(false)
   })
 
+  it("user.updated leaves alone a session made from Clerk's default token (no email, no roles)", async () => {
+    const secret = await session('user_plain')
+    const response = await clerkDelivery({
+      type: 'user.updated',
+      data: {
+        id: 'user_plain',
+        primary_email_address_id: 'idn_1',
+        email_addresses: [
+          { id: 'idn_1', email_address: 'plain@example.com', verification: { status: 'verified' } },
+        ],
+        public_metadata: { roles: ['admin'] },
+      },
+    })
+    expect(await response.json()).toEqual({ status: 'processed', revoked: 0 })
+    expect(await alive(secret)).toBe(true)
+  })
+
+  it('acts once on two copies of a delivery arriving together; the other is told to retry', async () => {
+    const first = await session('user_twice')
+    await session('user_twice')
+    const id = `msg_${crypto.randomUUID()}`
+    const deleted = { type: 'user.deleted', data: { id: 'user_twice', deleted: true } }
+    const logFrom = t.logs.length
+    const answers = await Promise.all([
+      clerkDelivery(deleted, { id }),
+      clerkDelivery(deleted, { id }),
+    ])
+    const statuses = answers.map((r) => r.status).sort()
+    expect(statuses).toEqual([200, 409])
+    const processed = answers.find((r) => r.status === 200)
+    expect(await processed?.json()).toEqual({ status: 'processed', revoked: 2 })
+    expect(answers.find((r) => r.status === 409)?.headers.get('retry-after')).toBe('5')
+    const audited = t.logs
+      .slice(logFrom)
+      .filter((line) => line.includes('"session.revoked"') && line.includes('"audit":true'))
+    expect(audited).toHaveLength(1)
+    expect(await alive(first)).toBe(false)
+    // The sender's retry is then a duplicate.
+    expect(await (await clerkDelivery(deleted, { id })).json()).toEqual({
+      status: 'duplicate',
+      revoked: 0,
+    })
+  })
+
   it('answers events it does not act on, so the sender stops retrying', async () => {
     const response = await clerkDelivery({ type: 'organization.created', data: { id: 'org_1' } })
     expect(await response.json()).toEqual({ status: 'ignored', revoked: 0 })
