@@ -27,11 +27,18 @@ type ClerkUser = {
   public_metadata?: { roles?: unknown }
 }
 
+type ClerkMembership = {
+  organization?: { id?: unknown }
+  public_user_data?: { user_id?: unknown }
+  role?: unknown
+}
+
 /**
  * Clerk's webhooks (sent through Svix): `user.deleted` revokes every session of the user,
  * `session.ended`, `session.revoked` and `session.removed` the bridge sessions made from that
  * Clerk session (its `sid` claim), `user.updated` those whose email or roles
- * (`public_metadata.roles`) no longer match.
+ * (`public_metadata.roles`) no longer match, `organizationMembership.deleted` and `.updated`
+ * those whose organization or organization role no longer holds.
  */
 function clerkWebhook(secret: string, issuer: string): IdentityWebhook {
   return signedIdentityWebhook({
@@ -56,6 +63,21 @@ function clerkAction(type: string, data: Record<string, unknown>): IdentityEvent
     typeof data.user_id === 'string'
   )
     return { kind: 'session_ended', subject: data.user_id, upstreamSessionId: data.id }
+  if (type === 'organizationMembership.deleted' || type === 'organizationMembership.updated') {
+    const membership = data as ClerkMembership
+    const subject = membership.public_user_data?.user_id
+    const orgId = membership.organization?.id
+    if (typeof subject === 'string' && typeof orgId === 'string')
+      return {
+        kind: 'membership_changed',
+        subject,
+        orgId,
+        role:
+          type === 'organizationMembership.updated' && typeof membership.role === 'string'
+            ? membership.role
+            : undefined,
+      }
+  }
   if (type === 'user.updated' && typeof data.id === 'string') {
     const user = data as ClerkUser
     const primary = user.email_addresses?.find((e) => e.id === user.primary_email_address_id)

@@ -28,6 +28,8 @@ const Delivery = z.object({
     email: z.string().optional(),
     email_verified: z.boolean().optional(),
     roles: z.array(z.string()).optional(),
+    org_id: z.string().min(1).optional(),
+    org_role: z.string().min(1).optional(),
   }),
 })
 
@@ -52,14 +54,21 @@ function standardWebhook(secret: string, issuer: string): IdentityWebhook {
           ? { kind: 'user_deleted', subject: data.sub }
           : (type === 'session.ended' || type === 'session.revoked') && data.session_id
             ? { kind: 'session_ended', subject: data.sub, upstreamSessionId: data.session_id }
-            : type === 'user.updated'
+            : (type === 'membership.deleted' || type === 'membership.updated') && data.org_id
               ? {
-                  kind: 'user_updated',
+                  kind: 'membership_changed',
                   subject: data.sub,
-                  email: data.email_verified ? data.email : undefined,
-                  roles: data.roles,
+                  orgId: data.org_id,
+                  role: type === 'membership.updated' ? data.org_role : undefined,
                 }
-              : { kind: 'ignored' }
+              : type === 'user.updated'
+                ? {
+                    kind: 'user_updated',
+                    subject: data.sub,
+                    email: data.email_verified ? data.email : undefined,
+                    roles: data.roles,
+                  }
+                : { kind: 'ignored' }
       return { type, action }
     },
   })

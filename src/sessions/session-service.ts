@@ -29,6 +29,8 @@ export type RevocationTarget =
       user: { issuer: string; userId: string }
       matches: (principal: SessionPrincipal, record: SessionRecord) => boolean
       upstreamSessionId?: string
+      /** The user's tokens issued before now are void even when no session matched. */
+      voidsTokens?: boolean
     }
 
 /**
@@ -228,7 +230,7 @@ export function createSessionService(deps: {
       )
       if (recorded && target.upstreamSessionId !== undefined)
         await storeCall(() => deps.notBefore.record(target.user, target.upstreamSessionId))
-      else if (recorded && stale.length > 0)
+      else if (recorded && (stale.length > 0 || target.voidsTokens === true))
         await storeCall(() => deps.notBefore.record(target.user))
       const ids: string[] = []
       for (const record of stale)

@@ -31,6 +31,14 @@ export type IdentityEvent = {
         /** The user's roles now, when the event carries them. */
         roles: string[] | undefined
       }
+    | {
+        kind: 'membership_changed'
+        subject: string
+        /** The organization, as the provider names it (the bridge namespaces it). */
+        orgId: string
+        /** The member's role now; undefined: no longer a member. */
+        role: string | undefined
+      }
     | { kind: 'ignored' }
 }
 

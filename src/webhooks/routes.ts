@@ -121,15 +121,22 @@ export function webhookReceiverRoutes(deps: {
       return { status: 'ignored' as const, revoked: 0 }
     }
     const user = { issuer: hook.issuer, userId }
+    // An organization id of this issuer, in its namespace (as tokens' org ids are).
+    const orgId =
+      action.kind === 'membership_changed' && namespace
+        ? (stableUserId(namespace, action.orgId) ?? undefined)
+        : undefined
     const revoked = await deps.sessions.revoke(
       action.kind === 'user_deleted'
         ? { user }
         : {
             user,
-            matches: (principal) => outdated(principal, action, mappingOf(hook.issuer)),
+            matches: (principal) => outdated(principal, action, mappingOf(hook.issuer), orgId),
             ...(action.kind === 'session_ended'
               ? { upstreamSessionId: action.upstreamSessionId }
               : {}),
+            // The user's tokens carry the old membership whether or not a session does.
+            voidsTokens: action.kind === 'membership_changed',
           },
       'identity_provider',
       originOf(c),
@@ -152,8 +159,16 @@ function outdated(
   principal: SessionPrincipal,
   action: Exclude<IdentityEvent['action'], { kind: 'ignored' } | { kind: 'user_deleted' }>,
   mapping: ClaimMapping | undefined,
+  orgId: string | undefined,
 ): boolean {
   if (action.kind === 'session_ended') return principal.claims.sid === action.upstreamSessionId
+  // A membership change: the sessions in that organization whose role no longer holds.
+  if (action.kind === 'membership_changed')
+    return (
+      orgId !== undefined &&
+      principal.orgId === orgId &&
+      (action.role === undefined || principal.orgRole !== action.role)
+    )
   // Only what the session carries is compared: a token without an email claim (Clerk's default
   // session token) or without roles says nothing the event could contradict.
   const carries = (name: string | undefined) =>

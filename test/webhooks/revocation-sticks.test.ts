@@ -126,4 +126,51 @@ describe('identity-provider revocations stick', () => {
     ).toBe(401)
     expect(t.logs.some((line) => line.includes('jwt_lifetime_too_long'))).toBe(true)
   })
+
+  it('organization membership changes reach sessions and tokens: a demoted admin, a removed member', async () => {
+    const adminToken = await clerk.sign(
+      { sub: 'user_m', sid: 'sess_m', org_id: 'org_acme', org_role: 'org:admin' },
+      { now: t.clock.now(), expiresIn: 3600 },
+    )
+    const created = await t.app.request('/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ transport: 'bearer' }),
+    })
+    const { secret } = (await created.json()) as { secret: string }
+    const me = (credential: string) =>
+      t.app.request('/v1/me', { headers: { Authorization: `Bearer ${credential}` } })
+    expect((await me(secret)).status).toBe(200)
+    const membership = (type: string, role: string) =>
+      deliver({
+        type,
+        data: {
+          object: 'organization_membership',
+          role,
+          organization: { id: 'org_acme' },
+          public_user_data: { user_id: 'user_m' },
+        },
+      })
+    // The same role again changes nothing.
+    expect(await (await membership('organizationMembership.updated', 'org:admin')).json()).toEqual({
+      status: 'processed',
+      revoked: 0,
+    })
+    expect(await (await membership('organizationMembership.updated', 'org:member')).json()).toEqual(
+      {
+        status: 'processed',
+        revoked: 1,
+      },
+    )
+    expect((await me(secret)).status).toBe(401)
+    expect((await me(adminToken)).status).toBe(401)
+    t.clock.advance(1000)
+    const memberToken = await clerk.sign(
+      { sub: 'user_m', sid: 'sess_m', org_id: 'org_acme', org_role: 'org:member' },
+      { now: t.clock.now(), expiresIn: 3600 },
+    )
+    expect((await me(memberToken)).status).toBe(200)
+    await membership('organizationMembership.deleted', 'org:member')
+    expect((await me(memberToken)).status).toBe(401)
+  })
 })
