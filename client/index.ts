@@ -62,7 +62,12 @@ export type Permissions = {
   fields: { readable: string[]; creatable: string[]; updatable: string[] }
 }
 
-type Message = { type: 'token'; key: string; entry: CachedToken } | { type: 'signed-out' }
+/**
+ * What tabs tell each other. A token names the user it was minted for (`issuer|userId`): a tab
+ * signed in as someone else (or any script of the origin) can't hand this tab its token.
+ */
+type Message =
+  { type: 'token'; user: string; key: string; entry: CachedToken } | { type: 'signed-out' }
 
 /** A client of one bridge. Create one per page and share it. */
 export function createBridgeClient(options: BridgeClientOptions) {
@@ -77,12 +82,33 @@ export function createBridgeClient(options: BridgeClientOptions) {
       ? undefined
       : new BroadcastChannel(options.channel ?? 'bridgekeeper')
   let sessionSecret: string | undefined
+  /** Who this tab is signed in as (`issuer|userId`), asked once per session: /v1/me. */
+  let identity: Promise<string> | undefined
+  /** Tokens other tabs shared before this tab knew its user: taken once it does, if its own. */
+  let heard: Extract<Message, { type: 'token' }>[] = []
+  const whoAmI = () => {
+    identity ??= request<Principal>('GET', '/v1/me').then((me) => {
+      const user = `${me.issuer}|${me.userId}`
+      for (const message of heard)
+        if (message.user === user) tokens.offer(message.key, message.entry)
+      heard = []
+      return user
+    })
+    identity.catch(() => (identity = undefined))
+    return identity
+  }
 
   const tokens = createTokenCache({
     now,
     leewayMs: (options.leewaySeconds ?? 15) * 1000,
     fetchToken: (template, orgId) => mint(template, orgId),
-    onFresh: (key, entry) => post({ type: 'token', key, entry }),
+    onFresh: (key, entry) => {
+      // Shared only once it is known whose it is.
+      void whoAmI().then(
+        (user) => post({ type: 'token', user, key, entry }),
+        () => undefined,
+      )
+    },
   })
 
   function post(message: Message) {
@@ -91,6 +117,8 @@ export function createBridgeClient(options: BridgeClientOptions) {
 
   function signedOut(broadcast: boolean) {
     sessionSecret = undefined
+    identity = undefined
+    heard = []
     tokens.clear()
     if (broadcast) post({ type: 'signed-out' })
     for (const listener of listeners) listener()
@@ -99,8 +127,17 @@ export function createBridgeClient(options: BridgeClientOptions) {
   if (channel) {
     channel.onmessage = (event: MessageEvent<Message>) => {
       const message = event.data
-      if (message.type === 'token') tokens.offer(message.key, message.entry)
-      else if (message.type === 'signed-out') signedOut(false)
+      if (message.type === 'token') {
+        // Only a token of this tab's own user, once this tab knows who that is.
+        if (!identity) heard = [...heard.slice(-15), message]
+        else
+          void identity.then(
+            (user) => {
+              if (user === message.user) tokens.offer(message.key, message.entry)
+            },
+            () => undefined,
+          )
+      } else if (message.type === 'signed-out') signedOut(false)
     }
   }
 
@@ -197,8 +234,11 @@ export function createBridgeClient(options: BridgeClientOptions) {
      * A token of `template` (hasura, firebase, …), from the cache while it has more than the
      * leeway left; concurrent callers share one request, also with `skipCache`.
      */
-    getToken: (template: string, opts: { orgId?: string; skipCache?: boolean } = {}) =>
-      tokens.get(template, opts.orgId, opts.skipCache ?? false),
+    async getToken(template: string, opts: { orgId?: string; skipCache?: boolean } = {}) {
+      // Knowing the user first lets this tab take tokens other tabs minted for that user.
+      await whoAmI().catch(() => undefined)
+      return tokens.get(template, opts.orgId, opts.skipCache ?? false)
+    },
 
     /** Turns the upstream credential into a bridge session (a cookie, or a bearer secret kept in memory). */
     async signIn(): Promise<Session> {
@@ -208,6 +248,7 @@ export function createBridgeClient(options: BridgeClientOptions) {
         transport,
       })
       if (created.secret) sessionSecret = created.secret
+      identity = undefined
       tokens.clear()
       return created.session
     },

@@ -162,6 +162,25 @@ describe('bridgekeeper/client tokens', () => {
   })
 })
 
+describe('bridgekeeper/client across tabs of different users', () => {
+  it('never takes a token another tab minted for another user, nor hands its own to it', async () => {
+    const { client, mints } = await bridge()
+    const channel = `bridgekeeper-test-${crypto.randomUUID()}`
+    const [alice, mallory] = [client('alice', { channel }), client('mallory', { channel })]
+    const alicesToken = await alice.getToken('hasura')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const mallorysToken = await mallory.getToken('hasura')
+    expect(mallorysToken).not.toBe(alicesToken)
+    expect(mints()).toBe(2)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Mallory's fresh token went out on the channel too: Alice's tab kept her own.
+    expect(await alice.getToken('hasura')).toBe(alicesToken)
+    expect(mints()).toBe(2)
+    alice.close()
+    mallory.close()
+  })
+})
+
 describe('bridgekeeper/client data', () => {
   let client: BridgeClient
 
