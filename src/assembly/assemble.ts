@@ -63,6 +63,8 @@ export type RuntimeCapabilities = {
   nativeHeaders?: NativeHeaders
   /** The platform's fastest correct signature (Node: node:crypto); default WebCrypto. */
   signature?: SignatureFunction
+  /** The CLI's inspections (`doctor`): managed keys are read, never written back. */
+  readOnlyKeys?: boolean
   /** Tests and benchmarks: use this store or key provider whatever the environment says. */
   store?: Store
   keys?: KeyProvider
@@ -178,6 +180,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
         clock,
         logger,
         developmentKeys: runtime.developmentKeys,
+        readOnly: runtime.readOnlyKeys,
       }))
     const engine = createEngine({
       config,

@@ -18,6 +18,8 @@ export async function createKeyProvider(deps: {
   clock: Clock
   logger: Logger
   developmentKeys?: () => Promise<{ keys: JWK[] }>
+  /** Inspect only: managed keys are read, never rotated, re-wrapped or created in the store. */
+  readOnly?: boolean
 }): Promise<KeyProvider> {
   const { config } = deps
   if (config.signingKeys) {
@@ -42,6 +44,7 @@ export async function createKeyProvider(deps: {
       rotationIntervalMs: config.keys.rotationDays * 86_400_000,
       jwksMaxAgeMs: config.keys.jwksMaxAgeSeconds * 1000,
       maxTokenLifetimeMs: config.keys.maxTokenLifetimeSeconds * 1000,
+      readOnly: deps.readOnly,
     })
   }
   if (config.mode === 'development' && deps.developmentKeys) {

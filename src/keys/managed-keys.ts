@@ -41,6 +41,11 @@ export type ManagedKeysOptions = {
   rotationIntervalMs: number
   jwksMaxAgeMs: number
   maxTokenLifetimeMs: number
+  /**
+   * Inspect only (`bridgekeeper doctor`): the key set is read and what the schedule says is
+   * computed, but nothing is written back (no rotation, no re-wrap, no new key stored).
+   */
+  readOnly?: boolean
 }
 
 /**
@@ -108,16 +113,25 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = options.clock.now()
       const raw = await options.store.kv.get(KEY_SET)
-      const read = mutate ? mutate(parse(raw)) : parse(raw)
+      // The store lost keys this instance holds (a flush, a failover to an empty replica): they
+      // go back, so the published JWKS and the signing key stay what consumers have cached.
+      const restored = cached ? restoreLost(parse(raw), cached.doc, now, policy) : null
+      if (restored)
+        options.logger.warn('keys.restored_after_store_loss', {
+          kids: restored.keys.map((k) => k.kid),
+        })
+      const stored = restored ?? parse(raw)
+      const read = mutate ? mutate(stored) : stored
       const upgraded = await upgrade(read)
       const current = upgraded ?? read
       const steps = planRotation(current, now, policy)
-      if (steps.length === 0 && !mutate && !upgraded) {
+      if (steps.length === 0 && !mutate && !upgraded && !restored) {
         cached = { doc: current, at: now }
         return current
       }
       const created = steps.some((s) => s.kind === 'create') ? await newKey() : undefined
       const next = applyPlan(current, steps, now, policy, created)
+      if (options.readOnly) return next
       if (await options.store.kv.compareAndSet(KEY_SET, raw, JSON.stringify(next))) {
         if (upgraded) options.logger.warn('keys.rewrapped', { kek: wrapWith.id })
         for (const step of steps) {
@@ -230,5 +244,39 @@ export function managedKeys(options: ManagedKeysOptions): KeyProvider {
     async status() {
       return statusOf(await current())
     },
+  }
+}
+
+/**
+ * The key set to write back when the store's copy lacks keys this instance still holds: null
+ * when nothing was lost. The stored keys stay and the lost ones come back with their states. Of
+ * two active (or two next) keys, when another instance started over meanwhile, the one published
+ * longer keeps its state and the other is retired: still published until every token it signed
+ * has expired, never signing again. So no instance goes on signing with a key consumers haven't
+ * had time to fetch.
+ */
+export function restoreLost(
+  stored: KeySetDocument,
+  held: KeySetDocument,
+  now: number,
+  policy: RotationPolicy,
+): KeySetDocument | null {
+  const present = new Set(stored.keys.map((k) => k.kid))
+  const lost = held.keys.filter((k) => !present.has(k.kid))
+  if (lost.length === 0) return null
+  const keys = [...lost, ...stored.keys]
+  const oldest = (state: StoredKey['state']) =>
+    keys.filter((k) => k.state === state).sort((a, b) => a.publishedAt - b.publishedAt)[0]
+  const keep = new Set([oldest('active'), oldest('next')].filter((k) => k !== undefined))
+  const retire = (k: StoredKey): StoredKey => ({
+    ...k,
+    state: 'retired',
+    retiredAt: now,
+    removeAt: now + policy.maxTokenLifetimeMs + policy.publishLeadMs,
+  })
+  return {
+    version: Math.max(stored.version, held.version),
+    rotateRequestedAt: stored.rotateRequestedAt ?? held.rotateRequestedAt,
+    keys: keys.map((k) => (k.state === 'retired' || keep.has(k) ? k : retire(k))),
   }
 }

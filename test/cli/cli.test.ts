@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis'
 import { execFile } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -105,6 +106,21 @@ describe('bridgekeeper keys', () => {
 })
 
 describe('bridgekeeper hasura-config and sessions revoke', () => {
+  it('takes the admin key from standard input, never from an argument', async () => {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await runCli(['keys', 'list', '--admin-key-stdin', '--url', served.url], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      env: {},
+      stdin: async () => `${ADMIN}\n`,
+    })
+    expect(err.join('\n')).toBe('')
+    expect(code).toBe(0)
+    const refused = await cli(['keys', 'list', '--admin-key', ADMIN, '--url', served.url])
+    expect(refused.code).toBe(2)
+  })
+
   it('hasura-config prints the settings a running bridge gives Hasura', async () => {
     const jwt = await cli(['hasura-config'], remote)
     expect(jwt.code).toBe(0)
@@ -229,6 +245,43 @@ describe('bridgekeeper policy and doctor', () => {
     )
     expect(run.out).toMatch(/pass\s+configuration/)
     expect(run.out + run.err).not.toContain('hunter2')
+  })
+
+  it('doctor reports an unreachable database as a failure in one line, without its password or a stack', async () => {
+    const run = await cli(['doctor', 'policy'].slice(0, 1), {
+      BRIDGE_DATA_DIR: dataDir,
+      DATABASE_URL: 'postgresql://bridge:s3cret-db-password@127.0.0.1:1/nowhere',
+    })
+    expect(run.code).toBe(1)
+    const text = run.out + run.err
+    expect(text).not.toContain('s3cret-db-password')
+    expect(text).not.toMatch(/\n\s+at /)
+    expect(run.out).toMatch(/FAIL/)
+    const policy = await cli(['policy', 'check'], {
+      BRIDGE_DATA_DIR: dataDir,
+      DATABASE_URL: 'postgresql://bridge:s3cret-db-password@127.0.0.1:1/nowhere',
+    })
+    expect(policy.out + policy.err).not.toContain('s3cret-db-password')
+    expect(policy.out + policy.err).not.toMatch(/\n\s+at /)
+  })
+
+  it('doctor writes nothing to the shared store: no key set is created, rotated or re-wrapped', async () => {
+    const prefix = `bkt:doctor-ro:${crypto.randomUUID().slice(0, 8)}:`
+    const run = await cli(['doctor', '--json'], {
+      BRIDGE_DATA_DIR: dataDir,
+      BRIDGE_MODE: 'development',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      STORE_KEY_PREFIX: prefix,
+      KEY_ENCRYPTION_KEY: KEK,
+    })
+    const report = JSON.parse(run.out) as { checks: { check: string; ok: boolean }[] }
+    expect(report.checks.find((c) => c.check === 'signing keys')?.ok).toBe(true)
+    const redis = new Redis('redis://127.0.0.1:6379')
+    try {
+      expect(await redis.keys(`${prefix}*`)).toEqual([])
+    } finally {
+      await redis.quit()
+    }
   })
 
   it('doctor fails on a configuration start-up would refuse', async () => {

@@ -2,6 +2,7 @@ import { assembleBridge, type Bridge } from '../../../assembly/assemble'
 import { ConfigError } from '../../../config/config'
 import { nodeRuntime } from '../node-runtime'
 import type { CliIo } from './io'
+import { scrub } from './scrub'
 
 /**
  * The bridge `npm start` would build from this environment, without serving it: what
@@ -14,6 +15,8 @@ export async function assembleFromEnv(
   try {
     const bridge = await assembleBridge({
       ...(await nodeRuntime(io.env)),
+      // An inspection writes nothing to the shared store (no rotation, no re-wrap).
+      readOnlyKeys: true,
       // The CLI's own log lines would drown its output: only errors, to stderr.
       logSink: (line) => {
         if (line.includes('"level":"error"')) io.err(line)
@@ -22,6 +25,12 @@ export async function assembleFromEnv(
     return { ok: true, bridge }
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, problems: error.problems }
-    throw error
+    // An adapter that couldn't start (a database that refuses connections): a failed check,
+    // in one line, never a stack or a secret.
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      ok: false,
+      problems: [`start-up: ${scrub(message.split('\n')[0] ?? 'failed', io.env)}`],
+    }
   }
 }

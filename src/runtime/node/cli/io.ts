@@ -3,6 +3,8 @@ export type CliIo = {
   out(line: string): void
   err(line: string): void
   env: Record<string, string | undefined>
+  /** Standard input, read whole (`--admin-key-stdin`). */
+  stdin?: () => Promise<string>
 }
 
 /** Exit codes: 0 done, 1 a check or a request failed, 2 the command line was wrong. */

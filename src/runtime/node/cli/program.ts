@@ -5,6 +5,7 @@ import { CliFailure, EXIT, print, type CliIo } from './io'
 import { generateKeys, listKeys, newKek, rotateKeys } from './keys'
 import { checkPolicy, showPolicy } from './policy'
 import { callBridge, type RemoteOptions } from './remote'
+import { scrub } from './scrub'
 
 type Json = { json: boolean }
 
@@ -23,7 +24,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const remote = (command: Command) =>
     command
       .option('--url <url>', 'the bridge (default: BRIDGE_URL, else http://127.0.0.1:8787)')
-      .option('--admin-key <key>', 'the admin API key (default: ADMIN_API_KEY)')
+      .option(
+        '--admin-key-stdin',
+        'read the admin API key from standard input (default: ADMIN_API_KEY; never an argument, which ps would show)',
+      )
       .addOption(json)
   const run =
     <O>(action: (options: O) => Promise<number | void>) =>
@@ -111,9 +115,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage
     if (error instanceof CliFailure) {
-      io.err(`bridgekeeper: ${error.message}`)
+      io.err(`bridgekeeper: ${scrub(error.message, io.env)}`)
       return EXIT.failed
     }
-    throw error
+    // Anything else in one line, without a stack, and without a secret of the environment (a
+    // driver's message may quote DATABASE_URL).
+    const message = error instanceof Error ? error.message : String(error)
+    io.err(`bridgekeeper: ${scrub(message.split('\n')[0] ?? 'failed', io.env)}`)
+    return EXIT.failed
   }
 }

@@ -1,6 +1,6 @@
 import { CliFailure, type CliIo } from './io'
 
-export type RemoteOptions = { url?: string; adminKey?: string }
+export type RemoteOptions = { url?: string; adminKeyStdin?: boolean }
 
 /** The running bridge's base URL: --url, else BRIDGE_URL, else the development default. */
 function baseUrl(io: CliIo, options: RemoteOptions): string {
@@ -19,8 +19,12 @@ export async function callBridge(
 ): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (init.admin) {
-    const key = options.adminKey ?? io.env.ADMIN_API_KEY
-    if (!key) throw new CliFailure('the admin key is needed: set ADMIN_API_KEY or pass --admin-key')
+    // Never from the command line, where `ps` and shell history would show it.
+    const key = options.adminKeyStdin ? (await io.stdin?.())?.trim() : io.env.ADMIN_API_KEY
+    if (!key)
+      throw new CliFailure(
+        'the admin key is needed: set ADMIN_API_KEY or pipe it in with --admin-key-stdin',
+      )
     headers.Authorization = `Bearer ${key}`
   }
   if (init.body !== undefined) headers['Content-Type'] = 'application/json'
