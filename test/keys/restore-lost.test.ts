@@ -13,7 +13,11 @@ const key = (kid: string, state: StoredKey['state'], publishedAt: number): Store
   removeAt: null,
   privateJwk: 'jwe',
 })
-const doc = (...keys: StoredKey[]): KeySetDocument => ({ version: 1, keys, rotateRequestedAt: null })
+const doc = (...keys: StoredKey[]): KeySetDocument => ({
+  version: 1,
+  keys,
+  rotateRequestedAt: null,
+})
 
 describe('restoring a key set the store lost', () => {
   it('changes nothing when the store still has every key', () => {

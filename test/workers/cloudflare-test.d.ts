@@ -9,6 +9,8 @@ declare module 'cloudflare:test' {
       state: { storage: { sql: { exec(query: string): { one(): Record<string, unknown> } } } },
     ) => R | Promise<R>,
   ): Promise<R>
+  /** The ids of every object created in `namespace` so far. */
+  export function listDurableObjectIds(namespace: unknown): Promise<{ toString(): string }[]>
   /** Runs the object's scheduled alarm now; false when none was scheduled. */
   export function runDurableObjectAlarm(stub: unknown): Promise<boolean>
 }
