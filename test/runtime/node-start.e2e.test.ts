@@ -135,4 +135,68 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
     expect(lines.at(-1)?.event).toBe('process.shutdown')
     expect(output).not.toContain(privateMember)
   }, 60_000)
+
+  it('on SIGTERM finishes the requests in flight, logs each, and logs process.shutdown last', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bk-data-'))
+    const port = await freePort()
+    const child = spawn(process.execPath, ['dist/server/main.js'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        BRIDGE_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += String(chunk)))
+    child.stderr.on('data', (chunk) => (output += String(chunk)))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const deadline = Date.now() + 20_000
+    while (!output.includes('listening') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100))
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200)
+
+    // Five requests whose bodies are half sent when the signal arrives.
+    const body = JSON.stringify({ sub: 'in-flight' })
+    const inFlight = Array.from({ length: 5 }, () => {
+      let finish: () => void = () => undefined
+      const answer = new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/dev/token',
+            headers: { 'content-type': 'application/json', 'content-length': body.length },
+          },
+          (res) => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode ?? 0))
+          },
+        )
+        req.on('error', reject)
+        req.write(body.slice(0, 5))
+        finish = () => req.end(body.slice(5))
+      })
+      return { answer, finish: () => finish() }
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    child.kill('SIGTERM')
+    await new Promise((r) => setTimeout(r, 300))
+    // New connections are refused while the old ones finish.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+    for (const request of inFlight) request.finish()
+    expect(await Promise.all(inFlight.map((r) => r.answer))).toEqual([200, 200, 200, 200, 200])
+    expect(await exited).toBe(0)
+
+    const lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event: string; route?: string; status?: number })
+    const answered = lines.filter((l) => l.event === 'http.request' && l.route === '/dev/token')
+    expect(answered).toHaveLength(5)
+    expect(lines.at(-1)?.event).toBe('process.shutdown')
+    expect(lines.filter((l) => l.event === 'process.shutdown')).toHaveLength(1)
+  }, 60_000)
 })

@@ -3,6 +3,7 @@
  * With no configuration it serves a development bridge on 127.0.0.1:8787 with an in-memory store,
  * an embedded SQLite database and a signing key generated under `.data/`.
  */
+import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import SonicBoom from 'sonic-boom'
 import { assembleBridge } from '../../assembly/assemble'
@@ -15,6 +16,8 @@ import { nodeRuntime } from './node-runtime'
  * stdout is written synchronously by Node's console.)
  */
 const logOutput = new SonicBoom({ fd: 1, sync: false })
+/** How long requests in flight may take to finish after SIGTERM before they are cut. */
+const SHUTDOWN_DEADLINE_MS = 10_000
 
 /**
  * Whether an OpenTelemetry SDK registered a tracer provider before start-up (`node --import`),
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   })
   const { config, store, keys, logger } = bridge
 
+  // An HTTP/1.1 server (no `createServer` option is passed): it has closeIdleConnections.
   const server = serve(
     { fetch: bridge.app.fetch, hostname: config.host, port: config.port },
     (info) => {
@@ -64,18 +68,32 @@ async function main(): Promise<void> {
         )
       process.stdout.write(`${lines.join('\n')}\n`)
     },
-  )
+  ) as Server
 
+  /**
+   * Graceful shutdown: stop accepting, let the requests in flight finish (their access lines are
+   * written as each ends), then log `process.shutdown` as the last line, close the adapters and
+   * flush the log. Requests still running after the deadline are cut; a second signal exits now.
+   */
+  let stopping = false
   const shutdown = (signal: string) => {
-    logger.info('process.shutdown', { signal })
-    const exit = () => {
-      logOutput.flushSync()
-      process.exit(0)
-    }
+    if (stopping) return exit(1)
+    stopping = true
+    const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS).unref()
+    // Keep-alive connections hold the close open once their request is done: each is closed as
+    // soon as it is idle, not after the keep-alive timeout.
+    const idle = setInterval(() => server.closeIdleConnections(), 50).unref()
     server.close(() => {
-      void bridge.close().finally(exit)
+      clearTimeout(deadline)
+      clearInterval(idle)
+      logger.info('process.shutdown', { signal })
+      void bridge.close().finally(() => exit(0))
     })
-    setTimeout(exit, 5000).unref()
+    server.closeIdleConnections()
+  }
+  const exit = (code: number) => {
+    logOutput.flushSync()
+    process.exit(code)
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
