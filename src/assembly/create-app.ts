@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../http/app-env'
-import { onError } from '../http/error-handler'
+import { errorHandler } from '../http/error-handler'
 import { notFoundOrNotAllowed } from '../http/method-not-allowed'
 import { developmentHosts } from '../http/development-hosts'
 import { edge } from '../http/edge'
@@ -60,7 +60,7 @@ export function createApp(engine: Engine, modules: readonly RouteModule[], edgeO
   app.use(jsonBodies({ maxBytes: config.bodyLimitBytes }))
   for (const routes of modules.map((module) => module(engine))) if (routes) app.route('/', routes)
   describeApi(app, config)
-  app.onError(onError)
+  app.onError(errorHandler({ revealReasons: config.mode === 'development' }))
   // A path without a route for this method: 404, or 405 with Allow when it has other methods.
   app.notFound(notFoundOrNotAllowed(app.routes))
   return app

@@ -80,7 +80,11 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
     e.BRIDGE_MODE ??
     (e.NODE_ENV === 'production' || e.NODE_ENV === 'development' ? e.NODE_ENV : undefined)
   const mode: Mode = explicitMode ?? options.defaultMode
-  const publicUrl = (e.PUBLIC_URL ?? `http://${formatHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
+  // On loopback the default name is `localhost`: a page on http://localhost:5173 (Vite) and the
+  // bridge are then the same site, so its session cookie goes along with fetch (127.0.0.1 would
+  // be another site, and the cookie sign-in would answer 201, then 401 on every call).
+  const defaultHost = isLoopbackHost(e.HOST) ? 'localhost' : formatHost(e.HOST)
+  const publicUrl = (e.PUBLIC_URL ?? `http://${defaultHost}:${e.PORT}`).replace(/\/+$/, '')
 
   const problems: string[] = []
   if (mode === 'production') {

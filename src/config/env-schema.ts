@@ -68,7 +68,11 @@ const issuerSchema = z
   .object({
     issuer: z.url({ protocol: /^https?$/ }),
     jwksUri: z.url({ protocol: /^https?$/ }).optional(),
-    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /**
+     * Required unless `authorizedParties` is set: Clerk's default session token has no `aud`,
+     * and names the app that asked for it in `azp` instead.
+     */
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
     clockSkewSeconds: z.number().int().min(0).max(60).default(5),
     authorizedParties: z.array(z.string().min(1)).optional(),
@@ -84,12 +88,18 @@ const issuerSchema = z
         email: z.string().default('email'),
         emailVerified: z.string().default('email_verified'),
         roles: z.string().default('roles'),
-        org: z.string().default('org_id'),
-        orgRole: z.string().default('org_role'),
+        /** The first claim present counts: `org_id`, else Clerk's current `o.id`. */
+        org: z.union([z.string(), z.array(z.string()).min(1)]).default(['org_id', 'o.id']),
+        orgRole: z.union([z.string(), z.array(z.string()).min(1)]).default(['org_role', 'o.rol']),
       })
       .prefault({}),
   })
   .strict()
+  .refine((issuer) => issuer.audience !== undefined || issuer.authorizedParties !== undefined, {
+    message:
+      'set audience, or authorizedParties (the azp values of your apps, as Clerk session tokens carry)',
+    path: ['audience'],
+  })
 export type IssuerConfig = z.output<typeof issuerSchema>
 
 export const envSchema = z.object({
@@ -108,7 +118,9 @@ export const envSchema = z.object({
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()
-    .describe('The origin clients use (default `http://HOST:PORT`); the issuer of minted tokens'),
+    .describe(
+      'The origin clients use (default `http://HOST:PORT`, with `localhost` for a loopback HOST); the issuer of minted tokens',
+    ),
   ALLOWED_ORIGINS: csv(origin)
     .optional()
     .describe(

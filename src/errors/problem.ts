@@ -26,10 +26,18 @@ function problemBody(error: AppError, requestId: string): ProblemBody {
   return body
 }
 
-export function problemResponse(error: AppError, requestId: string): Response {
+/**
+ * The problem response. With `withReason` (development mode only), a 401 or 403 also says why
+ * (`reason`: `jwt_claim_mismatch`, `session_unknown_or_expired`, …), so a developer sees what to
+ * fix; in production the body stays terse and the reason goes to the log only.
+ */
+export function problemResponse(error: AppError, requestId: string, withReason = false): Response {
   const headers = new Headers(error.headers)
   headers.set('Content-Type', PROBLEM_CONTENT_TYPE)
-  return new Response(JSON.stringify(problemBody(error, requestId)), {
+  const body = problemBody(error, requestId)
+  if (withReason && (error.status === 401 || error.status === 403) && error.reason !== undefined)
+    body.reason = error.reason
+  return new Response(JSON.stringify(body), {
     status: error.status,
     headers,
   })

@@ -5,22 +5,27 @@ import { AppError } from '../errors/app-error'
 import { problemResponse } from '../errors/problem'
 import { newId } from '../ids/prefixed-id'
 
-/** The one place errors become responses: `application/problem+json` with a stable code. */
-export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  const appError = toAppError(error)
-  const log = c.get('log')
-  const fields = { code: appError.code, status: appError.status, reason: appError.reason }
-  if (appError.code === 'store_unavailable') {
-    // One line per refused request, without a stack: the outage itself is logged once, when it
-    // starts and ends (store/outage-watch.ts).
-    log?.warn('http.store_unavailable', fields)
-  } else if (appError.status >= 500) {
-    log?.error('http.error', { ...fields, error: describe(error) })
-  } else {
-    log?.warn('http.refused', fields)
+/**
+ * The one place errors become responses: `application/problem+json` with a stable code; in
+ * development, 401 and 403 bodies also carry the failure's reason.
+ */
+export const errorHandler =
+  (options: { revealReasons: boolean }): ErrorHandler<AppEnv> =>
+  (error, c) => {
+    const appError = toAppError(error)
+    const log = c.get('log')
+    const fields = { code: appError.code, status: appError.status, reason: appError.reason }
+    if (appError.code === 'store_unavailable') {
+      // One line per refused request, without a stack: the outage itself is logged once, when it
+      // starts and ends (store/outage-watch.ts).
+      log?.warn('http.store_unavailable', fields)
+    } else if (appError.status >= 500) {
+      log?.error('http.error', { ...fields, error: describe(error) })
+    } else {
+      log?.warn('http.refused', fields)
+    }
+    return problemResponse(appError, requestIdOf(c), options.revealReasons)
   }
-  return problemResponse(appError, requestIdOf(c))
-}
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
   problemResponse(

@@ -11,7 +11,15 @@ const MAX_SUBJECT_LENGTH = 255
  * Reads a claim by exact name first (Auth0-style names such as `https://example.com/roles` contain
  * dots), then as a dotted path into nested objects (Clerk's `o.id`).
  */
-function readClaim(claims: Record<string, unknown>, name: string): unknown {
+function readClaim(claims: Record<string, unknown>, names: string | readonly string[]): unknown {
+  if (typeof names !== 'string') {
+    for (const name of names) {
+      const value = readClaim(claims, name)
+      if (value !== undefined) return value
+    }
+    return undefined
+  }
+  const name = names
   if (name in claims) return claims[name]
   let value: unknown = claims
   for (const part of name.split('.')) {
@@ -22,7 +30,10 @@ function readClaim(claims: Record<string, unknown>, name: string): unknown {
 }
 
 /** Whether a token's claims hold `name` at all (Clerk's default session token has no email). */
-export function carriesClaim(claims: Record<string, unknown>, name: string): boolean {
+export function carriesClaim(
+  claims: Record<string, unknown>,
+  name: string | readonly string[],
+): boolean {
   return readClaim(claims, name) !== undefined
 }
 

@@ -40,7 +40,7 @@ describe('configuration', () => {
       mode: 'development',
       host: '127.0.0.1',
       port: 8787,
-      publicUrl: 'http://127.0.0.1:8787',
+      publicUrl: 'http://localhost:8787',
       trustProxy: 'none',
       bodyLimitBytes: 65536,
       sessions: { idleSeconds: 1800, absoluteSeconds: 43200 },

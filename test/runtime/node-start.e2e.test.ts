@@ -60,7 +60,7 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
       const deadline = Date.now() + 20_000
       while (!output.includes('listening') && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100))
-      expect(output).toContain(`http://127.0.0.1:${port}/healthz`)
+      expect(output).toContain(`http://localhost:${port}/healthz`)
       expect(output).toContain('development')
       const base = `http://127.0.0.1:${port}`
       expect((await fetch(`${base}/healthz`)).status).toBe(200)

@@ -106,10 +106,17 @@ export function createUpstreamVerifier(options: UpstreamVerifierOptions): TokenV
           algorithms: config.algorithms,
           clockTolerance: config.clockSkewSeconds,
           currentDate: new Date(options.clock.now()),
-          requiredClaims: ['sub', 'exp', 'iss', 'aud'],
+          requiredClaims:
+            config.audience === undefined ? ['sub', 'exp', 'iss'] : ['sub', 'exp', 'iss', 'aud'],
         })
-        if (payload.azp !== undefined && config.authorizedParties) {
-          if (typeof payload.azp !== 'string' || !config.authorizedParties.includes(payload.azp)) {
+        // Without an audience, the authorized party is what ties the token to this deployment:
+        // it must be present and allowed (Clerk's session tokens: `azp`, the app's origin).
+        const checkAzp =
+          config.audience === undefined ||
+          (payload.azp !== undefined && config.authorizedParties !== undefined)
+        if (checkAzp) {
+          const parties = config.authorizedParties ?? []
+          if (typeof payload.azp !== 'string' || !parties.includes(payload.azp)) {
             return { ok: false, reason: 'azp_not_allowed' }
           }
         }
