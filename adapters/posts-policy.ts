@@ -1,4 +1,6 @@
-import type { ResourceDefinition } from '../src/data/resource'
+import type { TypedResourceDefinition } from '../src/data/resource'
+
+type PostField = 'createdAt' | 'title' | 'body' | 'views' | 'authorId' | 'authorEmail'
 
 /**
  * The post-publishing example's policy, shared by its Prisma and MongoDB resources: every
@@ -24,4 +26,4 @@ export const postsPolicy = {
   },
   immutable: ['authorEmail'],
   defaultSort: [{ field: 'createdAt', direction: 'desc' }],
-} satisfies Omit<ResourceDefinition, 'name' | 'backend'>
+} satisfies Omit<TypedResourceDefinition<PostField>, 'name' | 'backend'>

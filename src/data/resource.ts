@@ -55,9 +55,75 @@ export type Resource = Required<Omit<ResourceDefinition, 'backend' | 'operations
 
 const MAX_PAGE_SIZE = 100
 
-/** Declares a resource in an adapter module. Checked again at start-up by `resourceProblems`. */
-export function defineResource(definition: ResourceDefinition): ResourceDefinition {
-  return definition
+/**
+ * A resource definition whose field lists are typed against its own `fields`: `owner.field`,
+ * `readable`, `writable`, `writableOnCreate`, `immutable`, `filterable`, `sortable`, `presets`
+ * and `defaultSort` may name only declared fields, so a typo fails `tsc`.
+ */
+export type TypedResourceDefinition<F extends string> = Omit<
+  ResourceDefinition,
+  | 'fields'
+  | 'owner'
+  | 'readable'
+  | 'writable'
+  | 'writableOnCreate'
+  | 'presets'
+  | 'immutable'
+  | 'filterable'
+  | 'sortable'
+  | 'defaultSort'
+> & {
+  fields: Record<F, FieldSpec>
+  owner: { field: NoInfer<F>; principal: 'userId' | 'email' | 'orgId' }
+  readable: NoInfer<F>[]
+  writable: NoInfer<F>[]
+  writableOnCreate?: NoInfer<F>[]
+  presets?: Partial<Record<NoInfer<F>, (principal: Principal) => Scalar>>
+  immutable?: NoInfer<F>[]
+  filterable?: NoInfer<F>[]
+  sortable?: NoInfer<F>[]
+  defaultSort?: { field: NoInfer<F>; direction: SortKey['direction'] }[]
+}
+
+/**
+ * Declares a resource in an adapter module: the field lists are checked by the compiler against
+ * `fields`, and everything again at start-up by `resourceProblems` (and `bridgekeeper policy
+ * check`).
+ */
+export function defineResource<const F extends string>(
+  definition: TypedResourceDefinition<F>,
+): ResourceDefinition {
+  return definition as ResourceDefinition
+}
+
+/** The closest of `candidates` to a misspelt `name` (edit distance ≤ 3), for a hint. */
+function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: { candidate: string; distance: number } | undefined
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (distance <= 3 && (!best || distance < best.distance)) best = { candidate, distance }
+  }
+  return best?.candidate
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      )
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}
+
+const hint = (name: string, candidates: Iterable<string>) => {
+  const match = nearest(name, candidates)
+  return match === undefined ? '' : ` (did you mean "${match}"?)`
 }
 
 /** Every problem with a policy, so a bad one stops start-up with a clear message. */
@@ -67,13 +133,16 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
   const known = new Set(Object.keys(definition.fields))
   const check = (list: string[] | undefined, what: string) => {
     for (const field of list ?? [])
-      if (!known.has(field)) problems.push(`${at}: ${what} names unknown field "${field}"`)
+      if (!known.has(field))
+        problems.push(`${at}: ${what} names unknown field "${field}"${hint(field, known)}`)
   }
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(definition.name))
     problems.push(`${at}: name must be lowercase letters, digits and "-"`)
   if (!definition.owner?.field) problems.push(`${at}: the owner rule has no owner field`)
   else if (!known.has(definition.owner.field))
-    problems.push(`${at}: owner field "${definition.owner.field}" is not a field`)
+    problems.push(
+      `${at}: owner field "${definition.owner.field}" is not a field${hint(definition.owner.field, known)}`,
+    )
   check(definition.readable, 'readable')
   check(definition.writable, 'writable')
   check(definition.writableOnCreate, 'writableOnCreate')
@@ -96,9 +165,19 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
         `${at}: preset on "${field}", which clients may also write; a preset is server-set`,
       )
   }
-  for (const key of Object.keys(definition.operations ?? {})) {
-    if (!(OPERATIONS as readonly string[]).includes(key))
-      problems.push(`${at}: unknown operation "${key}"`)
+  for (const [key, scope] of Object.entries(definition.operations ?? {}) as [string, unknown][]) {
+    if (!(OPERATIONS as readonly string[]).includes(key)) {
+      problems.push(`${at}: unknown operation "${key}"${hint(key, OPERATIONS)}`)
+      continue
+    }
+    // A scope typo ('mine') would otherwise pass start-up and fail every request with a 500.
+    const allowed =
+      typeof scope === 'function' ||
+      (key === 'create' ? scope === true : scope === 'own' || scope === 'all')
+    if (!allowed)
+      problems.push(
+        `${at}: operations.${key} is ${JSON.stringify(scope)}; use ${key === 'create' ? 'true' : "'own', 'all'"} or a function${typeof scope === 'string' ? hint(scope, ['own', 'all']) : ''}`,
+      )
   }
   for (const op of definition.operators ?? []) {
     if (!(OPERATORS as readonly string[]).includes(op))
@@ -123,7 +202,9 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
     problems.push(`${at}: maxPageSize must be 1-${MAX_PAGE_SIZE}`)
   for (const key of definition.defaultSort ?? []) {
     if (!known.has(key.field))
-      problems.push(`${at}: defaultSort names unknown field "${key.field}"`)
+      problems.push(
+        `${at}: defaultSort names unknown field "${key.field}"${hint(key.field, known)}`,
+      )
   }
   return problems
 }

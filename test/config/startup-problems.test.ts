@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { hasuraAdapter } from '../../adapters/hasura'
 import { assembleBridge } from '../../src/assembly/assemble'
 import { ConfigError } from '../../src/config/config'
-import { defineResource } from '../../src/data/resource'
+import type { ResourceDefinition } from '../../src/data/resource'
 import { generateSigningJwk } from '../../src/keys/signing-key'
 import { createMemoryStore } from '../../src/store/memory-store'
 import { testAdapter } from '../helpers/test-app'
 
 /** A resource whose owner rule names a field it doesn't have. */
-const broken = defineResource({
+// Written as a plain definition: defineResource would refuse the typo at compile time.
+const broken: ResourceDefinition = {
   name: 'broken',
   backend: () => {
     throw new Error('never bound: start-up refuses the definition first')
@@ -18,7 +19,7 @@ const broken = defineResource({
   operations: { list: 'own' },
   readable: ['title'],
   writable: ['title'],
-})
+}
 
 describe('start-up problems', () => {
   it('lists a core problem, an adapter section problem and a resource problem in one ConfigError', async () => {
