@@ -7,6 +7,7 @@ import {
   definitionProblems,
   remoteStoreProblems,
   storeProblems,
+  STORE_REQUIRED,
 } from './startup-checks'
 import { systemClock, type Clock } from '../clock'
 import { ConfigError, parseConfig, type Config, type Mode, type TrustProxy } from '../config/config'
@@ -106,8 +107,18 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
     ...sections.flatMap(({ env }) => (env.ok ? [] : env.problems)),
   ]
   // Without a core configuration no adapter can be set up; a section's own problems only skip
-  // that adapter, so the rest still report theirs (and their definitions') below.
-  if (!parsed.ok) throw new ConfigError(problems)
+  // that adapter, so the rest still report theirs (and their definitions') below. The store rule
+  // is known from the environment alone, so production lists every missing setting at once.
+  if (!parsed.ok) {
+    const storeConfigured =
+      runtime.store !== undefined ||
+      runtime.platformStore !== undefined ||
+      sections.some(
+        ({ module, env }) => env.ok && (module.storeLocation?.(env.value)?.hosts.length ?? 0) > 0,
+      )
+    if (parsed.mode === 'production' && !storeConfigured) problems.push(STORE_REQUIRED)
+    throw new ConfigError(problems)
+  }
   const config = parsed.config
   const logger = createLogger({ level: config.logLevel, clock, sink: runtime.logSink })
   const context: AdapterContext = {

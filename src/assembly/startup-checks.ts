@@ -53,12 +53,12 @@ export function contributionProblems(contributions: readonly Contribution[]) {
   return problems
 }
 
+export const STORE_REQUIRED =
+  'REDIS_URL: required in production (the in-memory store loses sessions and is per-process); on Workers, bind the STORE Durable Object'
+
 /** Production needs a shared store; one the caller injected (tests, benchmarks) is its own choice. */
 export function storeProblems(config: Config, store: Store, injected: boolean) {
-  if (config.mode === 'production' && store.kind === 'memory' && !injected)
-    return [
-      'REDIS_URL: required in production (the in-memory store loses sessions and is per-process); on Workers, bind the STORE Durable Object',
-    ]
+  if (config.mode === 'production' && store.kind === 'memory' && !injected) return [STORE_REQUIRED]
   return []
 }
 

@@ -66,7 +66,14 @@ export type ConfigOptions = {
   defaultTrustProxy?: TrustProxy
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
+export type ConfigResult =
+  | { ok: true; config: Config }
+  | {
+      ok: false
+      problems: string[]
+      /** The mode the environment asks for, when it could be read: later rules still apply. */
+      mode?: Mode
+    }
 
 /**
  * Parses the environment into a Config. Never throws and never includes a value in a
@@ -111,7 +118,7 @@ export function parseConfig(env: Record<string, unknown>, options: ConfigOptions
     problems.push('SIGNING_KEYS_PEM: set SIGNING_KEYS or SIGNING_KEYS_PEM, not both')
   if (e.SESSION_IDLE_TIMEOUT > e.SESSION_ABSOLUTE_TIMEOUT)
     problems.push('SESSION_IDLE_TIMEOUT: must not exceed SESSION_ABSOLUTE_TIMEOUT')
-  if (problems.length > 0) return { ok: false, problems }
+  if (problems.length > 0) return { ok: false, problems, mode }
 
   const allowedOrigins = e.ALLOWED_ORIGINS ?? (mode === 'development' ? [publicUrl] : [])
   return {

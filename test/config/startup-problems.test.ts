@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hasuraAdapter } from '../../adapters/hasura'
+import { nodeAdapters } from '../../adapters/node'
 import { assembleBridge } from '../../src/assembly/assemble'
 import { ConfigError } from '../../src/config/config'
 import type { ResourceDefinition } from '../../src/data/resource'
@@ -54,5 +55,33 @@ describe('start-up problems', () => {
     const message = (error as ConfigError).message
     for (const needle of ['UPSTREAM_ISSUERS', 'HASURA_WEBHOOK_MAX_AGE', 'resource "broken"'])
       expect(message).toContain(needle)
+  })
+
+  it('lists every setting production is missing in one round: keys, PUBLIC_URL and the store', async () => {
+    const error = await assembleBridge({
+      name: 'node',
+      env: { NODE_ENV: 'production' },
+      adapters: nodeAdapters,
+      defaultMode: 'development',
+      socketAddress: () => undefined,
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SIGNING_KEYS: required in production/),
+        expect.stringMatching(/^PUBLIC_URL: required in production/),
+        expect.stringMatching(/^REDIS_URL: required in production/),
+      ]),
+    )
+    // With REDIS_URL set, the store is no longer listed.
+    const withRedis = await assembleBridge({
+      name: 'node',
+      env: { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' },
+      adapters: nodeAdapters,
+      defaultMode: 'development',
+      socketAddress: () => undefined,
+    }).catch((e: unknown) => e)
+    expect((withRedis as ConfigError).problems.some((p) => p.startsWith('REDIS_URL'))).toBe(false)
   })
 })
