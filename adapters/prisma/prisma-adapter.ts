@@ -42,7 +42,7 @@ export function prismaModel(options: {
     }
     const fields = context.fields
     const run = backendCalls((error) => {
-      const problem = translatePrismaError(error)
+      const problem = translatePrismaError(error, Object.keys(fields))
       if (problem.status >= 500)
         context.logger.error('prisma.error', { model: options.model, error })
       return problem
