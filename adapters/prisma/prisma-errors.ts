@@ -25,10 +25,11 @@ function constraintFields(meta: Record<string, unknown> | undefined): string[] {
  */
 function refusedField(e: PrismaLikeError, fields: readonly string[]): string | undefined {
   const meta = e.meta ?? {}
-  const candidates = [
+  const listed = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value])
+  const candidates: unknown[] = [
     meta.column_name,
-    ...(Array.isArray(meta.constraint) ? meta.constraint : [meta.constraint]),
-    ...(Array.isArray(meta.path) ? meta.path : [meta.path]),
+    ...listed(meta.constraint),
+    ...listed(meta.path),
     ...constraintFields(meta),
     ...[...(e.message ?? '').matchAll(/Argument `(\w+)`|column[ "`']+(\w+)/g)].map(
       (m) => m[1] ?? m[2],
