@@ -106,6 +106,15 @@ describe('bridgekeeper keys', () => {
 })
 
 describe('bridgekeeper hasura-config and sessions revoke', () => {
+  it('supabase-config and convex-config print what those providers need', async () => {
+    const supabase = await cli(['supabase-config', '--json'], remote)
+    expect(supabase.code).toBe(0)
+    expect(JSON.parse(supabase.out)).toMatchObject({ issuer: 'http://bridge.test' })
+    const convex = await cli(['convex-config'], remote)
+    expect(convex.code).toBe(0)
+    expect(convex.out).toContain('http://bridge.test')
+  })
+
   it('takes the admin key from standard input, never from an argument', async () => {
     const out: string[] = []
     const err: string[] = []

@@ -73,6 +73,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }),
   )
 
+  for (const [provider, what] of [
+    ['supabase', "Supabase's third-party auth settings (issuer, discovery and JWKS URLs)"],
+    ['convex', "Convex's auth.config.ts entry (customJwt: issuer, JWKS, algorithm)"],
+  ] as const)
+    remote(
+      program.command(`${provider}-config`).description(`the ${what} of a running bridge`),
+    ).action(
+      run(async (o: RemoteOptions & Json) => {
+        const body = await callBridge(io, o, `/v1/integrations/${provider}/config`)
+        io.out(JSON.stringify(body, null, o.json ? 2 : undefined))
+      }),
+    )
+
   const sessions = program.command('sessions').description('sessions')
   remote(
     sessions
