@@ -11,6 +11,7 @@ import { jsonContent, problem, userSecurity } from '../openapi/schemas'
 import { enforceBudgets } from '../budgets/enforce-budgets'
 import type { Store } from '../store/types'
 import type { Caller, DataService } from './data-service'
+import { describeResources } from './resource-api'
 
 const RecordSchema = z
   .object({ id: z.string(), fields: z.record(z.string(), z.unknown()) })
@@ -180,6 +181,10 @@ export function dataRoutes(deps: {
     return [service, { principal: principalOf(c), origin: originOf(c) }]
   }
 
+  describeResources(
+    app,
+    deps.dataServices.map((service) => service.resource),
+  )
   // Before `/{id}`, so the resource-level question isn't read as a row id.
   return app
     .openapi(resourcePermissions, async (c) => {
