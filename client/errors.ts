@@ -44,7 +44,8 @@ export async function problemOf(response: Response): Promise<BridgeError> {
   return new BridgeError(
     response.status,
     text('code') ?? `http_${response.status}`,
-    text('title') ?? `The bridge answered ${response.status}`,
+    // The actionable text first: "Set FIREBASE_SERVICE_ACCOUNT…" says more than "Not configured".
+    text('detail') ?? text('title') ?? `The bridge answered ${response.status}`,
     {
       field: text('field'),
       requestId: text('requestId') ?? response.headers.get('x-request-id') ?? undefined,

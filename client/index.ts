@@ -3,12 +3,12 @@
  * BroadcastChannel, AbortSignal), no runtime dependency; built to dist/client.js by
  * `npm run build`.
  */
-import { BridgeError, problemOf } from './errors'
-import { createTokenCache, type CachedToken } from './token-cache'
-import { queryString, type ListQuery } from './query'
+import { BridgeError, problemOf } from './errors.js'
+import { createTokenCache, type CachedToken } from './token-cache.js'
+import { queryString, type ListQuery } from './query.js'
 
-export { BridgeError } from './errors'
-export type { ListQuery } from './query'
+export { BridgeError } from './errors.js'
+export type { ListQuery } from './query.js'
 
 export type BridgeClientOptions = {
   /** The bridge's origin, like https://bridge.example.com. */
@@ -77,6 +77,7 @@ export function createBridgeClient(options: BridgeClientOptions) {
   const now = options.now ?? (() => Date.now())
   const attempts = Math.max(1, options.retries ?? 4)
   const listeners = new Set<() => void>()
+  const authListeners = new Set<(state: 'signed-in' | 'signed-out') => void>()
   const channel =
     options.channel === null || typeof BroadcastChannel === 'undefined'
       ? undefined
@@ -122,6 +123,7 @@ export function createBridgeClient(options: BridgeClientOptions) {
     tokens.clear()
     if (broadcast) post({ type: 'signed-out' })
     for (const listener of listeners) listener()
+    for (const listener of authListeners) listener('signed-out')
   }
 
   if (channel) {
@@ -175,7 +177,10 @@ export function createBridgeClient(options: BridgeClientOptions) {
         signedOut(true)
         throw problem
       }
-      const retryable = response.status === 429 || response.status >= 500
+      // 501 (not configured) and 505 won't change by asking again: fail at once.
+      const retryable =
+        response.status === 429 ||
+        (response.status >= 500 && response.status !== 501 && response.status !== 505)
       if (!retryable || attempt >= attempts) throw problem
       await sleep(
         problem.retryAfterSeconds !== undefined
@@ -250,6 +255,7 @@ export function createBridgeClient(options: BridgeClientOptions) {
       if (created.secret) sessionSecret = created.secret
       identity = undefined
       tokens.clear()
+      for (const listener of authListeners) listener('signed-in')
       return created.session
     },
 
@@ -276,6 +282,15 @@ export function createBridgeClient(options: BridgeClientOptions) {
     onSignedOut(listener: () => void): () => void {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+
+    /**
+     * Called with `signed-in` after `signIn()` and with `signed-out` when the session ends (in
+     * this tab or another, or on a 401): the auth state a UI renders from.
+     */
+    onAuthStateChange(listener: (state: 'signed-in' | 'signed-out') => void): () => void {
+      authListeners.add(listener)
+      return () => authListeners.delete(listener)
     },
 
     data,
@@ -309,5 +324,5 @@ function issuedAtOf(token: string): number {
   }
 }
 
-export { syncFirebase, type FirebaseAuthFunctions } from './firebase'
-export { hasuraAuth } from './hasura'
+export { syncFirebase, type FirebaseAuthFunctions } from './firebase.js'
+export { hasuraAuth } from './hasura.js'

@@ -9,6 +9,7 @@
 import { build, type Plugin } from 'esbuild'
 import { chmodSync, readFileSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
+import ts from 'typescript'
 
 /** Marks every package import external except those whose name starts with one of `bundled`. */
 function externalExcept(bundled: string[]): Plugin {
@@ -71,3 +72,28 @@ const code = readFileSync(clientFile)
 process.stdout.write(
   `client: ${clientFile} ${kib(code.length)} minified, ${kib(gzipSync(code, { level: 9 }).length)} gzipped\n`,
 )
+
+// Its declarations (dist/client-types/), so a consumer's compiler reads types, not our source:
+// they type-check under any consumer settings (NodeNext or Bundler, exactOptionalPropertyTypes).
+rmSync('dist/client-types', { recursive: true, force: true })
+const declarations = ts.createProgram(['client/index.ts'], {
+  declaration: true,
+  emitDeclarationOnly: true,
+  outDir: 'dist/client-types',
+  rootDir: 'client',
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+  types: [],
+  skipLibCheck: true,
+})
+const emitted = declarations.emit()
+const problems = [...ts.getPreEmitDiagnostics(declarations), ...emitted.diagnostics]
+if (problems.length > 0 || emitted.emitSkipped) {
+  for (const problem of problems)
+    process.stderr.write(`${ts.flattenDiagnosticMessageText(problem.messageText, '\n')}\n`)
+  throw new Error('the client declarations did not build')
+}
+process.stdout.write('client: dist/client-types/index.d.ts\n')

@@ -162,6 +162,36 @@ describe('bridgekeeper/client tokens', () => {
   })
 })
 
+describe('bridgekeeper/client refusals and auth state', () => {
+  it("fails at once, with the bridge's actionable detail, on an answer that won't change (501)", async () => {
+    const { client } = await bridge()
+    let calls = 0
+    const c = client('unconfigured', {
+      fetch: (input, init) => {
+        calls++
+        return fetch(input, init)
+      },
+    })
+    const before = calls
+    const refused = await c.getToken('firebase').catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(BridgeError)
+    expect(refused).toMatchObject({ status: 501, code: 'not_configured' })
+    expect((refused as Error).message).toMatch(/FIREBASE_SERVICE_ACCOUNT/)
+    // The identity lookup and one mint: no retries.
+    expect(calls - before).toBeLessThanOrEqual(2)
+  })
+
+  it('tells listeners when the user signs in and out', async () => {
+    const { client } = await bridge()
+    const c = client('stateful')
+    const states: string[] = []
+    c.onAuthStateChange((state) => states.push(state))
+    await c.signIn()
+    await c.signOut()
+    expect(states).toEqual(['signed-in', 'signed-out'])
+  })
+})
+
 describe('bridgekeeper/client across tabs of different users', () => {
   it('never takes a token another tab minted for another user, nor hands its own to it', async () => {
     const { client, mints } = await bridge()
