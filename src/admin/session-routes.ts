@@ -3,7 +3,7 @@ import type { Config } from '../config/config'
 import { originOf } from '../http/request-context'
 import type { AppEnv } from '../http/app-env'
 import { stableUserId, type Namespace, type UserNamespaces } from '../identity/namespaces'
-import type { SessionPrincipal } from '../identity/principal'
+import { userKey, type SessionPrincipal } from '../identity/principal'
 import { AppError } from '../errors/app-error'
 import { jsonContent, problem } from '../openapi/schemas'
 import { issueSession } from '../sessions/issue-session'
@@ -28,7 +28,10 @@ const CreateUserSessionBody = UserRef.extend({
   .strict()
   .openapi('CreateUserSession')
 
-const RevokeUserBody = UserRef.strict().openapi('RevokeUserSessions')
+const RevokeUserBody = UserRef.strict().openapi('RevokeUserSessions', {
+  description:
+    'Without issuer, userId may be a stable user id as /v1/me shows it (found across the issuers; 409 when ambiguous), or a subject of the bridge’s own admin: namespace',
+})
 
 const adminProblems = {
   401: problem('Missing or wrong admin API key'),
@@ -63,6 +66,7 @@ const revokeUser = createRoute({
   },
   responses: {
     200: jsonContent(z.object({ revoked: z.number().int() }), 'How many sessions were revoked'),
+    409: problem('Without issuer, the user id names users with sessions at several issuers'),
     ...adminProblems,
   },
 })
@@ -83,6 +87,50 @@ function userOf(namespaces: UserNamespaces, body: { userId: string; issuer?: str
     })
   }
   return { issuer: namespace.issuer, userId, namespace }
+}
+
+/**
+ * The user a revocation without `issuer` names, found across the namespaces: a stable user id
+ * (as `/v1/me` and Hasura show it) whose prefix belongs to one namespace is that namespace's
+ * user; an id without one is a subject of the unprefixed identity provider, or (as when the body
+ * names no issuer at creation) of the bridge's own `admin:` namespace. Of several candidates the
+ * one with sessions is meant; when more than one has sessions the request is refused as
+ * ambiguous (409, with the issuers), never answered "revoked 0".
+ */
+async function revokeTarget(
+  namespaces: UserNamespaces,
+  sessions: SessionService,
+  body: { userId: string; issuer?: string | undefined },
+): Promise<{ issuer: string; userId: string }> {
+  if (body.issuer !== undefined) {
+    const { issuer, userId } = userOf(namespaces, body)
+    return { issuer, userId }
+  }
+  const { userId } = body
+  const prefixed = namespaces.all.filter(
+    (n) => n.prefix !== '' && userId.startsWith(n.prefix) && userId.length > n.prefix.length,
+  )
+  const candidates =
+    prefixed.length > 0
+      ? prefixed.map((n) => ({ issuer: n.issuer, userId }))
+      : [
+          ...namespaces.all
+            .filter((n) => n.prefix === '' && stableUserId(n, userId) !== null)
+            .map((n) => ({ issuer: n.issuer, userId })),
+          { issuer: namespaces.admin.issuer, userId: `${namespaces.admin.prefix}${userId}` },
+        ]
+  if (candidates.length === 1) return candidates[0] as { issuer: string; userId: string }
+  const live = []
+  for (const candidate of candidates)
+    if ((await sessions.list(userKey(candidate))).length > 0) live.push(candidate)
+  if (live.length > 1)
+    throw new AppError('conflict', {
+      detail: 'This user id exists at more than one issuer: name the issuer.',
+      reason: 'ambiguous_user',
+      extensions: { issuers: live.map((c) => c.issuer) },
+    })
+  // None with sessions: the bridge's own namespace, as a body without issuer always meant.
+  return live[0] ?? (candidates.at(-1) as { issuer: string; userId: string })
 }
 
 /** An organization the body names, in the same issuer's namespace as the user (422 otherwise). */
@@ -119,8 +167,7 @@ export function adminSessionRoutes(deps: {
       return c.json(await issueSession(c, { config, sessions }, principal, 'bearer', 'admin'), 201)
     })
     .openapi(revokeUser, async (c) => {
-      const { issuer, userId } = userOf(namespaces, c.req.valid('json'))
-      const user = { issuer, userId }
+      const user = await revokeTarget(namespaces, sessions, c.req.valid('json'))
       const revoked = await sessions.revoke({ user }, 'admin', originOf(c))
       return c.json({ revoked }, 200)
     })

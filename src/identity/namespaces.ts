@@ -14,6 +14,8 @@ export type UserNamespaces = {
   of(issuer: string): Namespace | undefined
   /** The namespace of sessions made with the admin API key (the bridge itself). */
   admin: Namespace
+  /** Every namespace, the admin one included. */
+  all: readonly Namespace[]
 }
 
 /**
@@ -68,7 +70,7 @@ export function userNamespaces(input: {
     prefix: ADMIN_PREFIX,
     reserved: [],
   }
-  return { problems, of: (issuer) => namespaces.get(issuer), admin }
+  return { problems, of: (issuer) => namespaces.get(issuer), admin, all: [...namespaces.values()] }
 }
 
 /**

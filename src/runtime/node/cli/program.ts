@@ -91,7 +91,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     sessions
       .command('revoke')
       .description('revoke every session of a user (and run the revocation hooks)')
-      .requiredOption('--user <userId>', 'the user id')
+      .requiredOption(
+        '--user <userId>',
+        'the user id as /v1/me shows it (found across the issuers; refused when ambiguous)',
+      )
       .option('--issuer <issuer>', "the user's issuer, when user ids aren't namespaced"),
   ).action(
     run(async (o: RemoteOptions & Json & { user: string; issuer?: string }) => {
