@@ -12,7 +12,7 @@ export interface IdentityWebhook {
    * Checks the delivery's signature and timestamp (a replay older than five minutes fails) and
    * parses it. Throws WebhookRefused when it doesn't verify.
    */
-  verify(body: string, header: (name: string) => string | undefined): IdentityEvent
+  read(body: string, header: (name: string) => string | undefined): IdentityEvent
 }
 
 export type IdentityEvent = {

@@ -69,7 +69,7 @@ export function webhookReceiverRoutes(deps: {
     const body = await c.req.text()
     let event: IdentityEvent
     try {
-      event = hook.verify(body, (name) => c.req.header(name))
+      event = hook.read(body, (name) => c.req.header(name))
     } catch (error) {
       const reason = error instanceof WebhookRefused ? error.reason : 'unreadable'
       log.warn('security.webhook_refused', { eventId: newId('evt'), provider, reason })

@@ -58,7 +58,7 @@ export function signedIdentityWebhook(options: {
   return {
     provider: options.provider,
     issuer: options.issuer,
-    verify(body, header) {
+    read(body, header) {
       const { id, payload } = readSignedDelivery(options.secret, options.headers, body, header)
       return { id, ...options.read(payload) }
     },
