@@ -91,68 +91,80 @@ export function describeResources(app: OpenAPIHono<AppEnv>, resources: readonly 
     })
     const path = `/v1/data/${resource.name}`
     const id = z.object({ id: z.string().max(128) })
-    const tags = [`Data: ${resource.name}`]
-    const operations = resource.operations
-    if (operations.list)
+    const json = (schema: z.ZodType) => ({
+      content: { 'application/json': { schema } },
+      required: true,
+    })
+    const describe = (
+      method: 'get' | 'post' | 'patch' | 'delete',
+      at: string,
+      summary: string,
+      request: Record<string, unknown>,
+      responses: Record<number, unknown>,
+    ) =>
       app.openAPIRegistry.registerPath({
-        method: 'get',
+        method,
+        path: at,
+        tags: [`Data: ${resource.name}`],
+        summary,
+        security: userSecurity,
+        request,
+        responses: { ...responses, ...refusals },
+      })
+    const { list, get, create, update, delete: remove } = resource.operations
+    const rows = z.object({ data: z.array(row), nextCursor: z.string().nullable() })
+    if (list)
+      describe(
+        'get',
         path,
-        tags,
-        summary: `List the ${resource.name} rows the policy lets the caller see`,
-        security: userSecurity,
-        request: { query },
-        responses: {
-          200: jsonContent(
-            z.object({ data: z.array(row), nextCursor: z.string().nullable() }),
-            'One page',
-          ),
-          ...refusals,
+        `List the ${resource.name} rows the caller may see`,
+        { query },
+        {
+          200: jsonContent(rows, 'One page'),
         },
-      })
-    if (operations.get)
-      app.openAPIRegistry.registerPath({
-        method: 'get',
-        path: `${path}/{id}`,
-        tags,
-        summary: `One ${resource.name} row`,
-        security: userSecurity,
-        request: { params: id },
-        responses: { 200: jsonContent(row, 'The row'), ...refusals },
-      })
-    if (operations.create)
-      app.openAPIRegistry.registerPath({
-        method: 'post',
+      )
+    if (get)
+      describe(
+        'get',
+        `${path}/{id}`,
+        `One ${resource.name} row`,
+        { params: id },
+        {
+          200: jsonContent(row, 'The row'),
+        },
+      )
+    const created = jsonContent(row, 'Created')
+    const changed = jsonContent(row, 'The row after the change')
+    if (create)
+      describe(
+        'post',
         path,
-        tags,
-        summary: `Create a ${resource.name} row (the owner is set by the bridge)`,
-        security: userSecurity,
-        request: {
-          body: { content: { 'application/json': { schema: createBody } }, required: true },
+        `Create a ${resource.name} row (the bridge sets the owner)`,
+        {
+          body: json(createBody),
         },
-        responses: { 201: jsonContent(row, 'Created'), ...refusals },
-      })
-    if (operations.update)
-      app.openAPIRegistry.registerPath({
-        method: 'patch',
-        path: `${path}/{id}`,
-        tags,
-        summary: `Change writable fields of a ${resource.name} row`,
-        security: userSecurity,
-        request: {
+        { 201: created },
+      )
+    if (update)
+      describe(
+        'patch',
+        `${path}/{id}`,
+        `Change writable fields of a ${resource.name} row`,
+        {
           params: id,
-          body: { content: { 'application/json': { schema: updateBody } }, required: true },
+          body: json(updateBody),
         },
-        responses: { 200: jsonContent(row, 'The row after the change'), ...refusals },
-      })
-    if (operations.delete)
-      app.openAPIRegistry.registerPath({
-        method: 'delete',
-        path: `${path}/{id}`,
-        tags,
-        summary: `Delete a ${resource.name} row`,
-        security: userSecurity,
-        request: { params: id },
-        responses: { 204: { description: 'Deleted' }, ...refusals },
-      })
+        { 200: changed },
+      )
+    if (remove)
+      describe(
+        'delete',
+        `${path}/{id}`,
+        `Delete a ${resource.name} row`,
+        { params: id },
+        {
+          204: { description: 'Deleted' },
+        },
+      )
   }
 }

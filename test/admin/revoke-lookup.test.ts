@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
+import { issuerEnv, startSigningIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { sessionFromToken } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
@@ -8,8 +8,7 @@ let clerk: OidcIssuer
 let t: TestApp
 
 beforeAll(async () => {
-  clerk = await startOidcIssuer()
-  await clerk.addKey('RS256')
+  clerk = await startSigningIssuer()
   t = await makeTestApp({
     ADMIN_API_KEY: ADMIN,
     UPSTREAM_ISSUERS: issuerEnv(clerk),

@@ -192,17 +192,28 @@ describe('bridgekeeper/client refusals and auth state', () => {
   })
 })
 
+/** Two tabs on one BroadcastChannel of their own, signed in as `a` and `b`. */
+function tabsOf(
+  client: (sub: string, extra: { channel: string }) => BridgeClient,
+  a: string,
+  b: string,
+) {
+  const channel = `bridgekeeper-test-${crypto.randomUUID()}`
+  return [client(a, { channel }), client(b, { channel })] as const
+}
+/** Long enough for a message to reach the other tabs. */
+const heard = () => new Promise((resolve) => setTimeout(resolve, 50))
+
 describe('bridgekeeper/client across tabs of different users', () => {
   it('never takes a token another tab minted for another user, nor hands its own to it', async () => {
     const { client, mints } = await bridge()
-    const channel = `bridgekeeper-test-${crypto.randomUUID()}`
-    const [alice, mallory] = [client('alice', { channel }), client('mallory', { channel })]
+    const [alice, mallory] = tabsOf(client, 'alice', 'mallory')
     const alicesToken = await alice.getToken('hasura')
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await heard()
     const mallorysToken = await mallory.getToken('hasura')
     expect(mallorysToken).not.toBe(alicesToken)
     expect(mints()).toBe(2)
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await heard()
     // Mallory's fresh token went out on the channel too: Alice's tab kept her own.
     expect(await alice.getToken('hasura')).toBe(alicesToken)
     expect(mints()).toBe(2)

@@ -14,38 +14,16 @@ const fields = {
 describe('typed policies', () => {
   it('refuses a misspelt field in any field list at compile time', () => {
     // Each @ts-expect-error fails `npm run typecheck` if the compiler stops catching the typo.
+    const base = { backend, fields, operations: { list: 'own' } } as const
+    const owner = { field: 'ownerId', principal: 'userId' } as const
+    const lists = { readable: ['title' as const], writable: ['title' as const] }
     const typos = [
-      defineResource({
-        name: 'a',
-        backend,
-        fields,
-        // @ts-expect-error: the owner field is spelt wrong
-        owner: { field: 'ownerID', principal: 'userId' },
-        operations: { list: 'own' },
-        readable: ['title'],
-        writable: ['title'],
-      }),
-      defineResource({
-        name: 'b',
-        backend,
-        fields,
-        owner: { field: 'ownerId', principal: 'userId' },
-        operations: { list: 'own' },
-        // @ts-expect-error: not a field
-        readable: ['titel'],
-        writable: ['title'],
-      }),
-      defineResource({
-        name: 'c',
-        backend,
-        fields,
-        owner: { field: 'ownerId', principal: 'userId' },
-        operations: { list: 'own' },
-        readable: ['title'],
-        writable: ['title'],
-        // @ts-expect-error: presets name fields too
-        presets: { owner: () => 'x' },
-      }),
+      // @ts-expect-error: the owner field is spelt wrong
+      defineResource({ ...base, ...lists, name: 'a', owner: { ...owner, field: 'ownerID' } }),
+      // @ts-expect-error: not a field
+      defineResource({ ...base, owner, name: 'b', readable: ['titel'], writable: ['title'] }),
+      // @ts-expect-error: presets name fields too
+      defineResource({ ...base, ...lists, owner, name: 'c', presets: { owner: () => 'x' } }),
     ]
     // The same definitions are refused at start-up, with the nearest name as a hint.
     expect(resourceProblems(typos[0] as ResourceDefinition)).toContain(

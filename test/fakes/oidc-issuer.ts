@@ -104,6 +104,15 @@ export async function startOidcIssuer() {
 
 export type OidcIssuer = Awaited<ReturnType<typeof startOidcIssuer>>
 
+/** A local issuer that already has a signing key (RS256 unless told), ready to sign tokens. */
+export async function startSigningIssuer(
+  alg: Parameters<OidcIssuer['addKey']>[0] = 'RS256',
+): Promise<OidcIssuer> {
+  const issuer = await startOidcIssuer()
+  await issuer.addKey(alg)
+  return issuer
+}
+
 /** UPSTREAM_ISSUERS for a test issuer. */
 export function issuerEnv(issuer: OidcIssuer, extra: Record<string, unknown> = {}): string {
   return JSON.stringify([{ issuer: issuer.url, audience: issuer.audience, ...extra }])

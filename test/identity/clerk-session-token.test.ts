@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
+import { startSigningIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 /**
@@ -11,8 +11,7 @@ let clerk: OidcIssuer
 let t: TestApp
 
 beforeAll(async () => {
-  clerk = await startOidcIssuer()
-  await clerk.addKey('RS256')
+  clerk = await startSigningIssuer()
   t = await makeTestApp({
     UPSTREAM_ISSUERS: JSON.stringify([
       {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clerkAdapter } from '../../adapters/clerk'
 import type { RevocationEvent } from '../../src/sessions/revocation-hook'
-import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
+import { issuerEnv, startSigningIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { asSession, bearerSession, sessionFromToken } from '../helpers/sign-in'
 import { makeTestApp, testAdapter, type TestApp } from '../helpers/test-app'
 import { clerkDelivery as signedClerkDelivery } from '../helpers/webhook-delivery'
@@ -18,8 +18,7 @@ let t: TestApp
 const hooked: RevocationEvent[] = []
 
 beforeAll(async () => {
-  clerk = await startOidcIssuer()
-  await clerk.addKey('RS256')
+  clerk = await startSigningIssuer()
   t = await makeTestApp(
     {
       ADMIN_API_KEY: ADMIN,

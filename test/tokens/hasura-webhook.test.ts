@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callAuthHook } from '../fakes/hasura-hook-caller'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { serveApp } from '../helpers/serve'
-import { bearerSession } from '../helpers/sign-in'
+import { asSession, bearerSession } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 let t: TestApp
@@ -204,10 +204,7 @@ describe('Hasura webhook mode', () => {
 
   it('never lets Hasura cache an answer for a secret a refresh replaced, and marks answers private', async () => {
     const { secret } = await bearerSession(t, 'hook-refresh')
-    const refreshed = await t.app.request('/v1/sessions/refresh', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${secret}` },
-    })
+    const refreshed = await asSession(t, secret, '/v1/sessions/refresh', { method: 'POST' })
     expect(refreshed.status).toBe(200)
     const fresh = ((await refreshed.json()) as { secret: string }).secret
     const old = await fetch(hook, { headers: { Authorization: `Bearer ${secret}` } })

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clerkAdapter } from '../../adapters/clerk'
 import { standardWebhooksAdapter } from '../../adapters/standard-webhooks'
-import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
+import { issuerEnv, startSigningIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { clerkDelivery as signedClerkDelivery } from '../helpers/webhook-delivery'
 import { sessionFromToken } from '../helpers/sign-in'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
@@ -12,8 +12,7 @@ let clerk: OidcIssuer
 let t: TestApp
 
 beforeAll(async () => {
-  clerk = await startOidcIssuer()
-  await clerk.addKey('RS256')
+  clerk = await startSigningIssuer()
   t = await makeTestApp(
     {
       UPSTREAM_ISSUERS: issuerEnv(clerk),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clerkAdapter } from '../../adapters/clerk'
-import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
+import { issuerEnv, startSigningIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 import { clerkDelivery } from '../helpers/webhook-delivery'
 
@@ -16,8 +16,7 @@ let clerk: OidcIssuer
 let t: TestApp
 
 beforeAll(async () => {
-  clerk = await startOidcIssuer()
-  await clerk.addKey('RS256')
+  clerk = await startSigningIssuer()
   t = await makeTestApp(
     {
       ADMIN_API_KEY: ADMIN,
