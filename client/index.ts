@@ -326,3 +326,4 @@ function issuedAtOf(token: string): number {
 
 export { syncFirebase, type FirebaseAuthFunctions } from './firebase.js'
 export { hasuraAuth } from './hasura.js'
+export { convexAuth, supabaseAccessToken } from './supabase-convex.js'

@@ -13,7 +13,7 @@ const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..', '..')
 
 /** What a frontend developer writes against the installed package. */
-const FRONTEND = `import { BridgeError, createBridgeClient, hasuraAuth, syncFirebase } from 'bridgekeeper/client'
+const FRONTEND = `import { BridgeError, convexAuth, createBridgeClient, hasuraAuth, supabaseAccessToken, syncFirebase } from 'bridgekeeper/client'
 import type { DataRow, Principal } from 'bridgekeeper/client'
 
 const url = process.env.BRIDGE_URL ?? 'http://localhost:8787'
@@ -31,6 +31,10 @@ const bridge = createBridgeClient({
 })
 const hasura: { headers(): Promise<Record<string, string>> } = hasuraAuth(bridge)
 void syncFirebase
+const accessToken: () => Promise<string> = supabaseAccessToken(bridge)
+const fetchToken: (args: { forceRefreshToken: boolean }) => Promise<string | null> = convexAuth(bridge)
+void accessToken
+void fetchToken
 const me: Principal = await bridge.me()
 const token: string = await bridge.getToken('hasura')
 const page = await bridge.data('posts').list({ limit: 5 })
