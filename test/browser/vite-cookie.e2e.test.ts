@@ -1,0 +1,87 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, stopChild } from '../helpers/child-process'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ROOT = join(import.meta.dirname, '..', '..')
+
+let bridge: ChildProcess
+let bridgePort: number
+let page: Server
+let pagePort: number
+let browser: Browser
+
+/** A page as `npm run dev` (Vite) serves it on localhost: it signs in with a cookie, then asks /v1/me. */
+const app = (bridgeUrl: string) => `<!doctype html>
+<html><body><p id="result">pending</p><script type="module">
+const bridge = ${JSON.stringify(bridgeUrl)}
+const { token } = await (await fetch(bridge + '/dev/token', {
+  method: 'POST', headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ sub: 'vite-user' }),
+})).json()
+const signIn = await fetch(bridge + '/v1/sessions', {
+  method: 'POST', credentials: 'include',
+  headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+  body: JSON.stringify({ transport: 'cookie' }),
+})
+const me = await fetch(bridge + '/v1/me', { credentials: 'include' })
+document.querySelector('#result').textContent = signIn.status + ' ' + me.status
+</script></body></html>`
+
+beforeAll(async () => {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' })
+  bridgePort = await freePort()
+  // The default development bridge: no configuration but the port.
+  bridge = spawn(process.execPath, ['dist/server/main.js'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(bridgePort),
+      BRIDGE_DATA_DIR: await mkdtemp(join(tmpdir(), 'bk-vite-')),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  bridge.stdout?.on('data', (chunk) => (output += String(chunk)))
+  const deadline = Date.now() + 20_000
+  while (!output.includes('listening') && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100))
+  // The address the banner tells the developer to use, as they would paste it into the app.
+  const base = /health\s+(\S+)\/healthz/.exec(output)?.[1] ?? ''
+  expect(base).toBe(`http://localhost:${bridgePort}`)
+  pagePort = await freePort()
+  page = createServer((_, res) => {
+    res.setHeader('content-type', 'text/html')
+    res.end(app(base))
+  })
+  await new Promise<void>((resolve) => page.listen(pagePort, '127.0.0.1', resolve))
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  })
+}, 90_000)
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => page?.close(resolve))
+  if (bridge) await stopChild(bridge)
+})
+
+describe('a Vite app on localhost signing in with a cookie', () => {
+  it('works against the default development bridge in Chromium: 201, then 200', async () => {
+    const context = await browser.newContext()
+    try {
+      const tab = await context.newPage()
+      await tab.goto(`http://localhost:${pagePort}/`)
+      await tab.waitForFunction(() => document.querySelector('#result')?.textContent !== 'pending')
+      expect(await tab.textContent('#result')).toBe('201 200')
+    } finally {
+      await context.close()
+    }
+  })
+})
