@@ -3,7 +3,7 @@
  * same libraries to do one of the bridge's jobs by hand, a bare Hono app on @hono/node-server
  * with no middleware. One peer per process:
  *
- *   node dist/bench/peer.js <hello|verify|sign|firebase|prisma>
+ *   node dist/bench/peer.js <hello|stock|session|session-sign|verify|sign|firebase|prisma>
  *
  * Configuration comes from the environment the benchmark sets (PORT, keys, issuer, database).
  */
@@ -33,6 +33,74 @@ function upstreamVerifier() {
 switch (kind) {
   case 'hello': {
     app.get('/hello', (c) => c.json({ status: 'ok' }))
+    break
+  }
+  case 'stock': {
+    // A hello behind Hono's own middleware for what the bridge's edge does on every request:
+    // a request id, the security headers, CORS.
+    const { requestId } = await import('hono/request-id')
+    const { secureHeaders } = await import('hono/secure-headers')
+    const { cors } = await import('hono/cors')
+    app.use(
+      requestId(),
+      secureHeaders(),
+      cors({ origin: 'https://app.example', credentials: true }),
+    )
+    app.get('/hello', (c) => c.json({ status: 'ok' }))
+    break
+  }
+  case 'session':
+  case 'session-sign': {
+    // A hand-written session check: hash the bearer secret, one Redis GET, parse, answer (and, for
+    // session-sign, sign the same Hasura token as the bridge with the same key).
+    const { Redis } = await import('ioredis')
+    const { createHash } = await import('node:crypto')
+    const redis = new Redis(env('BENCH_REDIS_URL'))
+    const keyOf = (secret: string) =>
+      `${env('BENCH_PEER_PREFIX')}sess:${createHash('sha256').update(secret).digest('base64url')}`
+    await redis.set(
+      keyOf(env('BENCH_PEER_SECRET')),
+      JSON.stringify({ userId: 'bench-user', roles: ['user'], expiresAt: Date.now() + 3_600_000 }),
+      'PX',
+      3_600_000,
+    )
+    const sessionOf = async (authorization: string | undefined) => {
+      const secret = authorization?.startsWith('Bearer ') ? authorization.slice(7) : ''
+      const raw = await redis.get(keyOf(secret))
+      const session = raw ? (JSON.parse(raw) as { userId: string; expiresAt: number }) : null
+      return session && session.expiresAt > Date.now() ? session : null
+    }
+    if (kind === 'session') {
+      app.get('/me', async (c) => {
+        const session = await sessionOf(c.req.header('authorization'))
+        return session ? c.json(session) : c.json({ error: 'unauthorized' }, 401)
+      })
+      break
+    }
+    const jwk = (JSON.parse(env('BENCH_SIGNING_KEYS')) as { keys: JWK[] }).keys[0] as JWK
+    const key = await importJWK(jwk, 'RS256')
+    app.post('/token', async (c) => {
+      const session = await sessionOf(c.req.header('authorization'))
+      if (!session) return c.json({ error: 'unauthorized' }, 401)
+      const now = Math.floor(Date.now() / 1000)
+      const token = await new SignJWT({
+        'https://hasura.io/jwt/claims': {
+          'x-hasura-default-role': 'user',
+          'x-hasura-allowed-roles': ['user'],
+          'x-hasura-user-id': session.userId,
+        },
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: String(jwk.kid), typ: 'JWT' })
+        .setIssuer(env('BENCH_BRIDGE_ISSUER'))
+        .setSubject(session.userId)
+        .setAudience('hasura')
+        .setIssuedAt(now)
+        .setNotBefore(now - 5)
+        .setExpirationTime(now + 60)
+        .setJti(crypto.randomUUID())
+        .sign(key)
+      return c.json({ token, expiresIn: 60 })
+    })
     break
   }
   case 'verify': {

@@ -1,5 +1,6 @@
 /** What the benchmarks share: child processes that die with the run, and autocannon runs in their own process. */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 
 export type Target = {
@@ -11,6 +12,21 @@ export type Target = {
 export type Sample = { rps: number; p50: number; p99: number; non2xx: number; errors: number }
 
 const children: ChildProcess[] = []
+
+/**
+ * One core each: the server under test on core 0, the load generator on core 1, where the
+ * machine has two cores or more and `taskset` exists (BENCH_PIN=0 turns it off). Otherwise the
+ * processes share the cores as the OS schedules them.
+ */
+const PINNED =
+  process.env.BENCH_PIN !== '0' &&
+  availableParallelism() >= 2 &&
+  spawnSync('taskset', ['-c', '0', 'true']).status === 0
+export const layout = PINNED
+  ? 'server on core 0, load generator on core 1 (taskset)'
+  : 'unpinned (fewer than two cores, no taskset, or BENCH_PIN=0)'
+const pinned = (core: number, args: string[]): [string, string[]] =>
+  PINNED ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args]
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')))
 
 export function run(command: string, args: string[]): Promise<void> {
@@ -31,7 +47,8 @@ export async function startProcess(
   path = '/',
   quietEnv = false,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
+  const [command, argv] = pinned(0, args)
+  const child = spawn(command, argv, {
     env: quietEnv
       ? { PATH: process.env.PATH ?? '', ...env }
       : { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
@@ -74,7 +91,8 @@ export function loadWith(
   if (target.body !== undefined) args.push('-b', target.body)
   args.push(target.url)
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
+    const [command, argv] = pinned(1, args)
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'ignore'] })
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
     child.once('exit', () => {
