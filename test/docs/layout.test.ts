@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -34,5 +34,33 @@ describe("the README's layout block", () => {
       ...folders('test'),
     ])
     expect([...named].filter((name) => !real.has(name))).toEqual([])
+  })
+})
+
+describe('the documentation links', () => {
+  const pages = [
+    'README.md',
+    'SECURITY.md',
+    'CONTRIBUTING.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+  ]
+
+  it.each(pages)('%s links only to files that exist', (page) => {
+    const text = readFileSync(join(ROOT, page), 'utf8')
+    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((m) => m[1] ?? '')
+      .filter((target) => !/^(https?:|mailto:|#)/.test(target))
+      .map((target) => target.replace(/#.*$/, ''))
+    const missing = targets.filter((target) => !existsSync(join(ROOT, dirname(page), target)))
+    expect(missing).toEqual([])
+  })
+
+  it('the README is a front page: a few hundred lines, with every guide linked', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    expect(readme.split('\n').length).toBeLessThanOrEqual(400)
+    for (const page of pages.filter((p) => p.startsWith('docs/')))
+      expect(readme, page).toContain(`](${page})`)
   })
 })

@@ -12,7 +12,7 @@ import { asSession, bearerSession } from '../helpers/sign-in'
 import { makeTestApp, testAdapter, type TestApp } from '../helpers/test-app'
 
 const exporter = new InMemorySpanExporter()
-// The operator's SDK set-up, as the README shows it: a provider, a processor, the Node context manager.
+// The operator's SDK set-up, as docs/operations.md shows it: a provider, a processor, the Node context manager.
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
 provider.register()
 let database: PrismaDatabase

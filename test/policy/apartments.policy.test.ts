@@ -3,7 +3,7 @@ import { apartments } from '../../adapters/airtable/apartments'
 import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
 import { definePolicyCases } from '../helpers/policy-cases'
 
-// The example of README "Testing your policies": apartments on a local Airtable-compatible server.
+// The example of docs/data.md "Testing your policies": apartments on a local Airtable-compatible server.
 const BASE = 'appPolicyCases0001'
 const TOKEN = 'patLocalPolicyCas.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
 let server: LocalAirtable | undefined

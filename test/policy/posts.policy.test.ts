@@ -6,7 +6,7 @@ import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/n
 import { posts } from '../../adapters/prisma/posts'
 import { definePolicyCases } from '../helpers/policy-cases'
 
-// The example of README "Testing your policies": the posts resource on an embedded SQLite.
+// The example of docs/data.md "Testing your policies": the posts resource on an embedded SQLite.
 let database: PrismaDatabase | undefined
 afterAll(() => database?.close())
 

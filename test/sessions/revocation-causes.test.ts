@@ -9,7 +9,7 @@ import { clerkDelivery as signedClerkDelivery } from '../helpers/webhook-deliver
 /**
  * Every cause of a revocation goes through the session service's one revocation operation: each
  * leaves one `session.revoked` audit event naming its cause and the client address, and runs the
- * revocation hook exactly for the causes README and revocation-hook.ts name (all but `cap`).
+ * revocation hook exactly for the causes SECURITY.md ("Revocation") and revocation-hook.ts name (all but `cap`).
  */
 const ADMIN = 'revocation-admin-key-0123456789abcdefghijk'
 const SECRET = `whsec_${Buffer.from('a-32-byte-secret-for-the-tests!!').toString('base64')}`

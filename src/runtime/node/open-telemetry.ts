@@ -6,7 +6,7 @@ import type { Tracing } from '../../observability/tracing'
 /**
  * Tracing through @opentelemetry/api: the HTTP span from @hono/otel (named by route pattern),
  * child spans from the global tracer. The SDK, its exporter and its context manager are the
- * operator's (see the README, "Traces"); `provider` lets a test pass its own.
+ * operator's (docs/operations.md, "Traces"); `provider` lets a test pass its own.
  */
 export function openTelemetryTracing(provider?: TracerProvider): Tracing {
   const tracerProvider = provider ?? trace.getTracerProvider()
