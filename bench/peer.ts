@@ -30,6 +30,31 @@ function upstreamVerifier() {
   }
 }
 
+/** The same RS256 claims as the bridge's Hasura template, signed with the same key. */
+async function hasuraSigner() {
+  const jwk = (JSON.parse(env('BENCH_SIGNING_KEYS')) as { keys: JWK[] }).keys[0] as JWK
+  const key = await importJWK(jwk, 'RS256')
+  return (userId: string) => {
+    const now = Math.floor(Date.now() / 1000)
+    return new SignJWT({
+      'https://hasura.io/jwt/claims': {
+        'x-hasura-default-role': 'user',
+        'x-hasura-allowed-roles': ['user'],
+        'x-hasura-user-id': userId,
+      },
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: String(jwk.kid), typ: 'JWT' })
+      .setIssuer(env('BENCH_BRIDGE_ISSUER'))
+      .setSubject(userId)
+      .setAudience('hasura')
+      .setIssuedAt(now)
+      .setNotBefore(now - 5)
+      .setExpirationTime(now + 60)
+      .setJti(crypto.randomUUID())
+      .sign(key)
+  }
+}
+
 switch (kind) {
   case 'hello': {
     app.get('/hello', (c) => c.json({ status: 'ok' }))
@@ -77,29 +102,11 @@ switch (kind) {
       })
       break
     }
-    const jwk = (JSON.parse(env('BENCH_SIGNING_KEYS')) as { keys: JWK[] }).keys[0] as JWK
-    const key = await importJWK(jwk, 'RS256')
+    const sign = await hasuraSigner()
     app.post('/token', async (c) => {
       const session = await sessionOf(c.req.header('authorization'))
       if (!session) return c.json({ error: 'unauthorized' }, 401)
-      const now = Math.floor(Date.now() / 1000)
-      const token = await new SignJWT({
-        'https://hasura.io/jwt/claims': {
-          'x-hasura-default-role': 'user',
-          'x-hasura-allowed-roles': ['user'],
-          'x-hasura-user-id': session.userId,
-        },
-      })
-        .setProtectedHeader({ alg: 'RS256', kid: String(jwk.kid), typ: 'JWT' })
-        .setIssuer(env('BENCH_BRIDGE_ISSUER'))
-        .setSubject(session.userId)
-        .setAudience('hasura')
-        .setIssuedAt(now)
-        .setNotBefore(now - 5)
-        .setExpirationTime(now + 60)
-        .setJti(crypto.randomUUID())
-        .sign(key)
-      return c.json({ token, expiresIn: 60 })
+      return c.json({ token: await sign(session.userId), expiresIn: 60 })
     })
     break
   }
@@ -112,29 +119,8 @@ switch (kind) {
     break
   }
   case 'sign': {
-    // The same RS256 claims as the bridge's Hasura template, with the same key.
-    const jwk = (JSON.parse(env('BENCH_SIGNING_KEYS')) as { keys: JWK[] }).keys[0] as JWK
-    const key = await importJWK(jwk, 'RS256')
-    app.post('/token', async (c) => {
-      const now = Math.floor(Date.now() / 1000)
-      const token = await new SignJWT({
-        'https://hasura.io/jwt/claims': {
-          'x-hasura-default-role': 'user',
-          'x-hasura-allowed-roles': ['user'],
-          'x-hasura-user-id': 'bench-user',
-        },
-      })
-        .setProtectedHeader({ alg: 'RS256', kid: String(jwk.kid), typ: 'JWT' })
-        .setIssuer(env('BENCH_BRIDGE_ISSUER'))
-        .setSubject('bench-user')
-        .setAudience('hasura')
-        .setIssuedAt(now)
-        .setNotBefore(now - 5)
-        .setExpirationTime(now + 60)
-        .setJti(crypto.randomUUID())
-        .sign(key)
-      return c.json({ token, expiresIn: 60 })
-    })
+    const sign = await hasuraSigner()
+    app.post('/token', async (c) => c.json({ token: await sign('bench-user'), expiresIn: 60 }))
     break
   }
   case 'firebase': {

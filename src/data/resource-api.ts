@@ -133,29 +133,22 @@ export function describeResources(app: OpenAPIHono<AppEnv>, resources: readonly 
           200: jsonContent(row, 'The row'),
         },
       )
-    const created = jsonContent(row, 'Created')
-    const changed = jsonContent(row, 'The row after the change')
-    if (create)
-      describe(
-        'post',
-        path,
-        `Create a ${resource.name} row (the bridge sets the owner)`,
-        {
-          body: json(createBody),
-        },
-        { 201: created },
-      )
-    if (update)
-      describe(
+    const writes = [
+      ['post', path, 'Create a', 'the bridge sets the owner', { body: json(createBody) }, 201],
+      [
         'patch',
         `${path}/{id}`,
-        `Change writable fields of a ${resource.name} row`,
-        {
-          params: id,
-          body: json(updateBody),
-        },
-        { 200: changed },
-      )
+        'Change writable fields of a',
+        'in scope',
+        { params: id, body: json(updateBody) },
+        200,
+      ],
+    ] as const
+    for (const [method, at, what, note, request, status] of writes)
+      if (method === 'post' ? create : update)
+        describe(method, at, `${what} ${resource.name} row (${note})`, request, {
+          [status]: jsonContent(row, method === 'post' ? 'Created' : 'The row after the change'),
+        })
     if (remove)
       describe(
         'delete',
