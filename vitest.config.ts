@@ -28,7 +28,11 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'integration', include: [INTEGRATION] } },
-      { extends: true, test: { name: 'e2e', include: [E2E] } },
+      {
+        extends: true,
+        // One build of dist/ for every e2e file (they start `node dist/server/main.js`, pack it…).
+        test: { name: 'e2e', include: [E2E], globalSetup: ['test/helpers/e2e-build.ts'] },
+      },
     ],
   },
 })

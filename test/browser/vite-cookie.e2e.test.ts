@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -34,7 +34,6 @@ document.querySelector('#result').textContent = signIn.status + ' ' + me.status
 </script></body></html>`
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' })
   bridgePort = await freePort()
   // The default development bridge: no configuration but the port.
   bridge = spawn(process.execPath, ['dist/server/main.js'], {

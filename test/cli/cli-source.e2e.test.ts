@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, stat, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,7 +11,7 @@ const EDITED = join(ROOT, 'adapters', 'prisma', 'posts.ts')
 
 describe('npx bridgekeeper policy check after an edit', () => {
   it('checks the source, not the last build, once a source file is newer than the build', async () => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' })
+    // dist/ was built by the e2e tier's set-up (test/helpers/e2e-build.ts), after the checkout.
     const env = { ...process.env, BRIDGE_DATA_DIR: await mkdtemp(join(tmpdir(), 'bk-cli-src-')) }
     const cli = () =>
       run(process.execPath, ['dist/server/cli.js', 'policy', 'check'], { cwd: ROOT, env })

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -65,8 +65,7 @@ let t: TestApp
 let server: Awaited<ReturnType<typeof serveApp>>
 
 beforeAll(async () => {
-  // What a user installs: the packed tarball (built first, as `npm pack` after `npm ci` would).
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' })
+  // What a user installs: the packed tarball of the build (test/helpers/e2e-build.ts).
   const packs = await mkdtemp(join(tmpdir(), 'bk-pack-'))
   await run('npm', ['pack', '--ignore-scripts', '--pack-destination', packs], { cwd: ROOT })
   const [tarball] = (await readdir(packs)).filter((name) => name.endsWith('.tgz'))

@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/child-process'
 
 /** A raw HTTP/1.1 request, so the test decides exactly which framing headers are sent. */
@@ -33,11 +33,7 @@ function raw(
 }
 
 describe('npm start (the compiled Node entry) with no configuration', () => {
-  beforeAll(() => {
-    // What `npm start` runs first: the production build under dist/.
-    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'ignore' })
-  }, 60_000)
-
+  // dist/ is built once for the e2e tier (test/helpers/e2e-build.ts), as `npm start` builds first.
   it('serves a development bridge from dist/, keeps a private key, and answers requests of every framing', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'bk-data-'))
     const port = await freePort()
