@@ -38,7 +38,10 @@ export type Contribution = {
   onSessionsRevoked?: RevocationHook
   /** Identity-provider webhooks served at POST /v1/webhooks/{provider} (Clerk, Standard Webhooks). */
   webhooks?: IdentityWebhook[]
-  /** Links of the authenticator chain, asked after the bridge's sessions and upstream JWTs. */
+  /**
+   * Links of the authenticator chain, asked after the bridge's sessions and before upstream JWTs
+   * (the last link, which claims whatever is left): each answers `not_mine` for others' credentials.
+   */
   verifiers?: CredentialVerifier[]
   /** Routes of its own, mounted after the engine's (see route-modules.ts). */
   routes?: Hono<AppEnv>

@@ -40,7 +40,7 @@ export type EngineParts = {
   templates: TokenTemplate[]
   resources: ResourceDefinition[]
   webhooks: IdentityWebhook[]
-  /** Adapters' links of the authenticator chain, after sessions and upstream JWTs. */
+  /** Adapters' links of the authenticator chain, between sessions and upstream JWTs. */
   verifiers: CredentialVerifier[]
   onSessionsRevoked: RevocationHook | undefined
   auditSink: AuditSink | undefined
@@ -95,12 +95,14 @@ export function createEngine(parts: EngineParts) {
     namespaces,
     maxLifetimeSeconds: config.upstream.maxTokenLifetimeSeconds,
   })
-  // The authenticator chain: the bridge's own sessions, JWTs of the known issuers, then adapters'.
+  // The authenticator chain: the bridge's own sessions, adapters' links (each claims only its own
+  // credentials), then JWTs of the known issuers, which claim whatever is left.
   const auth = createAuthenticator({
     config,
     lockout: createLockout({ store, clock, ...config.authFailures }),
     verifiers: [
       sessionCredentialVerifier(sessions),
+      ...parts.verifiers,
       jwtCredentialVerifier({
         issuers: [upstream, ...(devIssuer ? [devIssuer] : [])].map(instrument.verifier),
         maxTokenBytes: config.upstream.maxTokenBytes,
@@ -108,7 +110,6 @@ export function createEngine(parts: EngineParts) {
         clock,
         notBefore,
       }),
-      ...parts.verifiers,
     ],
   })
   const minting = createMinting({
