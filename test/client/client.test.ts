@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
-import { BridgeError, createBridgeClient, type BridgeClient } from '../../client'
+import {
+  BridgeError,
+  convexAuth,
+  createBridgeClient,
+  supabaseAccessToken,
+  type BridgeClient,
+} from '../../client'
 import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
 import { serveApp } from '../helpers/serve'
 import { devTokens } from '../helpers/sign-in'
@@ -267,5 +273,52 @@ describe('bridgekeeper/client data', () => {
     expect(invalid).toMatchObject({ status: 422, code: 'field_not_writable', field: 'views' })
     await client.data('posts').delete(seen[0] ?? '')
     await expect(client.data('posts').get(seen[0] ?? '')).rejects.toMatchObject({ status: 404 })
+  })
+})
+
+/**
+ * supabase-js's contract for third-party auth: `accessToken` is an async function it calls before
+ * each request and sends the result as `Authorization: Bearer`. This stand-in calls it as
+ * supabase-js's fetch wrapper does.
+ */
+async function supabaseLikeRequest(accessToken: () => Promise<string | null>) {
+  const token = await accessToken()
+  return { Authorization: `Bearer ${token}` }
+}
+
+/**
+ * Convex's contract for `setAuth(fetchToken)`: it calls `fetchToken({ forceRefreshToken: false })`
+ * to authenticate, and again with `forceRefreshToken: true` when the server refused the token;
+ * null means signed out.
+ */
+async function convexLikeSession(
+  fetchToken: (a: { forceRefreshToken: boolean }) => Promise<string | null>,
+) {
+  const first = await fetchToken({ forceRefreshToken: false })
+  const again = await fetchToken({ forceRefreshToken: false })
+  const refreshed = await fetchToken({ forceRefreshToken: true })
+  return { first, again, refreshed }
+}
+
+describe('bridgekeeper/client helpers for supabase-js and Convex', () => {
+  it('supabaseAccessToken hands supabase-js the bridge’s supabase token, from the cache', async () => {
+    const { client, mints } = await bridge()
+    const accessToken = supabaseAccessToken(client('supa'))
+    const before = mints()
+    const headers = [await supabaseLikeRequest(accessToken), await supabaseLikeRequest(accessToken)]
+    expect(headers[0]).toEqual(headers[1])
+    const token = (headers[0]?.Authorization ?? '').replace('Bearer ', '')
+    expect(decodeJwt(token)).toMatchObject({ sub: 'supa', role: 'authenticated' })
+    expect(mints() - before).toBe(1)
+  })
+
+  it('convexAuth caches, mints afresh when Convex forces a refresh, and says signed out as null', async () => {
+    const { client } = await bridge()
+    const session = await convexLikeSession(convexAuth(client('convexer')))
+    expect(session.first).toBe(session.again)
+    expect(session.refreshed).not.toBe(session.first)
+    expect(decodeJwt(session.refreshed ?? '')).toMatchObject({ sub: 'convexer' })
+    const signedOut = convexAuth(client('nobody', { getUpstreamToken: async () => null }))
+    expect(await signedOut({ forceRefreshToken: false })).toBeNull()
   })
 })
