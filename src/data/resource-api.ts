@@ -41,24 +41,18 @@ const refusals = {
 export function describeResources(app: OpenAPIHono<AppEnv>, resources: readonly Resource[]) {
   for (const resource of resources) {
     const name = pascal(resource.name)
-    const readable = Object.fromEntries(
-      resource.readable.map((field) => [
-        field,
-        valueSchema(resource.fields[field] ?? { type: 'string' }).optional(),
-      ]),
-    )
-    const row = z.object({ id: z.string(), fields: z.object(readable) }).openapi(`${name}Row`)
-    const writable = (fields: readonly string[]) =>
-      z
-        .object(
-          Object.fromEntries(
-            fields.map((field) => [
-              field,
-              valueSchema(resource.fields[field] ?? { type: 'string' }).optional(),
-            ]),
-          ),
-        )
-        .strict()
+    // Every field a list names is declared (resourceProblems checked it at start-up).
+    const shape = (fields: readonly string[]) =>
+      Object.fromEntries(
+        fields.map((field) => [
+          field,
+          valueSchema(resource.fields[field] ?? { type: 'string' }).optional(),
+        ]),
+      )
+    const row = z
+      .object({ id: z.string(), fields: z.object(shape(resource.readable)) })
+      .openapi(`${name}Row`)
+    const writable = (fields: readonly string[]) => z.object(shape(fields)).strict()
     const createBody = writable([...resource.writable, ...resource.writableOnCreate]).openapi(
       `${name}Create`,
     )
