@@ -9,11 +9,19 @@ import tseslint from 'typescript-eslint'
 const ADAPTERS = readdirSync(join(import.meta.dirname, 'adapters'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
-const ADAPTER_ZONES = ADAPTERS.map((name) => ({
-  target: `./adapters/${name}`,
-  from: ADAPTERS.filter((other) => other !== name).map((other) => `./adapters/${other}`),
-  message: 'An adapter imports no other adapter: move what both need into src/.',
-}))
+const ADAPTER_ZONES = [
+  ...ADAPTERS.filter((name) => name !== 'app').map((name) => ({
+    target: `./adapters/${name}`,
+    from: ADAPTERS.filter((other) => other !== name).map((other) => `./adapters/${other}`),
+    message: 'An adapter imports no other adapter: move what both need into src/.',
+  })),
+  // The deployment's own folder sees the project through its public entry only.
+  {
+    target: './adapters/app',
+    from: ['./src', ...ADAPTERS.filter((other) => other !== 'app').map((o) => `./adapters/${o}`)],
+    message: "The deployment's code imports adapters/bridgekeeper.ts, not the engine or a driver.",
+  },
+]
 
 const SDKS = [
   'airtable',

@@ -33,7 +33,7 @@ export default defineConfig({
           AIRTABLE_BASE_ID: SMOKE_AIRTABLE.baseId,
           AIRTABLE_TOKEN: SMOKE_AIRTABLE.token,
           FIREBASE_SERVICE_ACCOUNT: inject('firebaseServiceAccount'),
-          TEST_MIGRATIONS: await readD1Migrations('./adapters/prisma/migrations/sqlite'),
+          TEST_MIGRATIONS: await readD1Migrations('./adapters/prisma/generated/d1-migrations'),
         },
       },
     })),

@@ -1,4 +1,5 @@
 import type { AdapterModule } from '../src/assembly/adapter'
+import { appAdapter } from './app'
 import { airtableAdapter } from './airtable'
 import { firebaseAdapter } from './firebase'
 import { firebaseRevocationAdapter } from './firebase/revocation'
@@ -10,7 +11,6 @@ import { prismaAdapter } from './prisma'
 import { redisAdapter } from './redis'
 import { standardWebhooksAdapter } from './standard-webhooks'
 import { supabaseAdapter } from './supabase'
-import { templatesAdapter } from './templates'
 
 /**
  * The adapters of the Node runtime, in the order their contributions are listed. Add yours here;
@@ -21,7 +21,6 @@ export const nodeAdapters: readonly AdapterModule[] = [
   hasuraAdapter,
   firebaseAdapter,
   firebaseRevocationAdapter,
-  templatesAdapter,
   supabaseAdapter,
   convexAdapter,
   clerkAdapter,
@@ -29,4 +28,5 @@ export const nodeAdapters: readonly AdapterModule[] = [
   prismaAdapter,
   airtableAdapter,
   mongodbAdapter,
+  appAdapter,
 ]

@@ -1,4 +1,5 @@
 import type { AdapterModule } from '../src/assembly/adapter'
+import { appAdapter } from './app'
 import { airtableAdapter } from './airtable'
 import { firebaseAdapter } from './firebase'
 import { clerkAdapter } from './clerk'
@@ -7,7 +8,6 @@ import { hasuraAdapter } from './hasura'
 import { prismaD1Adapter } from './prisma/d1'
 import { standardWebhooksAdapter } from './standard-webhooks'
 import { supabaseAdapter } from './supabase'
-import { templatesAdapter } from './templates'
 
 /**
  * The adapters bundled into the Worker: those that run on Workers. Node-only adapters (Redis,
@@ -16,11 +16,11 @@ import { templatesAdapter } from './templates'
 export const workersAdapters: readonly AdapterModule[] = [
   hasuraAdapter,
   firebaseAdapter,
-  templatesAdapter,
   supabaseAdapter,
   convexAdapter,
   clerkAdapter,
   standardWebhooksAdapter,
   prismaD1Adapter,
   airtableAdapter,
+  appAdapter,
 ]

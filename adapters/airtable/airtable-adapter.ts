@@ -12,6 +12,8 @@ import {
 } from '../../src/data/types'
 import { compileFormula, quoteString } from './formula'
 import { airtableLimiter } from './rate-limiter'
+import type { AirtableReference } from './reference'
+import type { BackendReference } from '../../src/data/resource'
 
 /** Airtable limits (docs/providers.md, Airtable): page size, records per write, URL length. */
 const AIRTABLE_MAX_PAGE_SIZE = 100
@@ -203,5 +205,17 @@ export function airtableTable(options: {
         return true
       },
     }
+  }
+}
+
+/** The driver the Airtable adapter contributes: each `airtable.table(…)`, on its base. */
+export function airtableDriver(options: { baseId: string; connection: () => AirtableConnection }) {
+  return (reference: BackendReference) => {
+    const { table, baseId } = reference as AirtableReference
+    return airtableTable({
+      baseId: baseId ?? options.baseId,
+      table,
+      connection: options.connection,
+    })
   }
 }

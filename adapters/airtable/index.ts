@@ -16,7 +16,7 @@ const airtableEnv = z
       .string()
       .regex(/^app[A-Za-z0-9]{14}$/, { message: 'must be a base id (app…)' })
       .optional()
-      .describe('The base of the `apartments` example (`app…`)'),
+      .describe('The base of the `airtable.table(…)` resources (`app…`)'),
     AIRTABLE_ENDPOINT_URL: z
       .url({ protocol: /^https?$/ })
       .optional()
@@ -43,7 +43,7 @@ const airtableEnv = z
     message: 'required when AIRTABLE_TOKEN is set',
   })
 
-/** The `apartments` example on an Airtable base. The Airtable SDK is loaded only when configured. */
+/** The Airtable driver: `airtable.table(…)` resources on a base. The SDK is loaded only when configured. */
 export const airtableAdapter = defineAdapter({
   id: 'airtable',
   env: airtableEnv,
@@ -51,7 +51,7 @@ export const airtableAdapter = defineAdapter({
   enabled: (env) => env.AIRTABLE_TOKEN !== undefined,
   hint: 'set AIRTABLE_TOKEN and AIRTABLE_BASE_ID',
   async setup(env) {
-    const { apartments } = await import('./apartments')
+    const { airtableDriver } = await import('./airtable-adapter')
     const baseId = env.AIRTABLE_BASE_ID ?? ''
     const connection = {
       token: env.AIRTABLE_TOKEN ?? '',
@@ -60,8 +60,8 @@ export const airtableAdapter = defineAdapter({
       maxWaitMs: env.AIRTABLE_MAX_WAIT_MS,
     }
     return {
-      resources: [apartments({ baseId, connection: () => connection })],
-      summary: [`/v1/data/apartments on base ${baseId}`],
+      drivers: { airtable: airtableDriver({ baseId, connection: () => connection }) },
+      summary: [`base ${baseId}`],
     }
   },
 })

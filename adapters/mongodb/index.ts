@@ -6,7 +6,7 @@ const mongoEnv = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URL' })
     .optional()
-    .describe('Secret: serves the `mongo-posts` example from MongoDB (Node only)'),
+    .describe('Secret: the MongoDB the `mongodb.collection(…)` resources live in (Node only)'),
   MONGODB_DATABASE: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, { message: 'must be a database name' })
@@ -15,7 +15,7 @@ const mongoEnv = z.object({
 })
 
 /**
- * The MongoDB example (`mongo-posts`), Node only: the official driver needs TCP sockets. The
+ * The MongoDB driver, Node only: the official driver needs TCP sockets. The
  * client connects lazily and reconnects by itself; the driver is loaded only when configured.
  */
 export const mongodbAdapter = defineAdapter({
@@ -25,9 +25,9 @@ export const mongodbAdapter = defineAdapter({
   enabled: (env) => env.MONGODB_URL !== undefined,
   hint: 'set MONGODB_URL',
   async setup(env) {
-    const [{ MongoClient }, { mongoPosts }] = await Promise.all([
+    const [{ MongoClient }, { mongoDriver }] = await Promise.all([
       import('mongodb'),
-      import('./posts'),
+      import('./mongo-adapter'),
     ])
     const client = new MongoClient(env.MONGODB_URL ?? '', {
       serverSelectionTimeoutMS: 3000,
@@ -35,8 +35,8 @@ export const mongodbAdapter = defineAdapter({
     })
     const db = client.db(env.MONGODB_DATABASE)
     return {
-      resources: [mongoPosts({ db: () => db })],
-      summary: [`/v1/data/mongo-posts on database ${env.MONGODB_DATABASE}`],
+      drivers: { mongodb: mongoDriver({ db: () => db }) },
+      summary: [`database ${env.MONGODB_DATABASE}`],
       close: () => client.close(),
     }
   },

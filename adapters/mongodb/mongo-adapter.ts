@@ -10,11 +10,12 @@ import {
 import { backendCalls, knownFields, rowOf, storedValue } from '../../src/data/adapter-kit'
 import { AppError } from '../../src/errors/app-error'
 import { afterFilter, assertSafeKey, mongoFilter } from './mongo-filter'
+import type { BackendReference } from '../../src/data/resource'
 
 const MONGO_MAX_PAGE_SIZE = 100
 const OBJECT_ID = /^[0-9a-f]{24}$/
 
-export type MongoIndex = { key: Record<string, 1 | -1>; unique?: boolean; name?: string }
+import type { MongoIndex, MongoReference } from './reference'
 
 /**
  * The MongoDB adapter (official driver): one resource per collection, ObjectIds as strings at the
@@ -216,4 +217,12 @@ function cursorValue(value: unknown): unknown {
 
 function hasObjectId(doc: Document): doc is Document & { _id: ObjectId } {
   return doc._id instanceof ObjectId
+}
+
+/** The driver the MongoDB adapter contributes: each `mongodb.collection(…)` over one database. */
+export function mongoDriver(options: { db: () => Db }) {
+  return (reference: BackendReference) => {
+    const { collection, indexes } = reference as MongoReference
+    return mongoCollection({ db: options.db, collection, indexes })
+  }
 }

@@ -1,12 +1,11 @@
 import { z } from 'zod'
 import { defineAdapter } from '../../src/assembly/adapter'
 import { openD1Database } from './d1-database'
-import { posts } from './posts'
-import { teamNotes } from './team-notes'
+import { prismaDriver } from './prisma-adapter'
 
 /**
- * The `posts` example on Prisma over a D1 binding named `DB` (Workers). The client is made once
- * per isolate: it holds no socket, unlike a TCP driver.
+ * The Prisma driver over a D1 binding named `DB` (Workers). The client is made once per
+ * isolate: it holds no socket, unlike a TCP driver.
  */
 export const prismaD1Adapter = defineAdapter({
   id: 'prisma-d1',
@@ -17,11 +16,8 @@ export const prismaD1Adapter = defineAdapter({
   setup(_env, { bindings }) {
     const client = openD1Database(bindings.DB)
     return {
-      resources: [
-        posts({ client: () => client, provider: 'sqlite' }),
-        teamNotes({ client: () => client, provider: 'sqlite' }),
-      ],
-      summary: ['/v1/data/posts and /v1/data/team-notes on D1'],
+      drivers: { prisma: prismaDriver({ client: () => client, provider: 'sqlite' }) },
+      summary: ['D1 binding DB'],
     }
   },
 })

@@ -9,13 +9,14 @@ const prismaEnv = z.object({
     })
     .optional()
     .describe(
-      'Secret: `postgresql://…` (`?schema=` honoured) or `file:path.db`, migrated on start. Unset: in development an embedded SQLite file under `.data/` with sample posts; in production no `posts` resource',
+      'Secret: `postgresql://…` (`?schema=` honoured) or `file:path.db`, migrated on start. Unset: in development an embedded SQLite file under `.data/` with sample posts; in production the `prisma.model(…)` resources are not served',
     ),
 })
 
 /**
- * The `posts` example on Prisma, Node: PostgreSQL or SQLite (better-sqlite3). Workers use
- * ./d1.ts instead. The database drivers are loaded only when a database is configured.
+ * The Prisma driver on Node: PostgreSQL or SQLite (better-sqlite3), migrated on open with the
+ * deployment's migrations; Workers use ./d1.ts instead. The database drivers are loaded only
+ * when a database is configured.
  */
 export const prismaAdapter = defineAdapter({
   id: 'prisma',
@@ -24,25 +25,17 @@ export const prismaAdapter = defineAdapter({
   enabled: (env, { mode }) => env.DATABASE_URL !== undefined || mode === 'development',
   hint: 'set DATABASE_URL',
   async setup(env, { dataDir }) {
-    const [{ openPrismaDatabase }, { seedSamplePosts }, { posts }, { teamNotes }] =
-      await Promise.all([
-        import('./node-database'),
-        import('./samples'),
-        import('./posts'),
-        import('./team-notes'),
-      ])
+    const [{ openPrismaDatabase }, { seedDevelopmentDatabase }, { prismaDriver }] =
+      await Promise.all([import('./node-database'), import('./seed'), import('./prisma-adapter')])
     const database = await openPrismaDatabase({
       url: env.DATABASE_URL,
       dataDir: dataDir ?? '.data',
     })
-    if (database.file && !env.DATABASE_URL) await seedSamplePosts(database.file)
+    if (database.file && !env.DATABASE_URL) await seedDevelopmentDatabase(database.file)
     const provider = database.kind === 'postgres' ? 'postgresql' : 'sqlite'
     return {
-      resources: [
-        posts({ client: () => database.client, provider }),
-        teamNotes({ client: () => database.client, provider }),
-      ],
-      summary: [`/v1/data/posts and /v1/data/team-notes on ${database.label}`],
+      drivers: { prisma: prismaDriver({ client: () => database.client, provider }) },
+      summary: [database.label],
       close: () => database.close(),
     }
   },

@@ -1,37 +1,15 @@
-import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-/** The migrations folder, found from this module whether it runs from source or from dist/server/. */
-function migrationsFolder(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const candidate = join(dir, 'adapters/prisma/migrations')
-    if (existsSync(candidate)) return candidate
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error('adapters/prisma/migrations not found')
-    dir = parent
-  }
-}
-const MIGRATIONS = migrationsFolder()
-
-async function migrationFiles(dialect: 'postgres' | 'sqlite') {
-  const dir = join(MIGRATIONS, dialect)
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort()
-  return Promise.all(
-    names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })),
-  )
-}
+import { readMigrations } from './migration-files'
 
 /**
- * Applies the SQL migrations kept in the repo with the driver (Prisma's migration engine can't
- * be downloaded here). Each runs once, in a transaction, recorded in `_bridgekeeper_migrations`;
- * an advisory lock keeps instances starting together from racing.
+ * Applies the deployment's migrations (`adapters/app/migrations/`, written by `npm run
+ * db:migration`) with the driver: each database runs its own section. Each runs once, in a
+ * transaction, recorded in `_bridgekeeper_migrations`; an advisory lock keeps instances starting
+ * together from racing.
  */
 export async function migratePostgres(
   connectionString: string,
   schema = 'public',
+  migrationsDir?: string,
 ): Promise<string[]> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error('invalid schema name')
   const { default: pg } = await import('pg')
@@ -50,7 +28,8 @@ export async function migratePostgres(
         (r) => r.name,
       ),
     )
-    for (const { name, sql } of await migrationFiles('postgres')) {
+    for (const { name, sql: sections } of await readMigrations(migrationsDir)) {
+      const sql = sections.postgresql
       if (done.has(name)) continue
       await client.query('BEGIN')
       try {
@@ -70,7 +49,7 @@ export async function migratePostgres(
   return applied
 }
 
-export async function migrateSqlite(file: string): Promise<string[]> {
+export async function migrateSqlite(file: string, migrationsDir?: string): Promise<string[]> {
   const { default: Database } = await import('better-sqlite3')
   const db = new Database(file)
   const applied: string[] = []
@@ -85,7 +64,8 @@ export async function migrateSqlite(file: string): Promise<string[]> {
         .all()
         .map((r) => (r as { name: string }).name),
     )
-    for (const { name, sql } of await migrationFiles('sqlite')) {
+    for (const { name, sql: sections } of await readMigrations(migrationsDir)) {
+      const sql = sections.sqlite
       if (done.has(name)) continue
       db.transaction(() => {
         db.exec(sql)

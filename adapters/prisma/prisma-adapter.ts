@@ -10,6 +10,8 @@ import {
 import { backendCalls, knownFields, rowOf, storedValue } from '../../src/data/adapter-kit'
 import { AppError } from '../../src/errors/app-error'
 import { translatePrismaError } from './prisma-errors'
+import type { PrismaReference } from './reference'
+import type { BackendReference } from '../../src/data/resource'
 
 type Data = Record<string, unknown>
 /** The part of a Prisma model delegate the adapter uses (createManyAndReturn and updateManyAndReturn need Prisma ≥ 6.2). */
@@ -170,5 +172,20 @@ function condition(
     case 'gt':
     case 'gte':
       return { [c.field]: { [c.op]: value } }
+  }
+}
+
+/**
+ * The driver the Prisma adapters (Node, D1) contribute: each `prisma.model('Post')` on the client
+ * they opened. The client's delegate is the model's name with a lowercase first letter.
+ */
+export function prismaDriver(options: { client: () => object; provider: 'postgresql' | 'sqlite' }) {
+  return (reference: BackendReference) => {
+    const { model } = reference as PrismaReference
+    return prismaModel({
+      client: options.client,
+      model: model.charAt(0).toLowerCase() + model.slice(1),
+      provider: options.provider,
+    })
   }
 }

@@ -3,14 +3,16 @@ import type { AppEnv } from '../http/app-env'
 import type { CredentialVerifier } from '../identity/verifier'
 import type { IdentityWebhook } from '../webhooks/identity-webhook'
 import type { AuditSink } from '../audit/audit-trail'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Config, Mode } from '../config/config'
 import type { Environment } from '../config/env-section'
-import type { ResourceDefinition } from '../data/resource'
+import type { Driver, ResourceDefinition } from '../data/resource'
 import type { Logger } from '../observability/logger'
 import type { RevocationHook } from '../sessions/revocation-hook'
 import type { Store } from '../store/types'
 import type { TokenTemplate } from '../tokens/template'
+
+const emptyEnv = z.object({})
 
 export type RuntimeName = 'node' | 'workers'
 
@@ -29,6 +31,11 @@ export type AdapterContext = {
 /** What an adapter adds to the bridge. Every member is optional. */
 export type Contribution = {
   resources?: ResourceDefinition[]
+  /**
+   * Drivers this adapter connected, by name (`prisma`, `mongodb`, `airtable`): they bind the
+   * resources that name them, from any adapter (the deployment's own, in `adapters/app/`).
+   */
+  drivers?: Record<string, Driver>
   templates?: TokenTemplate[]
   /** A shared store (Redis): sessions, budgets and managed keys live there. */
   store?: Store
@@ -86,4 +93,21 @@ export type AdapterModule<S extends z.ZodType = z.ZodType> = {
 /** Declares an adapter module; the identity function that gives `setup` its typed environment. */
 export function defineAdapter<S extends z.ZodType>(module: AdapterModule<S>): AdapterModule<S> {
   return module
+}
+
+/**
+ * The deployment's own adapter module (`adapters/app/`): its resources and templates, served on
+ * every runtime. Resources name their drivers (`prisma.model('Post')`); a resource whose driver
+ * isn't set up (no DATABASE_URL, say) is listed as off at start-up and not served.
+ */
+export function defineApp(app: {
+  resources?: readonly ResourceDefinition[]
+  templates?: readonly TokenTemplate[]
+}): AdapterModule {
+  return {
+    id: 'app',
+    env: emptyEnv,
+    runtimes: ['node', 'workers'],
+    setup: () => ({ resources: [...(app.resources ?? [])], templates: [...(app.templates ?? [])] }),
+  }
 }

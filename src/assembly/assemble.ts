@@ -12,7 +12,7 @@ import {
 import { systemClock, type Clock } from '../clock'
 import { ConfigError, parseConfig, type Config, type Mode, type TrustProxy } from '../config/config'
 import { parseEnvSection, type Environment } from '../config/env-section'
-import type { ResourceDefinition } from '../data/resource'
+import { withDriver, type BoundResourceDefinition, type Driver } from '../data/resource'
 import type { FetchLike } from '../http/bounded-fetch'
 import type { SocketAddress } from '../http/request-context'
 import type { NativeHeaders } from '../http/base-headers'
@@ -78,7 +78,8 @@ export type Bridge = {
   keys: KeyProvider
   logger: Logger
   clock: Clock
-  resources: ResourceDefinition[]
+  /** The resources served: those whose backend is set up. */
+  resources: BoundResourceDefinition[]
   templates: TokenTemplate[]
   /** Start-up banner lines: what each adapter serves, and what is off and how to turn it on. */
   summary: string[]
@@ -179,7 +180,17 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
     throw new ConfigError(problems)
   }
 
-  const resources = contributions.flatMap((c) => c.resources ?? [])
+  const drivers: Record<string, Driver> = {}
+  for (const contribution of contributions) Object.assign(drivers, contribution.drivers)
+  const resources: BoundResourceDefinition[] = []
+  for (const definition of contributions.flatMap((c) => c.resources ?? [])) {
+    const bound = withDriver(definition, drivers)
+    if (bound) resources.push(bound)
+    else
+      summary.push(
+        `${definition.name}: off (its ${(definition.backend as { driver: string }).driver} driver is not set up)`,
+      )
+  }
   const templates = contributions.flatMap((c) => c.templates ?? [])
   const hooks = contributions.flatMap((c) => (c.onSessionsRevoked ? [c.onSessionsRevoked] : []))
   try {

@@ -3,7 +3,7 @@ import type { Clock } from '../clock'
 import type { Config } from '../config/config'
 import { cursorCodec } from '../data/cursor'
 import { dataService } from '../data/data-service'
-import { bindResource, type ResourceDefinition } from '../data/resource'
+import { bindResource, type BoundResourceDefinition } from '../data/resource'
 import type { FetchLike } from '../http/bounded-fetch'
 import { createAuthenticator } from '../identity/authenticator'
 import { createDevIssuer } from '../identity/dev-issuer'
@@ -38,7 +38,7 @@ export type EngineParts = {
   keys: KeyProvider
   sign: JwsSigner
   templates: TokenTemplate[]
-  resources: ResourceDefinition[]
+  resources: BoundResourceDefinition[]
   webhooks: IdentityWebhook[]
   /** Adapters' links of the authenticator chain, between sessions and upstream JWTs. */
   verifiers: CredentialVerifier[]

@@ -11,11 +11,24 @@ import {
   type SortKey,
 } from './types'
 
+/** Builds the adapter bound to a resource's base and table, model, or collection. */
+type BackendFactory = (context: BackendContext) => DataAdapter
+
+/**
+ * Where a resource's rows are, named for the driver that reaches them (`prisma.model('Post')`):
+ * the deployment declares it without a connection, and the driver's adapter, once set up,
+ * turns it into a BackendFactory over its own connection (see `Contribution.drivers`).
+ */
+export type BackendReference = { readonly driver: string }
+
+/** What a driver's adapter contributes: a reference of its kind in, a backend out. */
+export type Driver = (reference: BackendReference) => BackendFactory
+
 export type ResourceDefinition = {
   /** The name in the URL: /v1/data/{name}. */
   name: string
-  /** Builds the adapter bound to this resource's base and table, model, or collection. */
-  backend: (context: BackendContext) => DataAdapter
+  /** The rows: a driver's reference (bound at start-up) or a backend of its own. */
+  backend: BackendFactory | BackendReference
   fields: Record<string, FieldSpec>
   /** Which field holds the owner, and which principal attribute it must equal. `email` also requires a verified email. */
   owner: { field: string; principal: 'userId' | 'email' | 'orgId' }
@@ -209,9 +222,26 @@ export function resourceProblems(definition: ResourceDefinition): string[] {
   return problems
 }
 
+/** A resource whose backend is known: its own, or its reference bound by a driver. */
+export type BoundResourceDefinition = ResourceDefinition & { backend: BackendFactory }
+
+/**
+ * The definition with its driver's backend, or undefined when its driver isn't set up (the
+ * resource is then not served, as when its backend isn't configured).
+ */
+export function withDriver(
+  definition: ResourceDefinition,
+  drivers: Readonly<Record<string, Driver>>,
+): BoundResourceDefinition | undefined {
+  const backend = definition.backend
+  if (typeof backend === 'function') return { ...definition, backend }
+  const driver = drivers[backend.driver]
+  return driver && { ...definition, backend: driver(backend) }
+}
+
 /** Fills in defaults and binds the backend. Call after `resourceProblems` found nothing. */
 export function bindResource(
-  definition: ResourceDefinition,
+  definition: BoundResourceDefinition,
   context: Omit<BackendContext, 'fields'>,
 ): Resource {
   const adapter = definition.backend({ ...context, fields: definition.fields })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { apartments } from '../../adapters/airtable/apartments'
+import { apartments } from '../../adapters/app/resources'
+import { onAirtable } from '../helpers/drivers'
 import { compileFormula, fieldRef, quoteString } from '../../adapters/airtable/formula'
 import type { App } from '../../src/assembly/create-app'
 import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
@@ -27,7 +28,7 @@ beforeAll(async () => {
       adapters: [
         testAdapter({
           resources: [
-            apartments({
+            onAirtable(apartments, {
               baseId: BASE,
               connection: () => ({
                 token: TOKEN,

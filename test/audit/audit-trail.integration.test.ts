@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
-import { posts } from '../../adapters/prisma/posts'
+import { posts } from '../../adapters/app/resources'
+import { onPrisma } from '../helpers/drivers'
 import { redisAdapter } from '../../adapters/redis'
 import { ConfigError } from '../../src/config/config'
 import { REDIS_URL } from '../helpers/redis'
@@ -32,7 +33,9 @@ beforeAll(async () => {
     {
       adapters: [
         redisAdapter,
-        testAdapter({ resources: [posts({ client: () => database.client, provider: 'sqlite' })] }),
+        testAdapter({
+          resources: [onPrisma(posts, { client: () => database.client, provider: 'sqlite' })],
+        }),
       ],
     },
   )

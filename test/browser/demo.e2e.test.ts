@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
 import { serveApp } from '../helpers/serve'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, deploymentResources } from '../helpers/test-app'
 
 /** Debian's Chromium (installed by .ci/run): Playwright's own browser builds can't be downloaded here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bk-demo-'))
   t = await makeTestApp(
     { DATABASE_URL: `file:${join(dir, 'bridgekeeper.db')}`, MINT_PER_USER: '1000' },
-    { adapters: [prismaAdapter] },
+    { adapters: [prismaAdapter, deploymentResources] },
   )
   const served = await serveApp(t.app)
   url = served.url

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..', '..')
-const EDITED = join(ROOT, 'adapters', 'prisma', 'posts.ts')
+const EDITED = join(ROOT, 'adapters', 'app', 'resources.ts')
 
 describe('npx bridgekeeper policy check after an edit', () => {
   it('checks the source, not the last build, once a source file is newer than the build', async () => {

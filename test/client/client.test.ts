@@ -14,7 +14,7 @@ import {
 import { defineJwtTemplate } from '../../src/tokens/bridge-jwt'
 import { serveApp } from '../helpers/serve'
 import { devTokens } from '../helpers/sign-in'
-import { makeTestApp, testAdapter } from '../helpers/test-app'
+import { deploymentResources, makeTestApp, testAdapter } from '../helpers/test-app'
 
 const cleanups: (() => Promise<unknown> | void)[] = []
 afterEach(async () => {
@@ -235,7 +235,7 @@ describe('bridgekeeper/client data', () => {
     const dir = await mkdtemp(join(tmpdir(), 'bk-client-'))
     const b = await bridge(
       { DATABASE_URL: `file:${join(dir, 'bridgekeeper.db')}`, DATA_PER_USER: '100000' },
-      [prismaAdapter],
+      [prismaAdapter, deploymentResources],
     )
     client = b.client('iterator')
     const other = b.client('someone-else')

@@ -7,7 +7,7 @@ import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
 import { serveApp } from '../helpers/serve'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, deploymentResources } from '../helpers/test-app'
 
 const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -79,7 +79,7 @@ beforeAll(async () => {
   await writeFile(join(consumer, 'app.ts'), FRONTEND)
   t = await makeTestApp(
     { DATABASE_URL: `file:${join(consumer, 'bridgekeeper.db')}` },
-    { adapters: [prismaAdapter] },
+    { adapters: [prismaAdapter, deploymentResources] },
   )
   server = await serveApp(t.app)
 }, 120_000)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { airtableTable } from '../../adapters/airtable/airtable-adapter'
-import { mongoPosts } from '../../adapters/mongodb/posts'
+import { mongoPosts } from '../../adapters/app/resources'
+import { onMongo } from '../helpers/drivers'
 import { notesResource } from '../conformance/notes-resource'
 import { startLocalAirtable } from '../fakes/airtable/server'
 import { dataClient } from '../helpers/data-client'
@@ -80,7 +81,9 @@ describe('a batch insert that stops half-way (MongoDB, ordered)', () => {
         { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
         {
           adapters: [
-            testAdapter({ resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] }),
+            testAdapter({
+              resources: [{ ...onMongo(mongoPosts, { db: () => mongo.db }), name: 'posts' }],
+            }),
           ],
         },
       )

@@ -31,6 +31,7 @@ describe("the README's layout block", () => {
       ...folders('src'),
       ...folders('src/runtime'),
       ...folders('adapters'),
+      ...folders('adapters/app'),
       ...folders('test'),
     ])
     expect([...named].filter((name) => !real.has(name))).toEqual([])

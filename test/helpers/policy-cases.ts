@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { ResourceDefinition } from '../../src/data/resource'
+import type { BoundResourceDefinition } from '../../src/data/resource'
 import type { Operation, Scalar } from '../../src/data/types'
 import { noMetrics } from '../../src/observability/metrics'
 import { makeTestApp, testAdapter, type TestApp } from './test-app'
@@ -9,7 +9,7 @@ import { makeTestApp, testAdapter, type TestApp } from './test-app'
  * assembly, routes and policy code as `npm start`) against your resource on a local backend.
  *
  *   definePolicyCases('posts', {
- *     resource: () => posts({ client: () => db.client, provider: 'sqlite' }),
+ *     resource: () => onPrisma(posts, { client: () => db.client, provider: 'sqlite' }),
  *     rows: { alices: { title: 'A', authorId: 'alice' }, bobs: { title: 'B', authorId: 'bob' } },
  *     cases: [
  *       { user: 'alice', operation: 'update', row: 'bobs', body: { title: 'x' }, expected: 'not_found' },
@@ -49,7 +49,7 @@ export type PolicyCase = {
 
 export type PolicySuite = {
   /** Your resource definition, bound to a local backend (SQLite, a local Airtable, …). */
-  resource: () => ResourceDefinition | Promise<ResourceDefinition>
+  resource: () => BoundResourceDefinition | Promise<BoundResourceDefinition>
   /** Rows written straight to the backend before the cases (no policy in the way), by name. */
   rows: Record<string, Record<string, Scalar>>
   cases: PolicyCase[]
@@ -64,7 +64,7 @@ const ENV = { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '1000000', DATA_PER_I
 export function definePolicyCases(name: string, suite: PolicySuite) {
   describe(`policy cases: ${name}`, () => {
     let t: TestApp
-    let definition: ResourceDefinition
+    let definition: BoundResourceDefinition
     const ids = new Map<string, string>()
     const names = new Map<string, string>()
     const tokens = new Map<string, string>()

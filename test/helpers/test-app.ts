@@ -3,10 +3,16 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { firebaseAdapter } from '../../adapters/firebase'
 import { hasuraAdapter } from '../../adapters/hasura'
-import { templatesAdapter } from '../../adapters/templates'
+import * as appResources from '../../adapters/app/resources'
+import * as appTemplates from '../../adapters/app/templates'
 import { supabaseAdapter } from '../../adapters/supabase'
 import { convexAdapter } from '../../adapters/convex'
-import { defineAdapter, type AdapterModule, type Contribution } from '../../src/assembly/adapter'
+import {
+  defineAdapter,
+  defineApp,
+  type AdapterModule,
+  type Contribution,
+} from '../../src/assembly/adapter'
 import { assembleBridge, type RuntimeCapabilities } from '../../src/assembly/assemble'
 import { manualClock } from '../../src/clock'
 import { nodeSignature } from '../../src/runtime/node/node-signature'
@@ -24,14 +30,20 @@ export function testSigningKey(): Promise<SigningKey> {
   return sharedKey
 }
 
-/** The token adapters every test bridge has, as on Node (no database: tests add their own). */
+/**
+ * The token adapters every test bridge has, as on Node, with the deployment's templates (no
+ * database: tests add their own resources, or `deploymentResources` with a driver).
+ */
 const TOKEN_ADAPTERS: readonly AdapterModule[] = [
   hasuraAdapter,
   firebaseAdapter,
-  templatesAdapter,
+  defineApp({ templates: Object.values(appTemplates) }),
   supabaseAdapter,
   convexAdapter,
 ]
+
+/** The deployment's resources (adapters/app/resources.ts), served when a test adds their driver. */
+export const deploymentResources = defineApp({ resources: Object.values(appResources) })
 
 /** An adapter module that contributes what a test hands it (resources, templates, hooks). */
 export function testAdapter(contribution: Contribution, id = 'test'): AdapterModule {

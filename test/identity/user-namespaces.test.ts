@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { testServiceAccount } from '../helpers/service-account'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, deploymentResources } from '../helpers/test-app'
 
 const ADMIN = 'namespaces-admin-key-0123456789abcdefgh'
 const HASURA = 'https://hasura.io/jwt/claims'
@@ -29,7 +29,7 @@ beforeAll(async () => {
         ...JSON.parse(issuerEnv(idpB, { userIdPrefix: 'tenant-b:' })),
       ]),
     },
-    { adapters: [prismaAdapter] },
+    { adapters: [prismaAdapter, deploymentResources] },
   )
 })
 afterAll(async () => {

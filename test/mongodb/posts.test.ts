@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mongoPosts } from '../../adapters/mongodb/posts'
+import { mongoPosts } from '../../adapters/app/resources'
+import { onMongo } from '../helpers/drivers'
 import type { App } from '../../src/assembly/create-app'
 import { testMongo } from '../helpers/mongo'
 import { dataClient } from '../helpers/data-client'
@@ -13,7 +14,13 @@ beforeAll(async () => {
   mongo = await testMongo(`bk_posts_${Math.random().toString(36).slice(2, 8)}`)
   const t = await makeTestApp(
     { AUTH_FAILURE_LIMIT: '100000', DATA_PER_USER: '100000' },
-    { adapters: [testAdapter({ resources: [mongoPosts({ db: () => mongo.db, name: 'posts' })] })] },
+    {
+      adapters: [
+        testAdapter({
+          resources: [{ ...onMongo(mongoPosts, { db: () => mongo.db }), name: 'posts' }],
+        }),
+      ],
+    },
   )
   app = t.app
 })

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
-import { teamNotes } from '../../adapters/prisma/team-notes'
+import { teamNotes } from '../../adapters/app/resources'
+import { onPrisma } from '../helpers/drivers'
 import { issuerEnv, startOidcIssuer } from '../fakes/oidc-issuer'
 import { bearerSession } from '../helpers/sign-in'
 import { makeTestApp, testAdapter, type TestApp } from '../helpers/test-app'
@@ -19,7 +20,7 @@ beforeAll(async () => {
     {
       adapters: [
         testAdapter({
-          resources: [teamNotes({ client: () => database.client, provider: 'sqlite' })],
+          resources: [onPrisma(teamNotes, { client: () => database.client, provider: 'sqlite' })],
         }),
       ],
     },

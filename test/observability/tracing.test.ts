@@ -5,7 +5,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
-import { posts } from '../../adapters/prisma/posts'
+import { posts } from '../../adapters/app/resources'
+import { onPrisma } from '../helpers/drivers'
 import { openTelemetryTracing } from '../../src/runtime/node/open-telemetry'
 import { issuerEnv, startOidcIssuer, type OidcIssuer } from '../fakes/oidc-issuer'
 import { asSession, bearerSession } from '../helpers/sign-in'
@@ -28,7 +29,9 @@ beforeAll(async () => {
     {
       tracing: openTelemetryTracing(provider),
       adapters: [
-        testAdapter({ resources: [posts({ client: () => database.client, provider: 'sqlite' })] }),
+        testAdapter({
+          resources: [onPrisma(posts, { client: () => database.client, provider: 'sqlite' })],
+        }),
       ],
     },
   )

@@ -5,7 +5,7 @@ import openapiTS, { astToString } from 'openapi-typescript'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
-import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeTestApp, type TestApp, deploymentResources } from '../helpers/test-app'
 
 let t: TestApp
 let dir: string
@@ -13,7 +13,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bk-openapi-types-'))
   t = await makeTestApp(
     { DATABASE_URL: `file:${join(dir, 'bridgekeeper.db')}` },
-    { adapters: [prismaAdapter] },
+    { adapters: [prismaAdapter, deploymentResources] },
   )
 })
 afterAll(() => t.close())

@@ -1,5 +1,6 @@
 import { afterAll } from 'vitest'
-import { apartments } from '../../adapters/airtable/apartments'
+import { apartments } from '../../adapters/app/resources'
+import { onAirtable } from '../helpers/drivers'
 import { startLocalAirtable, type LocalAirtable } from '../fakes/airtable/server'
 import { definePolicyCases } from '../helpers/policy-cases'
 
@@ -17,7 +18,7 @@ definePolicyCases('apartments (Airtable)', {
       ratePerSecond: 10_000,
     })
     const local = server
-    return apartments({
+    return onAirtable(apartments, {
       baseId: BASE,
       connection: () => ({ token: TOKEN, endpointUrl: local.url, requestsPerSecond: 10_000 }),
     })

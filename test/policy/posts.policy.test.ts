@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
-import { posts } from '../../adapters/prisma/posts'
+import { posts } from '../../adapters/app/resources'
+import { onPrisma } from '../helpers/drivers'
 import { definePolicyCases } from '../helpers/policy-cases'
 
 // The example of docs/data.md "Testing your policies": the posts resource on an embedded SQLite.
@@ -14,7 +15,7 @@ definePolicyCases('posts (Prisma on SQLite)', {
   resource: async () => {
     database = await openPrismaDatabase({ dataDir: await mkdtemp(join(tmpdir(), 'bk-policy-')) })
     const db = database
-    return posts({ client: () => db.client, provider: 'sqlite' })
+    return onPrisma(posts, { client: () => db.client, provider: 'sqlite' })
   },
   reset: async () => {
     await (

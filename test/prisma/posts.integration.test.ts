@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { posts } from '../../adapters/prisma/posts'
+import { posts } from '../../adapters/app/resources'
+import { onPrisma } from '../helpers/drivers'
 import { openPrismaDatabase, type PrismaDatabase } from '../../adapters/prisma/node-database'
 import type { App } from '../../src/assembly/create-app'
 import { POSTGRES_URL } from '../helpers/postgres'
@@ -20,7 +21,7 @@ beforeAll(async () => {
     {
       adapters: [
         testAdapter({
-          resources: [posts({ client: () => database.client, provider: 'postgresql' })],
+          resources: [onPrisma(posts, { client: () => database.client, provider: 'postgresql' })],
         }),
       ],
     },
@@ -132,7 +133,9 @@ describe('a database that goes down', () => {
       { AUTH_FAILURE_LIMIT: '100000' },
       {
         adapters: [
-          testAdapter({ resources: [posts({ client: () => db.client, provider: 'postgresql' })] }),
+          testAdapter({
+            resources: [onPrisma(posts, { client: () => db.client, provider: 'postgresql' })],
+          }),
         ],
       },
     )

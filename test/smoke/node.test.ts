@@ -6,7 +6,7 @@ import { airtableAdapter } from '../../adapters/airtable'
 import { prismaAdapter } from '../../adapters/prisma'
 import { startLocalAirtable } from '../fakes/airtable/server'
 import { testServiceAccount } from '../helpers/service-account'
-import { makeTestApp } from '../helpers/test-app'
+import { makeTestApp, deploymentResources } from '../helpers/test-app'
 import { SMOKE_AIRTABLE } from './fixtures'
 import { defineProviderSmokeSuite, defineSmokeSuite } from './smoke-suite'
 
@@ -23,7 +23,9 @@ const env = {
   FIREBASE_SERVICE_ACCOUNT: JSON.stringify(testServiceAccount().account),
 }
 // The real adapters, set up from the environment by the same assembly as `npm start`.
-const bridge = await makeTestApp(env, { adapters: [prismaAdapter, airtableAdapter] })
+const bridge = await makeTestApp(env, {
+  adapters: [prismaAdapter, airtableAdapter, deploymentResources],
+})
 const app = bridge.app
 afterAll(async () => {
   await airtable.close()
