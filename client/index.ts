@@ -52,8 +52,29 @@ export type Principal = {
   claims: Record<string, unknown>
 }
 
-export type DataRow = { id: string; fields: Record<string, unknown> }
-export type DataPage = { data: DataRow[]; nextCursor: string | null }
+export type DataRow<F = Record<string, unknown>> = { id: string; fields: F }
+export type DataPage<F = Record<string, unknown>> = {
+  data: DataRow<F>[]
+  nextCursor: string | null
+}
+
+/**
+ * A deployment's types, as `npx bridgekeeper client-types` writes them from its resources and
+ * templates: `createBridgeClient<Bridge>(…)` then knows `data('posts')`'s rows and bodies and
+ * the template names `getToken` takes.
+ */
+export type BridgeSchema = {
+  resources: Record<
+    string,
+    {
+      row: Record<string, unknown>
+      create: Record<string, unknown>
+      update: Record<string, unknown>
+    }
+  >
+  templates: string
+}
+
 /** What the policy lets the caller do, from the same code that enforces it (hide what it refuses). */
 export type Permissions = {
   resource: string
@@ -70,7 +91,9 @@ type Message =
   { type: 'token'; user: string; key: string; entry: CachedToken } | { type: 'signed-out' }
 
 /** A client of one bridge. Create one per page and share it. */
-export function createBridgeClient(options: BridgeClientOptions) {
+export function createBridgeClient<S extends BridgeSchema = BridgeSchema>(
+  options: BridgeClientOptions,
+) {
   const base = options.url.replace(/\/+$/, '')
   const fetcher =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))
@@ -204,13 +227,17 @@ export function createBridgeClient(options: BridgeClientOptions) {
     }
   }
 
-  function data(resource: string) {
+  function data<R extends keyof S['resources'] & string>(resource: R) {
+    type Types = S['resources'][R]
+    type Row = DataRow<Types['row']>
+    type Query = ListQuery<keyof Types['row'] & string>
     const path = `/v1/data/${encodeURIComponent(resource)}`
-    const list = (query: ListQuery = {}) => request<DataPage>('GET', `${path}${queryString(query)}`)
+    const list = (query: Query = {}) =>
+      request<DataPage<Types['row']>>('GET', `${path}${queryString(query)}`)
     return {
       list,
       /** Every row the caller may list, page after page: `for await (const row of …)`. */
-      async *iterate(query: Omit<ListQuery, 'cursor'> = {}): AsyncGenerator<DataRow> {
+      async *iterate(query: Omit<Query, 'cursor'> = {}): AsyncGenerator<Row> {
         let cursor: string | undefined
         do {
           const page = await list({ ...query, cursor })
@@ -218,10 +245,10 @@ export function createBridgeClient(options: BridgeClientOptions) {
           cursor = page.nextCursor ?? undefined
         } while (cursor)
       },
-      get: (id: string) => request<DataRow>('GET', `${path}/${encodeURIComponent(id)}`),
-      create: (fields: Record<string, unknown>) => request<DataRow>('POST', path, fields),
-      update: (id: string, fields: Record<string, unknown>) =>
-        request<DataRow>('PATCH', `${path}/${encodeURIComponent(id)}`, fields),
+      get: (id: string) => request<Row>('GET', `${path}/${encodeURIComponent(id)}`),
+      create: (fields: Types['create']) => request<Row>('POST', path, fields),
+      update: (id: string, fields: Types['update']) =>
+        request<Row>('PATCH', `${path}/${encodeURIComponent(id)}`, fields),
       delete: (id: string) => request<void>('DELETE', `${path}/${encodeURIComponent(id)}`),
       /** "Can I?": on the resource (list, create), or on one row (update, delete). */
       permissions: (id?: string) =>
@@ -239,7 +266,10 @@ export function createBridgeClient(options: BridgeClientOptions) {
      * A token of `template` (hasura, firebase, …), from the cache while it has more than the
      * leeway left; concurrent callers share one request, also with `skipCache`.
      */
-    async getToken(template: string, opts: { orgId?: string; skipCache?: boolean } = {}) {
+    async getToken(
+      template: S['templates'],
+      opts: { orgId?: string; skipCache?: boolean } = {},
+    ): Promise<string> {
       // Knowing the user first lets this tab take tokens other tabs minted for that user.
       await whoAmI().catch(() => undefined)
       return tokens.get(template, opts.orgId, opts.skipCache ?? false)
@@ -302,7 +332,9 @@ export function createBridgeClient(options: BridgeClientOptions) {
   }
 }
 
-export type BridgeClient = ReturnType<typeof createBridgeClient>
+export type BridgeClient<S extends BridgeSchema = BridgeSchema> = ReturnType<
+  typeof createBridgeClient<S>
+>
 
 function backoff(attempt: number): number {
   return Math.min(5000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)

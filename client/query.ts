@@ -2,19 +2,20 @@ type Scalar = string | number | boolean
 type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains'
 
 /** A list query as the data routes read it. */
-export type ListQuery = {
+export type ListQuery<F extends string = string> = {
   /** `{ done: false, priority: { gte: 2 }, status: { in: ['a', 'b'] } }` */
-  filter?: Record<string, Scalar | Partial<Record<Operator, Scalar | Scalar[]>>>
+  filter?: Partial<Record<F, Scalar | Partial<Record<Operator, Scalar | Scalar[]>>>>
   /** `['-createdAt', 'title']` or `'-createdAt,title'` */
   sort?: string | string[]
   limit?: number
-  fields?: string[]
+  fields?: F[]
   cursor?: string
 }
 
 export function queryString(query: ListQuery): string {
   const params = new URLSearchParams()
   for (const [field, condition] of Object.entries(query.filter ?? {})) {
+    if (condition === undefined) continue
     if (typeof condition !== 'object') {
       params.append(`filter[${field}]`, String(condition))
       continue

@@ -207,6 +207,28 @@ describe('bridgekeeper policy and doctor', () => {
     expect(bad.out).not.toContain('patNotAValidTokenShape')
   })
 
+  it("client-types prints the deployment's resources and templates as the client's types", async () => {
+    const printed = await cli(['client-types'], { BRIDGE_DATA_DIR: dataDir })
+    expect(printed.code).toBe(0)
+    expect(printed.out).toContain('export type Bridge = {')
+    // A row holds the readable fields; bodies only what a client may write (not the owner).
+    expect(printed.out).toMatch(/ {4}posts: \{\n {6}row: \{\n {8}createdAt\?: string\n/)
+    expect(printed.out).toContain('priority?: number | null')
+    expect(printed.out).toMatch(
+      /create: \{\n {8}title\?: string\n {8}body\?: string \| null\n {6}\}/,
+    )
+    expect(printed.out).toMatch(/templates: .*"api"/)
+    const out = join(dataDir, 'bridge-types.ts')
+    const written = await cli(['client-types', '--out', out], { BRIDGE_DATA_DIR: dataDir })
+    expect(written.err).toMatch(/^wrote .*bridge-types.ts: 2 resource\(s\)/)
+    const bad = await cli(['client-types'], {
+      BRIDGE_DATA_DIR: dataDir,
+      SESSION_IDLE_TIMEOUT: 'soon',
+    })
+    expect(bad.code).toBe(1)
+    expect(bad.out).toContain('SESSION_IDLE_TIMEOUT')
+  })
+
   it('doctor passes a healthy configuration and its upstream issuer', async () => {
     const issuer = await startOidcIssuer()
     await issuer.addKey()

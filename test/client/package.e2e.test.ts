@@ -15,9 +15,10 @@ const ROOT = join(import.meta.dirname, '..', '..')
 /** What a frontend developer writes against the installed package. */
 const FRONTEND = `import { BridgeError, convexAuth, createBridgeClient, hasuraAuth, supabaseAccessToken, syncFirebase } from 'bridgekeeper/client'
 import type { DataRow, Principal } from 'bridgekeeper/client'
+import type { Bridge } from './bridge-types.js'
 
 const url = process.env.BRIDGE_URL ?? 'http://localhost:8787'
-const bridge = createBridgeClient({
+const bridge = createBridgeClient<Bridge>({
   url,
   channel: null,
   getUpstreamToken: async () => {
@@ -37,8 +38,28 @@ void accessToken
 void fetchToken
 const me: Principal = await bridge.me()
 const token: string = await bridge.getToken('hasura')
-const page = await bridge.data('posts').list({ limit: 5 })
-const rows: DataRow[] = page.data
+const page = await bridge.data('posts').list({ limit: 5, filter: { authorId: 'nobody' }, fields: ['title'] })
+const rows: DataRow<Bridge['resources']['posts']['row']>[] = page.data
+const title: string | undefined = rows[0]?.fields.title
+void title
+// The deployment's types refuse what the bridge would: a misspelt field, a read-only one, an
+// unknown resource or template, a field of the wrong type.
+async function mistakes() {
+  // @ts-expect-error: no field 'titel'
+  await bridge.data('posts').create({ titel: 'x' })
+  // @ts-expect-error: authorId is set by the bridge, not writable
+  await bridge.data('posts').update('id', { authorId: 'someone' })
+  // @ts-expect-error: no resource 'post'
+  bridge.data('post')
+  // @ts-expect-error: no template 'hasuar'
+  await bridge.getToken('hasuar')
+  // @ts-expect-error: views is a number
+  const views: string | undefined = rows[0]?.fields.views
+  // @ts-expect-error: filters name fields of the row
+  await bridge.data('posts').list({ filter: { author: 'x' } })
+  void views
+}
+void mistakes
 let refused = ''
 try {
   await bridge.data('posts').get('missing')
@@ -77,6 +98,12 @@ beforeAll(async () => {
   await run('tar', ['-xzf', join(packs, tarball ?? ''), '-C', installed, '--strip-components=1'])
   await writeFile(join(consumer, 'package.json'), JSON.stringify({ type: 'module' }))
   await writeFile(join(consumer, 'app.ts'), FRONTEND)
+  // The deployment's types, as its developer writes them: the built CLI, this environment.
+  await run(
+    process.execPath,
+    ['dist/server/cli.js', 'client-types', '--out', join(consumer, 'bridge-types.ts')],
+    { cwd: ROOT, env: { ...process.env, BRIDGE_DATA_DIR: join(consumer, '.data') } },
+  )
   t = await makeTestApp(
     { DATABASE_URL: `file:${join(consumer, 'bridgekeeper.db')}` },
     { adapters: [prismaAdapter, deploymentResources] },
@@ -105,6 +132,7 @@ describe('bridgekeeper/client, installed from the packed tarball', () => {
   })
 
   it('runs that frontend against a started bridge', async () => {
+    // The types are imported as types only: the transpiled app needs no file for them.
     const { outputText } = ts.transpileModule(FRONTEND, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     })

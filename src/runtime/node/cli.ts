@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { runCli } from './cli/program'
 
 /** Commands that inspect the deployment's own resources and adapters, which the build bundles. */
-const INSPECTIONS = new Set(['policy', 'doctor'])
+const INSPECTIONS = new Set(['policy', 'doctor', 'client-types'])
 
 /**
  * The source entry, when this is the build (`dist/server/cli.js`) and a source file of `src/` or

@@ -80,7 +80,7 @@ export async function checkPolicy(io: CliIo, options: { json: boolean }): Promis
   return EXIT.ok
 }
 
-function reportProblems(io: CliIo, json: boolean, problems: string[]): number {
+export function reportProblems(io: CliIo, json: boolean, problems: string[]): number {
   print(io, json, { ok: false, problems }, () => [
     `${problems.length} problem${problems.length === 1 ? '' : 's'} start-up would refuse:`,
     ...problems.map((p) => `  - ${p}`),

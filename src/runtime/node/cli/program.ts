@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander'
 import packageJson from '../../../../package.json'
+import { clientTypes } from './client-types'
 import { doctor } from './doctor'
 import { CliFailure, EXIT, print, type CliIo } from './io'
 import { generateKeys, listKeys, newKek, rotateKeys } from './keys'
@@ -118,6 +119,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('load the resources with this environment and report what start-up would refuse')
     .addOption(json)
     .action(run((o: Json) => checkPolicy(io, o)))
+
+  program
+    .command('client-types')
+    .description(
+      "TypeScript types of this deployment's resources and templates for createBridgeClient<Bridge>()",
+    )
+    .option('--out <file>', 'write them to a file instead of printing them')
+    .action(run((o: { out?: string }) => clientTypes(io, o)))
 
   program
     .command('doctor')
