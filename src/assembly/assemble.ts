@@ -1,4 +1,5 @@
 import type { JWK } from 'jose'
+import type { DocsAssets } from '../openapi/reference-page'
 import { createApp, type App } from './create-app'
 import { createEngine } from './engine'
 import { routeModules } from './route-modules'
@@ -54,6 +55,8 @@ export type RuntimeCapabilities = {
   fetch?: FetchLike
   /** The built browser client, for the development demo page (Node reads dist/client.js). */
   demoClient?: string
+  /** The API reference page's files (Node reads them from swagger-ui-dist). */
+  docsAssets?: DocsAssets
   /** What the engine counts (Node: prom-client, served at /metrics with METRICS_TOKEN). */
   metrics?: Metrics
   /** Spans (Node: OpenTelemetry, when an SDK is registered). */
@@ -221,6 +224,7 @@ export async function assembleBridge(runtime: RuntimeCapabilities): Promise<Brid
       metrics: runtime.metrics,
       tracing: runtime.tracing,
       demoClient: runtime.demoClient,
+      docsAssets: runtime.docsAssets,
     })
     const adapterRoutes = contributions.flatMap((c) => (c.routes ? [() => c.routes] : []))
     const app = createApp(engine, [...routeModules, ...adapterRoutes], {

@@ -59,7 +59,7 @@ export function createApp(engine: Engine, modules: readonly RouteModule[], edgeO
   )
   app.use(jsonBodies({ maxBytes: config.bodyLimitBytes }))
   for (const routes of modules.map((module) => module(engine))) if (routes) app.route('/', routes)
-  describeApi(app, config)
+  describeApi(app, config, engine.docsAssets)
   app.onError(errorHandler({ revealReasons: config.mode === 'development' }))
   // A path without a route for this method: 404, or 405 with Allow when it has other methods.
   app.notFound(notFoundOrNotAllowed(app.routes))

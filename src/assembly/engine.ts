@@ -17,6 +17,7 @@ import type { KeyProvider } from '../keys/key-provider'
 import type { Logger } from '../observability/logger'
 import { noMetrics, type Metrics } from '../observability/metrics'
 import type { Tracing } from '../observability/tracing'
+import type { DocsAssets } from '../openapi/reference-page'
 import type { RevocationHook } from '../sessions/revocation-hook'
 import { rotationSecrets } from '../sessions/rotation-secret'
 import { createSessionService } from '../sessions/session-service'
@@ -48,6 +49,7 @@ export type EngineParts = {
   metrics: Metrics | undefined
   tracing: Tracing | undefined
   demoClient: string | undefined
+  docsAssets: DocsAssets | undefined
 }
 
 export type Engine = ReturnType<typeof createEngine>
@@ -151,5 +153,6 @@ export function createEngine(parts: EngineParts) {
     webhooks,
     dataServices,
     demoClient: parts.demoClient,
+    docsAssets: parts.docsAssets,
   }
 }

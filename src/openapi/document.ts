@@ -2,13 +2,17 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import packageJson from '../../package.json'
 import type { Config } from '../config/config'
 import type { AppEnv } from '../http/app-env'
-import { referencePage } from './reference-page'
+import { referenceRoutes, type DocsAssets } from './reference-page'
 
 /**
  * The API description: the security schemes the routes name, GET /openapi.json (OpenAPI 3.1,
  * from the routes' own schemas) and GET /docs, the reference page that renders it.
  */
-export function describeApi(app: OpenAPIHono<AppEnv>, config: Config): void {
+export function describeApi(
+  app: OpenAPIHono<AppEnv>,
+  config: Config,
+  docsAssets: DocsAssets | undefined,
+): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -38,5 +42,5 @@ export function describeApi(app: OpenAPIHono<AppEnv>, config: Config): void {
     },
     servers: [{ url: config.publicUrl }],
   })
-  app.get('/docs', referencePage)
+  referenceRoutes(app, docsAssets)
 }

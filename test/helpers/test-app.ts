@@ -18,6 +18,7 @@ import { manualClock } from '../../src/clock'
 import { nodeSignature } from '../../src/runtime/node/node-signature'
 import { nodeNativeHeaders } from '../../src/runtime/node/native-headers'
 import { prometheusMetrics } from '../../src/runtime/node/prometheus'
+import { swaggerUiFiles } from '../../src/runtime/node/node-runtime'
 import { staticKeys } from '../../src/keys/key-provider'
 import type { TokenTemplate } from '../../src/tokens/template'
 import { generateSigningJwk, importSigningKey, type SigningKey } from '../../src/keys/signing-key'
@@ -87,6 +88,7 @@ export async function makeTestApp(env: Record<string, string> = {}, options: Tes
     fetch: options.fetch,
     tracing: options.tracing,
     demoClient: builtClient(),
+    docsAssets: swaggerUiFiles,
     // The Node runtime's signer, as `npm start` uses it (the Workers suites cover WebCrypto).
     signature: nodeSignature,
     // Served over real HTTP (serveApp), headers go on Node's ServerResponse as under `npm start`.

@@ -1,5 +1,16 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { generateSigningJwk } from '../../src/keys/signing-key'
+import type { AppEnv } from '../../src/http/app-env'
+import {
+  DOCS_FILES,
+  referenceRoutes,
+  SWAGGER_UI_INTEGRITY,
+  SWAGGER_UI_VERSION,
+} from '../../src/openapi/reference-page'
 import { createMemoryStore } from '../../src/store/memory-store'
 import { serveApp } from '../helpers/serve'
 import { makeTestApp } from '../helpers/test-app'
@@ -26,7 +37,7 @@ async function expectBaseHeaders(send: (path: string, init?: RequestInit) => Pro
       path: '/docs',
       status: 200,
       cache: 'public, max-age=300',
-      csp: /script-src https:\/\/cdn\.jsdelivr\.net/,
+      csp: /script-src 'self';/,
     },
   ]
   const ids = new Set<string>()
@@ -101,33 +112,71 @@ describe('security headers', () => {
     }
   })
 
-  it('serve the API reference with a pinned, integrity-checked script and a policy that allows only it', async () => {
-    const { app } = await makeTestApp()
-    const response = await app.request('/docs')
-    expect(response.status).toBe(200)
-    const html = await response.text()
-    const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)]
-    expect(scripts).toHaveLength(1)
-    const [tag, src] = scripts[0] ?? []
-    // A version in the URL (never "latest") and Subresource Integrity on the tag.
-    expect(src).toMatch(
-      /^https:\/\/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference@\d+\.\d+\.\d+\//,
-    )
-    expect(tag).toMatch(/integrity="sha384-[A-Za-z0-9+/]{64}"/)
-    expect(tag).toContain('crossorigin="anonymous"')
-    // No inline code that a policy would have to allow.
-    const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([^<]*)<\/script>/g)]
-    expect(inline.map((m) => (m[1] ?? '').trim())).toEqual([''])
-    const csp = response.headers.get('content-security-policy') ?? ''
-    const directives = Object.fromEntries(
-      csp.split(';').map((d) => {
+  const directivesOf = (response: Response) =>
+    Object.fromEntries(
+      (response.headers.get('content-security-policy') ?? '').split(';').map((d) => {
         const [name, ...values] = d.trim().split(/\s+/)
         return [name, values]
       }),
     )
+  const scriptsOf = (html: string) =>
+    [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)].map(([tag, src]) => ({ tag, src }))
+
+  it('serve the API reference and its files from the bridge itself, under a policy of its own origin', async () => {
+    const { app } = await makeTestApp()
+    const response = await app.request('/docs')
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(scriptsOf(html).map((s) => s.src)).toEqual([
+      '/docs/swagger-ui-bundle.js',
+      '/docs/init.js',
+    ])
+    expect(html).toContain('<link rel="stylesheet" href="/docs/swagger-ui.css" />')
+    // No inline code that a policy would have to allow.
+    expect(html).not.toMatch(/<script\b(?![^>]*\bsrc=)[^>]*>/)
+    const directives = directivesOf(response)
     expect(directives['default-src']).toEqual(["'none'"])
-    expect(directives['script-src']).toEqual(['https://cdn.jsdelivr.net'])
+    expect(directives['script-src']).toEqual(["'self'"])
     expect(directives['connect-src']).toEqual(["'self'"])
     expect(directives['frame-ancestors']).toEqual(["'none'"])
+    // The files are the installed swagger-ui-dist's, byte for byte.
+    for (const [file, type] of [
+      ['swagger-ui-bundle.js', /^text\/javascript/],
+      ['swagger-ui.css', /^text\/css/],
+    ] as const) {
+      const served = await app.request(`/docs/${file}`)
+      expect(served.status).toBe(200)
+      expect(served.headers.get('content-type')).toMatch(type)
+      expect(await served.text()).toBe(
+        await readFile(createRequire(import.meta.url).resolve(`swagger-ui-dist/${file}`), 'utf8'),
+      )
+    }
+    expect(await (await app.request('/docs/init.js')).text()).toContain("url: '/openapi.json'")
+  })
+
+  it('without local files (the Worker), load the same version from a CDN, pinned and integrity-checked', async () => {
+    const app = new Hono<AppEnv>()
+    referenceRoutes(app, undefined)
+    const response = await app.request('/docs')
+    const scripts = scriptsOf(await response.text())
+    const pinned = `https://cdn.jsdelivr.net/npm/swagger-ui-dist@${SWAGGER_UI_VERSION}/swagger-ui-bundle.js`
+    expect(scripts.map((s) => s.src)).toEqual([pinned, '/docs/init.js'])
+    expect(scripts[0]?.tag).toContain(
+      `integrity="${SWAGGER_UI_INTEGRITY['swagger-ui-bundle.js']}" crossorigin="anonymous"`,
+    )
+    expect(directivesOf(response)['script-src']).toEqual(["'self'", 'https://cdn.jsdelivr.net'])
+    // The pins are the installed package's version and files (a dependency bump fails here).
+    const installed = createRequire(import.meta.url)('swagger-ui-dist/package.json') as {
+      version: string
+    }
+    expect(SWAGGER_UI_VERSION).toBe(installed.version)
+    for (const file of DOCS_FILES) {
+      const bytes = await readFile(
+        createRequire(import.meta.url).resolve(`swagger-ui-dist/${file}`),
+      )
+      expect(SWAGGER_UI_INTEGRITY[file]).toBe(
+        `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
+      )
+    }
   })
 })

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { nodeAdapters } from '../../../adapters/node'
 import type { RuntimeCapabilities } from '../../assembly/assemble'
+import type { DocsAssets, DocsFile } from '../../openapi/reference-page'
 import { loadOrCreateDevKeys } from './dev-keys'
 import { nodeSignature } from './node-signature'
 import { nodeNativeHeaders } from './native-headers'
@@ -29,6 +32,7 @@ export async function nodeRuntime(
     metrics: env.METRICS_TOKEN ? (await import('./prometheus')).prometheusMetrics() : undefined,
     developmentKeys: () => loadOrCreateDevKeys(dataDir),
     demoClient: builtClient(),
+    docsAssets: swaggerUiFiles,
     socketAddress: (c) => {
       try {
         return getConnInfo(c).remote.address
@@ -49,4 +53,15 @@ function builtClient(): string | undefined {
     if (existsSync(file)) return readFileSync(file, 'utf8')
     if (dirname(dir) === dir) return undefined
   }
+}
+
+const docsFiles = new Map<DocsFile, Promise<string>>()
+/** The reference page's files from the installed swagger-ui-dist, read on the first /docs visit. */
+export const swaggerUiFiles: DocsAssets = (file) => {
+  let read = docsFiles.get(file)
+  if (!read) {
+    read = readFile(createRequire(import.meta.url).resolve(`swagger-ui-dist/${file}`), 'utf8')
+    docsFiles.set(file, read)
+  }
+  return read
 }

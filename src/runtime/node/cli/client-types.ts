@@ -24,7 +24,7 @@ const objectType = (definition: ResourceDefinition, fields: readonly string[], i
  * environment serves: each resource's row (its readable fields), create body (the fields a
  * client may write on create) and update body, and the template names `getToken` takes.
  */
-export function clientTypesSource(
+function clientTypesSource(
   resources: readonly ResourceDefinition[],
   templates: readonly string[],
 ): string {
