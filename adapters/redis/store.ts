@@ -12,6 +12,9 @@ import {
 } from '../../src/store/types'
 import * as scripts from './scripts'
 
+/** Sessions whose parsed data is kept (about 1 KB each). */
+const PARSED_SESSIONS = 2000
+
 const SCRIPT_NAMES = new Map(Object.entries(scripts).map(([name, text]) => [text, name]))
 
 export type RedisStoreOptions = RedisClientOptions & { keyPrefix: string }
@@ -79,10 +82,22 @@ export function redisStore(
     }
   }
 
+  // A session's stored JSON changes only when its principal does, yet it is read on every
+  // request: parsed once, the same object comes back (and the principal decoded from it is
+  // cached by identity, stored-principal.ts). Bounded: the oldest entries go first.
+  const parsedData = new Map<string, SessionData>()
+  const parse = (data: string): SessionData => {
+    let parsed = parsedData.get(data)
+    if (parsed) return parsed
+    parsed = JSON.parse(data) as SessionData
+    if (parsedData.size >= PARSED_SESSIONS) parsedData.delete(parsedData.keys().next().value ?? '')
+    parsedData.set(data, parsed)
+    return parsed
+  }
   const toRecord = (fields: (string | null)[], current?: string): SessionRecord | null => {
     const [data, secretHash, lastActiveAt, idleExpiresAt, absoluteExpiresAt] = fields
     if (!data || !secretHash) return null
-    const parsed = JSON.parse(data) as SessionData
+    const parsed = parse(data)
     // JSON drops undefined members; restore them so every store returns the same shape.
     return {
       ...parsed,

@@ -10,6 +10,15 @@ export function encodePrincipal(principal: SessionPrincipal): StoredPrincipal {
   return principal
 }
 
+// A store that hands back the same stored object for the same session (memory, Redis's parse
+// cache) gets the same decoded principal without parsing it again; frozen, since it is shared.
+const decoded = new WeakMap<object, SessionPrincipal>()
+
 export function decodePrincipal(stored: StoredPrincipal): SessionPrincipal {
-  return SessionPrincipalSchema.parse(stored)
+  const key = typeof stored === 'object' && stored !== null ? stored : undefined
+  const cached = key && decoded.get(key)
+  if (cached) return cached
+  const principal = Object.freeze(SessionPrincipalSchema.parse(stored))
+  if (key) decoded.set(key, principal)
+  return principal
 }
