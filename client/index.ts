@@ -46,6 +46,7 @@ export type Principal = {
   emailVerified: boolean
   roles: string[]
   orgId: string | null
+  orgRole: string | null
   sessionId: string | null
   method: 'upstream_jwt' | 'session'
   expiresAt: string

@@ -39,7 +39,7 @@ const body = {
   required: true,
 }
 
-const PermissionsSchema = z
+export const PermissionsSchema = z
   .object({
     resource: z.string(),
     id: z.string().nullable(),
