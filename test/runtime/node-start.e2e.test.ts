@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
-import { request } from 'node:http'
+import { createServer, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -195,4 +195,30 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
     expect(lines.at(-1)?.event).toBe('process.shutdown')
     expect(lines.filter((l) => l.event === 'process.shutdown')).toHaveLength(1)
   }, 60_000)
+
+  it('says a port in use is in use, in one line, and exits 1', async () => {
+    const port = await freePort()
+    const holder = createServer().listen(port, '127.0.0.1')
+    await new Promise((resolve) => holder.once('listening', resolve))
+    try {
+      const child = spawn(process.execPath, ['dist/server/main.js'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          PORT: String(port),
+          BRIDGE_DATA_DIR: await mkdtemp(join(tmpdir(), 'bk-data-')),
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+      let stderr = ''
+      child.stderr.on('data', (chunk) => (stderr += String(chunk)))
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+      expect(code).toBe(1)
+      expect(stderr).toBe(
+        `bridgekeeper: 127.0.0.1:${port} is already in use (another bridge running?); set PORT to another port\n`,
+      )
+    } finally {
+      holder.close()
+    }
+  }, 30_000)
 })

@@ -73,6 +73,16 @@ async function main(): Promise<void> {
       process.stdout.write(`${lines.join('\n')}\n`)
     },
   ) as Server
+  // A port another process holds is a first-run trap (a second `npm start`): say so, not a stack.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const where = `${config.host}:${config.port}`
+    process.stderr.write(
+      error.code === 'EADDRINUSE'
+        ? `bridgekeeper: ${where} is already in use (another bridge running?); set PORT to another port\n`
+        : `bridgekeeper: cannot listen on ${where}: ${error.message}\n`,
+    )
+    void bridge.close().finally(() => exit(1))
+  })
 
   /**
    * Graceful shutdown: stop accepting, let the requests in flight finish (their access lines are
