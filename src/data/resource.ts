@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein'
 import type { Principal } from '../identity/principal'
 import {
   OPERATIONS,
@@ -113,25 +114,10 @@ export function defineResource<const F extends string>(
 function nearest(name: string, candidates: Iterable<string>): string | undefined {
   let best: { candidate: string; distance: number } | undefined
   for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
-    if (distance <= 3 && (!best || distance < best.distance)) best = { candidate, distance }
+    const d = distance(name.toLowerCase(), candidate.toLowerCase())
+    if (d <= 3 && (!best || d < best.distance)) best = { candidate, distance: d }
   }
   return best?.candidate
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      )
-    previous = current
-  }
-  return previous[b.length] ?? 0
 }
 
 const hint = (name: string, candidates: Iterable<string>) => {
