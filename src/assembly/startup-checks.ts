@@ -50,6 +50,9 @@ export function contributionProblems(contributions: readonly Contribution[]) {
     problems.push('audit: more than one adapter keeps audit events; configure one')
   if (contributions.filter((c) => c.store).length > 1)
     problems.push('store: more than one adapter contributes a store; configure one')
+  const drivers = contributions.flatMap((c) => Object.keys(c.drivers ?? {}))
+  for (const name of new Set(drivers.filter((name, i) => drivers.indexOf(name) !== i)))
+    problems.push(`driver "${name}": more than one adapter connects it; configure one`)
   return problems
 }
 
