@@ -41,36 +41,51 @@ end
 return evicted
 `
 
+/** Finds a session by its secret's hash and slides its idle expiry (the authenticate contract). */
+const AUTHENTICATE_FUNCTION = `
+local function authenticate()
+  local id = redis.call('GET', KEYS[1])
+  if not id then return nil end
+  local key = ARGV[3] .. id
+  local f = redis.call('HMGET', key, 'data', 'secretHash', 'lastActiveAt', 'idleExpiresAt', 'absoluteExpiresAt')
+  if not f[1] then
+    redis.call('DEL', KEYS[1])
+    return nil
+  end
+  local now = tonumber(ARGV[1])
+  local absolute = tonumber(f[5])
+  if now >= absolute or now >= tonumber(f[4]) then
+    drop(key, id, ARGV[5], ARGV[6])
+    return nil
+  end
+  local current = f[2] == ARGV[4]
+  local prev = redis.call('HMGET', key, 'prevHash', 'prevValidUntil')
+  local inGrace = prev[1] == ARGV[4] and now < tonumber(prev[2] or '0')
+  -- A superseded secret after its grace: reported (the caller revokes), never refreshed.
+  if not current and not inGrace then return {f[1], f[2], f[3], f[4], f[5], '0', '1'} end
+  -- Touched a moment ago: nothing to write (the idle expiry is at most touchAfterMs short).
+  if now - tonumber(f[3]) < tonumber(ARGV[7] or '0') then
+    return {f[1], f[2], f[3], f[4], f[5], current and '1' or '0', '0'}
+  end
+  local idle = math.min(now + tonumber(ARGV[2]), absolute)
+  redis.call('HSET', key, 'lastActiveAt', ARGV[1], 'idleExpiresAt', idle)
+  redis.call('PEXPIREAT', key, idle)
+  if current then redis.call('PEXPIREAT', KEYS[1], idle) end
+  return {f[1], f[2], ARGV[1], tostring(idle), f[5], current and '1' or '0', '0'}
+end
+`
+
 // KEYS: secret. ARGV: now, idleMs, sessionPrefix, secretHash, secretPrefix, userPrefix, touchAfterMs
-export const AUTHENTICATE = `${DROP}
-local id = redis.call('GET', KEYS[1])
-if not id then return nil end
-local key = ARGV[3] .. id
-local f = redis.call('HMGET', key, 'data', 'secretHash', 'lastActiveAt', 'idleExpiresAt', 'absoluteExpiresAt')
-if not f[1] then
-  redis.call('DEL', KEYS[1])
-  return nil
-end
-local now = tonumber(ARGV[1])
-local absolute = tonumber(f[5])
-if now >= absolute or now >= tonumber(f[4]) then
-  drop(key, id, ARGV[5], ARGV[6])
-  return nil
-end
-local current = f[2] == ARGV[4]
-local prev = redis.call('HMGET', key, 'prevHash', 'prevValidUntil')
-local inGrace = prev[1] == ARGV[4] and now < tonumber(prev[2] or '0')
--- A superseded secret after its grace: reported (the caller revokes), never refreshed.
-if not current and not inGrace then return {f[1], f[2], f[3], f[4], f[5], '0', '1'} end
--- Touched a moment ago: nothing to write (the idle expiry is at most touchAfterMs short).
-if now - tonumber(f[3]) < tonumber(ARGV[7] or '0') then
-  return {f[1], f[2], f[3], f[4], f[5], current and '1' or '0', '0'}
-end
-local idle = math.min(now + tonumber(ARGV[2]), absolute)
-redis.call('HSET', key, 'lastActiveAt', ARGV[1], 'idleExpiresAt', idle)
-redis.call('PEXPIREAT', key, idle)
-if current then redis.call('PEXPIREAT', KEYS[1], idle) end
-return {f[1], f[2], ARGV[1], tostring(idle), f[5], current and '1' or '0', '0'}
+export const AUTHENTICATE = `${DROP}${AUTHENTICATE_FUNCTION}
+return authenticate()
+`
+
+// KEYS: secret, a counter's current and previous windows (one Redis node only: the counter's
+// keys are in another slot). ARGV: as AUTHENTICATE. The session's reply (or nil) and the counts.
+export const AUTHENTICATE_COUNTING = `${DROP}${AUTHENTICATE_FUNCTION}
+local session = authenticate()
+local counts = redis.call('MGET', KEYS[2], KEYS[3])
+return {session or false, counts[1] or false, counts[2] or false}
 `
 
 // KEYS: session, current secret, next secret. ARGV: id, currentHash, nextHash, now, graceMs, secretPrefix

@@ -120,6 +120,25 @@ export function redisStore(
   const live = (record: SessionRecord | null, now: number) =>
     record && now < Math.min(record.idleExpiresAt, record.absoluteExpiresAt) ? record : null
 
+  const authenticateArgs = (
+    secretHash: string,
+    now: number,
+    idleMs: number,
+    touchAfterMs: number,
+  ) => {
+    const prefixes = keys.shard(shardOfSecretHash(secretHash))
+    return [now, idleMs, prefixes.session, secretHash, prefixes.secret, prefixes.user, touchAfterMs]
+  }
+  /** AUTHENTICATE's reply as the contract's answer. */
+  const authenticated = (reply: unknown): AuthenticatedSession | null => {
+    if (!Array.isArray(reply)) return null
+    const fields = reply.map((value) => (value === null ? null : String(value)))
+    const record = toRecord(fields)
+    return record
+      ? { record, viaPreviousSecret: fields[5] !== '1', superseded: fields[6] === '1' }
+      : null
+  }
+
   return {
     kind: 'redis',
     async ping() {
@@ -171,19 +190,47 @@ export function redisStore(
         idleMs,
         touchAfterMs = 0,
       ): Promise<AuthenticatedSession | null> {
-        const prefixes = keys.shard(shardOfSecretHash(secretHash))
         const reply = await run(
           scripts.AUTHENTICATE,
           [keys.secret(secretHash)],
-          [now, idleMs, prefixes.session, secretHash, prefixes.secret, prefixes.user, touchAfterMs],
+          authenticateArgs(secretHash, now, idleMs, touchAfterMs),
         )
-        if (!Array.isArray(reply)) return null
-        const fields = reply.map((value) => (value === null ? null : String(value)))
-        const record = toRecord(fields)
-        return record
-          ? { record, viaPreviousSecret: fields[5] !== '1', superseded: fields[6] === '1' }
-          : null
+        return authenticated(reply)
       },
+
+      // A cluster keeps the counter in another slot than the session: no shared script there.
+      ...(client.isCluster
+        ? {}
+        : {
+            async authenticateCounting(
+              secretHash: string,
+              now: number,
+              idleMs: number,
+              touchAfterMs: number,
+              counter: { key: string; windowMs: number },
+            ) {
+              const start = windowStart(now, counter.windowMs)
+              const reply = await run(
+                scripts.AUTHENTICATE_COUNTING,
+                [
+                  keys.secret(secretHash),
+                  keys.limit(counter.key, start),
+                  keys.limit(counter.key, start - counter.windowMs),
+                ],
+                authenticateArgs(secretHash, now, idleMs, touchAfterMs),
+              )
+              const [session, current, previous] = Array.isArray(reply) ? (reply as unknown[]) : []
+              return {
+                session: authenticated(session),
+                count: slidingCount(
+                  now,
+                  counter.windowMs,
+                  Number(current ?? 0),
+                  Number(previous ?? 0),
+                ),
+              }
+            },
+          }),
 
       async rotate(id, currentHash, nextHash, now, graceMs) {
         const reply = await run(

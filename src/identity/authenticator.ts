@@ -142,10 +142,19 @@ export function createAuthenticator(deps: {
     const forwarded = options.forwarded !== undefined
     const source = options.forwarded ?? requestCredentials(c)
     const credential = await presentedCredential(c, verifiers, source, forwarded)
+    // A session lookup on a store that can also read the address's count does both at once.
+    const along = !forwarded && verifiers.some((v) => v.countsLockoutOf?.(credential))
+    if (along) credential.lockout = lockout.probe(c.get('clientKey'))
     const [locked, verified] = await Promise.allSettled([
-      forwarded ? undefined : lockout.check(c.get('clientKey'), c.get('log')),
+      forwarded || along ? undefined : lockout.check(c.get('clientKey'), c.get('log')),
       verify(credential, verifiers, c),
     ])
+    if (along) {
+      const count = credential.lockout?.count
+      // Not read (the lookup failed before it, or was refused early): read it on its own.
+      if (count === undefined) await lockout.check(c.get('clientKey'), c.get('log'))
+      else lockout.verdict(count)
+    }
     if (locked.status === 'rejected') throw locked.reason
     if (verified.status === 'rejected') throw verified.reason
     const result = verified.value

@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error'
 import { newId } from '../ids/prefixed-id'
 import type { Logger } from '../observability/logger'
 import type { Store } from '../store/types'
+import type { LockoutProbe } from './verifier'
 
 /**
  * Guessing detection (SECURITY.md, "Guessing detection"): failed authentications are counted per client address in
@@ -19,6 +20,17 @@ export function createLockout(deps: {
   const windowMs = deps.windowSeconds * 1000
   const key = (ip: string) => `authfail:${ip}`
 
+  /** 429 for an address whose failures reached the limit. */
+  function verdict(count: number): void {
+    if (count >= deps.limit) {
+      throw new AppError('rate_limited', {
+        detail: 'Too many failed sign-in attempts from this address.',
+        headers: { 'Retry-After': String(deps.windowSeconds) },
+        reason: 'auth_lockout',
+      })
+    }
+  }
+
   return {
     async check(ip: string, log: Logger): Promise<void> {
       let count: number
@@ -28,14 +40,14 @@ export function createLockout(deps: {
         log.warn('security.lockout_unchecked', { reason: 'store unavailable', error })
         return
       }
-      if (count >= deps.limit) {
-        throw new AppError('rate_limited', {
-          detail: 'Too many failed sign-in attempts from this address.',
-          headers: { 'Retry-After': String(deps.windowSeconds) },
-          reason: 'auth_lockout',
-        })
-      }
+      verdict(count)
     },
+
+    /** The address's counter, for a verifier that reads it with its own store call. */
+    probe: (ip: string): LockoutProbe => ({ key: key(ip), windowMs }),
+
+    /** The answer of `check` for a count read elsewhere (a probe's). */
+    verdict,
 
     /** Counts a failure; with `once`, only the first failure of that key in the window counts. */
     async recordFailure(ip: string, reason: string, log: Logger, once?: string): Promise<void> {

@@ -3,7 +3,18 @@ import type { AppEnv } from '../http/app-env'
 import type { Principal } from './principal'
 
 /** A credential as the client presented it. Where it came from matters: cookie-borne writes need the CSRF check. */
-export type Credential = { value: string; via: 'header' | 'cookie' }
+export type Credential = {
+  value: string
+  via: 'header' | 'cookie'
+  /**
+   * The caller's lockout counter, when the verifier that claims this credential reads it in the
+   * same store round trip as its own lookup (`countsLockoutOf`): the verifier sets `count`.
+   */
+  lockout?: LockoutProbe
+}
+
+/** A lockout counter to read alongside a verification. */
+export type LockoutProbe = { key: string; windowMs: number; count?: number }
 
 /** Sessions are the bridge's own credentials; tokens are upstream identity-provider JWTs. */
 export type VerifierKind = 'session' | 'token'
@@ -35,6 +46,11 @@ export interface CredentialVerifier {
   /** The cookie this verifier's credential may come in. */
   cookieName(c: Context<AppEnv>): string
   verify(credential: Credential, c: Context<AppEnv>): Promise<Verification>
+  /**
+   * Whether this verifier will read the caller's lockout count with its own store call for this
+   * credential (so the authenticator doesn't send a second one). Absent: never.
+   */
+  countsLockoutOf?(credential: Credential): boolean
 }
 
 export const notMine: Verification = { outcome: 'not_mine' }

@@ -1,3 +1,4 @@
+import type { LockoutProbe } from '../identity/verifier'
 import { noMetrics, type Metrics } from '../observability/metrics'
 import type { AuditTrail, EventOrigin } from '../audit/audit-trail'
 import type { Clock } from '../clock'
@@ -153,12 +154,34 @@ export function createSessionService(deps: {
       return { record, secret }
     },
 
-    async authenticate(secret: string) {
+    /**
+     * The session of `secret`, its idle expiry slid. With `lockout`, on a store that can, the
+     * address's lockout count is read in the same round trip and set on it.
+     */
+    async authenticate(secret: string, lockout?: LockoutProbe) {
       const hash = await hashSecret(secret)
+      if (lockout && store.sessions.authenticateCounting) {
+        const counter = { key: lockout.key, windowMs: lockout.windowMs }
+        const { session, count } = await storeCall(
+          () =>
+            store.sessions.authenticateCounting?.(
+              hash,
+              clock.now(),
+              idleMs,
+              SESSION_TOUCH_INTERVAL_MS,
+              counter,
+            ) ?? Promise.resolve({ session: null, count: 0 }),
+        )
+        lockout.count = count
+        return session
+      }
       return storeCall(() =>
         store.sessions.authenticate(hash, clock.now(), idleMs, SESSION_TOUCH_INTERVAL_MS),
       )
     },
+
+    /** Whether the store reads a lockout count with the session lookup (one round trip). */
+    countsLockout: store.sessions.authenticateCounting !== undefined,
 
     /**
      * The secret a refresh with `previousSecret` handed out, when it is still the current one:

@@ -21,13 +21,15 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
   return {
     kind: 'session',
     cookieName: sessionCookieName,
+    countsLockoutOf: (credential) =>
+      sessions.countsLockout && isSessionSecretShape(credential.value),
     async verify(credential, c) {
       if (!credential.value.startsWith(SESSION_SECRET_PREFIX)) return notMine
       // A dead session cookie is cleared by the 401, so a cookie-only client can sign in again.
       const headers =
         credential.via === 'cookie' ? { 'Set-Cookie': clearedSessionCookie(c) } : undefined
       if (!isSessionSecretShape(credential.value)) return failed('session_malformed', { headers })
-      const found = await sessions.authenticate(credential.value)
+      const found = await sessions.authenticate(credential.value, credential.lockout)
       // The same dead secret sent again (a stale cookie on every request) counts once.
       if (!found)
         return failed('session_unknown_or_expired', {

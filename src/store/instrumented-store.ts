@@ -14,7 +14,8 @@ const SESSION_CALLS = [
   'list',
   'revoke',
   'revokeUser',
-] as const satisfies readonly AsyncMethods<SessionStore>[]
+  'authenticateCounting', // optional: timed where the store has it
+] as const satisfies readonly (AsyncMethods<SessionStore> | 'authenticateCounting')[]
 const LIMIT_CALLS = ['hit', 'peek', 'take'] as const satisfies readonly AsyncMethods<LimitStore>[]
 const KV_CALLS = ['get', 'compareAndSet'] as const satisfies readonly AsyncMethods<KvStore>[]
 const NOT_BEFORE_CALLS = [
@@ -35,6 +36,7 @@ export function instrumentedStore(store: Store, metrics: Metrics, tracing?: Trac
   ): T {
     const out = { ...target }
     for (const name of names) {
+      if (typeof target[name] !== 'function') continue
       const method = target[name] as (...args: unknown[]) => Promise<unknown>
       const operation = `${group}.${name}`
       const measured = async (...args: unknown[]) => {

@@ -63,6 +63,19 @@ export interface SessionStore {
     touchAfterMs?: number,
   ): Promise<AuthenticatedSession | null>
   /**
+   * Optional, where one round trip can do both: `authenticate` and the sliding count of
+   * `counter` (as `limits.peek` counts it), with the same answers as calling the two (Redis on
+   * one node: one script). The lockout count of the caller's address rides along with a session
+   * lookup this way.
+   */
+  authenticateCounting?(
+    secretHash: string,
+    now: number,
+    idleMs: number,
+    touchAfterMs: number,
+    counter: { key: string; windowMs: number },
+  ): Promise<{ session: AuthenticatedSession | null; count: number }>
+  /**
    * Replaces the secret when `currentHash` is still the current one; the old secret keeps
    * working for `graceMs`. Null when the session is gone or was already rotated.
    */

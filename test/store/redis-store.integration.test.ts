@@ -105,7 +105,8 @@ describe('redis compatibility and script errors', () => {
       expect(response.status).toBe(503)
       expect(await response.json()).toMatchObject({ code: 'store_unavailable' })
       const logged = t.logs.find((l) => l.includes('store.script_failed'))
-      expect(logged).toContain('"script":"AUTHENTICATE"')
+      // The session lookup (with the address's lockout count, on one Redis node).
+      expect(logged).toContain('"script":"AUTHENTICATE_COUNTING"')
       expect(logged).toContain('WRONGTYPE')
       expect(t.logs.join('\n')).not.toContain(secret)
     } finally {
