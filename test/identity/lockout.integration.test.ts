@@ -30,12 +30,18 @@ async function clientCommands(action: () => Promise<unknown>): Promise<string[]>
 describe('guessing detection with sessions on Redis', () => {
   it('answers as the two calls would: a count of its own per address, with the session', async () => {
     const store = await redis.open()
-    const counting = store.sessions.authenticateCounting
-    expect(counting).toBeTypeOf('function')
+    // A single Redis node reads the count in the session script (a cluster doesn't offer it).
+    expect('authenticateCounting' in store.sessions).toBe(true)
     const now = Date.now()
     const counter = { key: `authfail:${freshIp()}`, windowMs: 5 * MINUTE }
     for (let i = 0; i < 3; i++) await store.limits.hit(counter.key, counter.windowMs, now)
-    const unknown = await counting?.call(store.sessions, 'no-such-hash', now, MINUTE, 0, counter)
+    const unknown = await store.sessions.authenticateCounting?.(
+      'no-such-hash',
+      now,
+      MINUTE,
+      0,
+      counter,
+    )
     expect(unknown).toEqual({ session: null, count: 3 })
     expect(await store.limits.peek(counter.key, counter.windowMs, now)).toBe(3)
   })
