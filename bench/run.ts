@@ -10,7 +10,7 @@
  * the default configuration at rest and after 60 s of load, and writes JSON to bench/results/.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -30,6 +30,21 @@ import {
   type Target,
 } from './processes'
 
+/**
+ * The variables `npm start` sets before `node` (package.json's start script: the glibc malloc
+ * settings README's production section recommends), so the bridge is measured as it is run.
+ */
+const START_ENV: Record<string, string> = Object.fromEntries(
+  [
+    ...(
+      (
+        JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+      ).scripts.start
+        .split('&&')
+        .at(-1) ?? ''
+    ).matchAll(/\b([A-Z_]+)=(\S+)/g),
+  ].map(([, name, value]) => [name ?? '', value ?? '']),
+)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DURATION = Number(process.env.BENCH_DURATION ?? 6)
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK ?? 60)
@@ -115,6 +130,7 @@ const bridge = await startProcess(
   'bridge',
   [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), 'dist/server/main.js'],
   {
+    ...START_ENV,
     NODE_ENV: 'production',
     PORT: String(bridgePort),
     PUBLIC_URL: bridgeIssuer,
@@ -310,7 +326,7 @@ for (let attempt = 0; attempt < (SOAK_SECONDS > 0 ? 3 : 0); attempt++) {
     startProcess(
       'default',
       ['dist/server/main.js'],
-      { BRIDGE_DATA_DIR: dataDir, PORT: String(port) },
+      { ...START_ENV, BRIDGE_DATA_DIR: dataDir, PORT: String(port) },
       port,
       '/healthz',
       true,
