@@ -68,6 +68,8 @@ export function createSessionService(deps: {
   const { store, clock, config, audit } = deps
   const metrics = deps.metrics ?? noMetrics
   const idleMs = config.idleSeconds * 1000
+  // Bound once (an optional store operation, used with every session lookup where it exists).
+  const authenticateCounting = store.sessions.authenticateCounting?.bind(store.sessions)
   const absoluteMs = config.absoluteSeconds * 1000
   const windowMs = config.createWindowSeconds * 1000
   const hookContext = {
@@ -160,28 +162,21 @@ export function createSessionService(deps: {
      */
     async authenticate(secret: string, lockout?: LockoutProbe) {
       const hash = await hashSecret(secret)
-      if (lockout && store.sessions.authenticateCounting) {
-        const counter = { key: lockout.key, windowMs: lockout.windowMs }
-        const { session, count } = await storeCall(
-          () =>
-            store.sessions.authenticateCounting?.(
-              hash,
-              clock.now(),
-              idleMs,
-              SESSION_TOUCH_INTERVAL_MS,
-              counter,
-            ) ?? Promise.resolve({ session: null, count: 0 }),
+      const now = clock.now()
+      if (!lockout || !authenticateCounting)
+        return storeCall(() =>
+          store.sessions.authenticate(hash, now, idleMs, SESSION_TOUCH_INTERVAL_MS),
         )
-        lockout.count = count
-        return session
-      }
-      return storeCall(() =>
-        store.sessions.authenticate(hash, clock.now(), idleMs, SESSION_TOUCH_INTERVAL_MS),
+      const { key, windowMs } = lockout
+      const { session, count } = await storeCall(() =>
+        authenticateCounting(hash, now, idleMs, SESSION_TOUCH_INTERVAL_MS, { key, windowMs }),
       )
+      lockout.count = count
+      return session
     },
 
     /** Whether the store reads a lockout count with the session lookup (one round trip). */
-    countsLockout: store.sessions.authenticateCounting !== undefined,
+    countsLockout: authenticateCounting !== undefined,
 
     /**
      * The secret a refresh with `previousSecret` handed out, when it is still the current one:

@@ -21,8 +21,10 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
   return {
     kind: 'session',
     cookieName: sessionCookieName,
+    // Claimed by this verifier; a malformed secret is refused before the lookup, and the
+    // authenticator then reads the count on its own.
     countsLockoutOf: (credential) =>
-      sessions.countsLockout && isSessionSecretShape(credential.value),
+      sessions.countsLockout && credential.value.startsWith(SESSION_SECRET_PREFIX),
     async verify(credential, c) {
       if (!credential.value.startsWith(SESSION_SECRET_PREFIX)) return notMine
       // A dead session cookie is cleared by the 401, so a cookie-only client can sign in again.

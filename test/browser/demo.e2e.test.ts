@@ -1,24 +1,12 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
+import { launchChromium } from '../helpers/chromium'
 import { serveApp } from '../helpers/serve'
 import { makeTestApp, type TestApp, deploymentResources } from '../helpers/test-app'
-
-/** Debian's Chromium (installed by .ci/run): Playwright's own browser builds can't be downloaded here. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 let t: TestApp
 let url: string
@@ -34,7 +22,7 @@ beforeAll(async () => {
   const served = await serveApp(t.app)
   url = served.url
   close = served.close
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  browser = await launchChromium()
 }, 60_000)
 afterAll(async () => {
   await browser?.close()

@@ -1,23 +1,12 @@
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prismaAdapter } from '../../adapters/prisma'
+import { launchChromium } from '../helpers/chromium'
 import { serveApp } from '../helpers/serve'
 import { deploymentResources, makeTestApp, type TestApp } from '../helpers/test-app'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-/** Debian's Chromium (installed by .ci/run), with every host but the loopback unresolvable. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-]
 
 let t: TestApp
 let url: string
@@ -33,7 +22,8 @@ beforeAll(async () => {
   const served = await serveApp(t.app)
   url = served.url
   close = served.close
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  // Every host but the loopback unresolvable: the network, as far as the page can tell, is cut.
+  browser = await launchChromium(['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'])
 }, 60_000)
 afterAll(async () => {
   await browser?.close()

@@ -3,11 +3,11 @@ import { createServer, type Server } from 'node:http'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, stopChild } from '../helpers/child-process'
+import { launchChromium } from '../helpers/chromium'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ROOT = join(import.meta.dirname, '..', '..')
 
 let bridge: ChildProcess
@@ -60,10 +60,7 @@ beforeAll(async () => {
     res.end(app(base))
   })
   await new Promise<void>((resolve) => page.listen(pagePort, '127.0.0.1', resolve))
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 90_000)
 afterAll(async () => {
   await browser?.close()

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migratePostgres, migrateSqlite } from '../../adapters/prisma/migrate'
-import { appFolder } from '../../adapters/prisma/migration-files'
+import { appFolder, formatMigration } from '../../adapters/prisma/migration-files'
 import { pendingMigration } from '../../adapters/prisma/new-migration'
 import { readSchema, type ColumnType, type Table } from '../../adapters/prisma/schema-model'
 
@@ -156,13 +156,14 @@ async function freshDatabases(migrationsDir?: string) {
   }
 }
 
-/** A copy of the deployment's folder (schema and migrations) a test may change. */
-async function copyOfApp() {
+/** A copy of the deployment's folder (schema and migrations), its schema changed by `edit`. */
+async function copyOfApp(edit: (schema: string) => string) {
   const folder = await mkdtemp(join(tmpdir(), 'bk-app-'))
   folders.push(folder)
-  await cp(join(appFolder(), 'schema.prisma'), join(folder, 'schema.prisma'))
+  const schema = await readFile(join(appFolder(), 'schema.prisma'), 'utf8')
+  await writeFile(join(folder, 'schema.prisma'), edit(schema))
   await cp(join(appFolder(), 'migrations'), join(folder, 'migrations'), { recursive: true })
-  return folder
+  return { folder, schemaFile: join(folder, 'schema.prisma') }
 }
 
 describe("the deployment's schema and its migrations", () => {
@@ -188,12 +189,10 @@ describe('npm run db:migration', () => {
   const tsx = join(process.cwd(), 'node_modules/.bin/tsx')
 
   it('writes the next migration for a new model and column, and both databases then match the schema', async () => {
-    const folder = await copyOfApp()
-    const schemaFile = join(folder, 'schema.prisma')
-    const schema = await readFile(schemaFile, 'utf8')
-    await writeFile(
-      schemaFile,
-      `${schema.replace('  secret   String?', '  secret   String?\n  color    String  @default("blue")')}
+    const { folder, schemaFile } = await copyOfApp(
+      (
+        schema,
+      ) => `${schema.replace('  secret   String?', '  secret   String?\n  color    String  @default("blue")')}
 model Task {
   id        String    @id @default(cuid())
   title     String
@@ -213,7 +212,6 @@ model Task {
     expect(pending.statements.postgresql).toContain(
       `ALTER TABLE "Note" ADD COLUMN "color" TEXT NOT NULL DEFAULT 'blue';`,
     )
-    const { formatMigration } = await import('../../adapters/prisma/migration-files')
     await writeFile(
       join(folder, 'migrations', `000${pending.count + 1}_tasks.sql`),
       formatMigration(['tasks'], pending.statements),
@@ -231,11 +229,7 @@ model Task {
   })
 
   it('refuses a new required column without a default, and a changed type, naming each', async () => {
-    const folder = await copyOfApp()
-    const schemaFile = join(folder, 'schema.prisma')
-    const schema = await readFile(schemaFile, 'utf8')
-    await writeFile(
-      schemaFile,
+    const { folder } = await copyOfApp((schema) =>
       schema
         .replace('  secret   String?', '  secret   String?\n  color    String')
         .replace('  views       Int      @default(0)', '  views       Float    @default(0)'),

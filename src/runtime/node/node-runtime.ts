@@ -61,6 +61,8 @@ export const swaggerUiFiles: DocsAssets = (file) => {
   let read = docsFiles.get(file)
   if (!read) {
     read = readFile(createRequire(import.meta.url).resolve(`swagger-ui-dist/${file}`), 'utf8')
+    // A failed read (the package missing) is tried again on the next visit, not remembered.
+    read.catch(() => docsFiles.delete(file))
     docsFiles.set(file, read)
   }
   return read
