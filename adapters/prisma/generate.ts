@@ -17,9 +17,21 @@ const here = dirname(fileURLToPath(import.meta.url))
 const generated = join(here, 'generated')
 const cli = join(here, '../../node_modules/prisma/build/index.js')
 
+/**
+ * The PostgreSQL client's query compiler: `fast` by default; `PRISMA_COMPILER=small npm run
+ * prisma:generate` trades data-request throughput for memory (measured in docs/performance.md:
+ * the production bridge held about 70 MB less after the bench, its data requests were about a
+ * third slower).
+ */
+const postgresCompiler = process.env.PRISMA_COMPILER ?? 'fast'
+if (postgresCompiler !== 'fast' && postgresCompiler !== 'small') {
+  process.stderr.write(`PRISMA_COMPILER must be "fast" or "small", not "${postgresCompiler}"\n`)
+  process.exit(1)
+}
+
 /** Each client: its database, its runtime, and the query compiler it carries. */
 const CLIENTS = {
-  postgres: { provider: 'postgresql', runtime: 'nodejs', compiler: 'fast' },
+  postgres: { provider: 'postgresql', runtime: 'nodejs', compiler: postgresCompiler },
   // The embedded default database: the small query compiler holds half the memory of the fast
   // one (about 16 MB instead of 40 MB once the first query has run).
   sqlite: { provider: 'sqlite', runtime: 'nodejs', compiler: 'small' },

@@ -40,8 +40,8 @@ export function isSessionSecretShape(value: string): boolean {
  * 47-byte secret that costs a few microseconds, where a WebCrypto digest costs a round trip
  * through the runtime's crypto job queue on every request.
  */
-export async function hashSecret(secret: string): Promise<string> {
-  return Promise.resolve(secretHashIn(shardOfSecret(secret), digest(secret)))
+export function hashSecret(secret: string): string {
+  return secretHashIn(shardOfSecret(secret), digest(secret))
 }
 
 const digest = (value: string) => base64url.encode(sha256(utf8ToBytes(value)))

@@ -137,7 +137,7 @@ export function createSessionService(deps: {
       const record: SessionRecord = {
         id: sessionIdIn(shard, newId('sess', now)),
         userKey: key,
-        secretHash: await hashSecret(secret),
+        secretHash: hashSecret(secret),
         principal: encodePrincipal(principal),
         createdAt: now,
         lastActiveAt: now,
@@ -161,7 +161,7 @@ export function createSessionService(deps: {
      * address's lockout count is read in the same round trip and set on it.
      */
     async authenticate(secret: string, lockout?: LockoutProbe) {
-      const hash = await hashSecret(secret)
+      const hash = hashSecret(secret)
       const now = clock.now()
       if (!lockout || !authenticateCounting)
         return storeCall(() =>
@@ -184,16 +184,13 @@ export function createSessionService(deps: {
      */
     async repeatRotation(record: SessionRecord, previousSecret: string) {
       const secret = await deps.rotation.next(previousSecret)
-      return (await hashSecret(secret)) === record.secretHash ? { record, secret } : null
+      return hashSecret(secret) === record.secretHash ? { record, secret } : null
     },
 
     /** New secret for the same session; the old one works for the configured grace only. */
     async rotate(record: SessionRecord, currentSecret: string) {
       const secret = await deps.rotation.next(currentSecret)
-      const [currentHash, nextHash] = await Promise.all([
-        hashSecret(currentSecret),
-        hashSecret(secret),
-      ])
+      const [currentHash, nextHash] = [hashSecret(currentSecret), hashSecret(secret)]
       const rotated = await storeCall(() =>
         store.sessions.rotate(
           record.id,

@@ -36,7 +36,7 @@ export function sessionCredentialVerifier(sessions: SessionService): CredentialV
       if (!found)
         return failed('session_unknown_or_expired', {
           headers,
-          once: await hashSecret(credential.value),
+          once: hashSecret(credential.value),
         })
       if (found.superseded) {
         // An old secret replayed after its grace: whoever holds it isn't the one refreshing.
