@@ -151,6 +151,8 @@ const bridge = await startProcess(
     ...(process.env.BENCH_METRICS ? { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef' } : {}),
     // BENCH_AUDIT=1: audit events also go to a Redis Stream (every mint is one XADD).
     ...(process.env.BENCH_AUDIT ? { AUDIT_STREAM: `${PREFIX}audit` } : {}),
+    // BENCH_NODE_OPTIONS: Node/V8 flags for the bridge alone (a heap-snapshot signal, GC flags).
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   },
   bridgePort,
   '/healthz',
