@@ -8,8 +8,28 @@ export type Target = {
   method?: string
   headers?: Record<string, string>
   body?: string
+  /** The server process: its CPU time per request is measured alongside. */
+  pid?: number
 }
-export type Sample = { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+export type Sample = {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+  /** Microseconds of the server's CPU time (user + system, all its threads) per request. */
+  cpuUs?: number
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100
+
+/** The CPU time a process has used, in clock ticks (utime + stime of /proc/<pid>/stat). */
+function cpuTicks(pid: number): number {
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return Number(fields[11]) + Number(fields[12])
+}
 
 const children: ChildProcess[] = []
 
@@ -90,6 +110,7 @@ export function loadWith(
     args.push('-H', `${name}: ${value}`)
   if (target.body !== undefined) args.push('-b', target.body)
   args.push(target.url)
+  const ticksBefore = target.pid === undefined ? 0 : cpuTicks(target.pid)
   return new Promise((resolve, reject) => {
     const [command, argv] = pinned(1, args)
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -98,7 +119,7 @@ export function loadWith(
     child.once('exit', () => {
       try {
         const result = JSON.parse(out) as {
-          requests: { average: number }
+          requests: { average: number; total: number }
           latency: { p50: number; p99: number }
           non2xx: number
           errors: number
@@ -109,6 +130,15 @@ export function loadWith(
           p99: result.latency.p99,
           non2xx: allowNon2xx ? 0 : result.non2xx,
           errors: result.errors,
+          ...(target.pid === undefined || result.requests.total === 0
+            ? {}
+            : {
+                cpuUs: Math.round(
+                  ((cpuTicks(target.pid) - ticksBefore) * 1e6) /
+                    TICKS_PER_SECOND /
+                    result.requests.total,
+                ),
+              }),
         }
         resolve(sample)
       } catch (error) {
