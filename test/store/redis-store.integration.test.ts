@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto'
 import { createServer, type AddressInfo } from 'node:net'
 import { Redis } from 'ioredis'
 import { redisAdapter } from '../../adapters/redis'
 import { describe, expect, it } from 'vitest'
 import { createRedisStore } from '../../adapters/redis/store'
 import { redisKeys } from '../../adapters/redis/keys'
+import { AUTHENTICATE } from '../../adapters/redis/scripts'
 import { StoreUnavailableError } from '../../src/store/types'
 import { REDIS_URL, useRedisStores } from '../helpers/redis'
 import { asSession, bearerSession } from '../helpers/sign-in'
@@ -11,6 +13,7 @@ import { makeTestApp } from '../helpers/test-app'
 import { defineStoreConformance, sessionRecord } from './store-conformance'
 
 const redis = useRedisStores('store')
+const IDLE_MS = 1_800_000
 
 defineStoreConformance('redis', async () => {
   const store = await redis.open()
@@ -43,6 +46,25 @@ describe('redis store specifics', () => {
           'userKey',
         ].sort(),
       )
+    } finally {
+      raw.disconnect()
+    }
+  })
+
+  it('loads its scripts again when Redis has forgotten them (a restart, a failover)', async () => {
+    const store = await redis.open()
+    const now = Date.now()
+    const record = sessionRecord(now)
+    await store.sessions.create(record, { maxPerUser: 5 })
+    const raw = new Redis(REDIS_URL)
+    try {
+      await raw.script('FLUSH')
+      // The script's SHA-1 now answers NOSCRIPT: the store sends the script itself and goes on.
+      const found = await store.sessions.authenticate(record.secretHash, now + 1000, IDLE_MS)
+      expect(found?.record.id).toBe(record.id)
+      expect(
+        await raw.script('EXISTS', createHash('sha1').update(AUTHENTICATE).digest('hex')),
+      ).toEqual([1])
     } finally {
       raw.disconnect()
     }
