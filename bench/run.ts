@@ -31,20 +31,23 @@ import {
 } from './processes'
 
 /**
- * The variables `npm start` sets before `node` (package.json's start script: the glibc malloc
- * settings README's production section recommends), so the bridge is measured as it is run.
+ * What `npm start` sets (package.json's start script: the glibc malloc settings before `node`
+ * and the V8 flags after it, which README's production section recommends), so the bridge is
+ * measured as it is run.
  */
+const startCommand =
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+    .split('&&')
+    .at(-1)
+    ?.trim() ?? ''
+const [startVariables = '', startArguments = ''] = startCommand.split(/\bnode\b/)
 const START_ENV: Record<string, string> = Object.fromEntries(
-  [
-    ...(
-      (
-        JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
-      ).scripts.start
-        .split('&&')
-        .at(-1) ?? ''
-    ).matchAll(/\b([A-Z_]+)=(\S+)/g),
-  ].map(([, name, value]) => [name ?? '', value ?? '']),
+  [...startVariables.matchAll(/\b([A-Z_]+)=(\S+)/g)].map(([, name, value]) => [
+    name ?? '',
+    value ?? '',
+  ]),
 )
+const START_FLAGS = startArguments.split(/\s+/).filter((word) => word.startsWith('--'))
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DURATION = Number(process.env.BENCH_DURATION ?? 6)
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK ?? 60)
@@ -128,7 +131,11 @@ const bridgePort = nextPort++
 const profile = process.env.BENCH_PROFILE
 const bridge = await startProcess(
   'bridge',
-  [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), 'dist/server/main.js'],
+  [
+    ...START_FLAGS,
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    'dist/server/main.js',
+  ],
   {
     ...START_ENV,
     NODE_ENV: 'production',
@@ -336,7 +343,7 @@ for (let attempt = 0; attempt < (SOAK_SECONDS > 0 ? 3 : 0); attempt++) {
   const startDefault = () =>
     startProcess(
       'default',
-      ['dist/server/main.js'],
+      [...START_FLAGS, 'dist/server/main.js'],
       { ...START_ENV, BRIDGE_DATA_DIR: dataDir, PORT: String(port) },
       port,
       '/healthz',
