@@ -38,21 +38,28 @@ export function redisStore(
   const keys = redisKeys(keyPrefix)
   const shas = new Map<string, string>()
 
-  /** Runs a script by its SHA-1, loading it once when Redis doesn't know it (NOSCRIPT). */
-  function run(script: string, keyList: string[], args: (string | number)[]): Promise<unknown> {
+  async function run(
+    script: string,
+    keyList: string[],
+    args: (string | number)[],
+  ): Promise<unknown> {
     let sha = shas.get(script)
     if (!sha) {
       sha = createHash('sha1').update(script).digest('hex')
       shas.set(script, sha)
     }
-    // One rejection handler on ioredis's promise: this is on every request's path.
-    return client.evalsha(sha, keyList.length, ...keyList, ...args).catch((error: unknown) => {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT')))
-        throw failed(script, error)
-      return client.eval(script, keyList.length, ...keyList, ...args).catch((retried: unknown) => {
-        throw failed(script, retried)
-      })
-    })
+    try {
+      return await client.evalsha(sha, keyList.length, ...keyList, ...args)
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        try {
+          return await client.eval(script, keyList.length, ...keyList, ...args)
+        } catch (retried) {
+          throw failed(script, retried)
+        }
+      }
+      throw failed(script, error)
+    }
   }
 
   /**
