@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnBuiltBridge } from '../helpers/built-bridge'
 import { freePort, stopChild } from '../helpers/child-process'
 import { launchChromium } from '../helpers/chromium'
 
@@ -36,21 +35,10 @@ document.querySelector('#result').textContent = signIn.status + ' ' + me.status
 beforeAll(async () => {
   bridgePort = await freePort()
   // The default development bridge: no configuration but the port.
-  bridge = spawn(process.execPath, ['dist/server/main.js'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: String(bridgePort),
-      BRIDGE_DATA_DIR: await mkdtemp(join(tmpdir(), 'bk-vite-')),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  bridge.stdout?.on('data', (chunk) => (output += String(chunk)))
-  const deadline = Date.now() + 20_000
-  while (!output.includes('listening') && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100))
+  const started = await spawnBuiltBridge({ port: bridgePort, cwd: ROOT })
+  bridge = started.child
+  await started.listening()
+  const output = started.output()
   // The address the banner tells the developer to use, as they would paste it into the app.
   const base = /health\s+(\S+)\/healthz/.exec(output)?.[1] ?? ''
   expect(base).toBe(`http://localhost:${bridgePort}`)

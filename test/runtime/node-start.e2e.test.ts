@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { createServer, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { spawnBuiltBridge } from '../helpers/built-bridge'
 import { freePort } from '../helpers/child-process'
 
 /** A raw HTTP/1.1 request, so the test decides exactly which framing headers are sent. */
@@ -37,27 +37,14 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
   it('serves a development bridge from dist/, keeps a private key, and answers requests of every framing', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'bk-data-'))
     const port = await freePort()
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: String(port),
-      BRIDGE_DATA_DIR: dataDir,
-    }
     // One process (no npm wrapper), so stopping it stops the server; no run-time transpiler.
-    const child = spawn(process.execPath, ['dist/server/main.js'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
+    const bridge = await spawnBuiltBridge({ port, dataDir })
+    const { child } = bridge
     let privateMember = '\u0000'
-    child.stdout.on('data', (chunk) => (output += String(chunk)))
-    child.stderr.on('data', (chunk) => (output += String(chunk)))
     try {
-      const deadline = Date.now() + 20_000
-      while (!output.includes('listening') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100))
-      expect(output).toContain(`http://localhost:${port}/healthz`)
-      expect(output).toContain('development')
+      await bridge.listening()
+      expect(bridge.output()).toContain(`http://localhost:${port}/healthz`)
+      expect(bridge.output()).toContain('development')
       const base = `http://127.0.0.1:${port}`
       expect((await fetch(`${base}/healthz`)).status).toBe(200)
       expect((await fetch(`${base}/readyz`)).status).toBe(200)
@@ -119,8 +106,9 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
       expect(list.data.map((row) => row.fields.title)).toContain('Welcome to Bridgekeeper')
     } finally {
       child.kill('SIGTERM')
-      await new Promise((resolve) => child.once('exit', resolve))
+      await bridge.exited
     }
+    const output = bridge.output()
     // Log lines are JSON on stdout, one access line per request, flushed before the exit.
     const lines = output
       .split('\n')
@@ -133,24 +121,10 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
   }, 60_000)
 
   it('on SIGTERM finishes the requests in flight, logs each, and logs process.shutdown last', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'bk-data-'))
     const port = await freePort()
-    const child = spawn(process.execPath, ['dist/server/main.js'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        PORT: String(port),
-        BRIDGE_DATA_DIR: dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += String(chunk)))
-    child.stderr.on('data', (chunk) => (output += String(chunk)))
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    const deadline = Date.now() + 20_000
-    while (!output.includes('listening') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100))
+    const bridge = await spawnBuiltBridge({ port })
+    const { child } = bridge
+    await bridge.listening()
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200)
 
     // Five requests whose bodies are half sent when the signal arrives.
@@ -184,9 +158,10 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
     for (const request of inFlight) request.finish()
     expect(await Promise.all(inFlight.map((r) => r.answer))).toEqual([200, 200, 200, 200, 200])
-    expect(await exited).toBe(0)
+    expect(await bridge.exited).toBe(0)
 
-    const lines = output
+    const lines = bridge
+      .output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { event: string; route?: string; status?: number })
@@ -201,20 +176,9 @@ describe('npm start (the compiled Node entry) with no configuration', () => {
     const holder = createServer().listen(port, '127.0.0.1')
     await new Promise((resolve) => holder.once('listening', resolve))
     try {
-      const child = spawn(process.execPath, ['dist/server/main.js'], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          PORT: String(port),
-          BRIDGE_DATA_DIR: await mkdtemp(join(tmpdir(), 'bk-data-')),
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      })
-      let stderr = ''
-      child.stderr.on('data', (chunk) => (stderr += String(chunk)))
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-      expect(code).toBe(1)
-      expect(stderr).toBe(
+      const bridge = await spawnBuiltBridge({ port })
+      expect(await bridge.exited).toBe(1)
+      expect(bridge.stderr()).toBe(
         `bridgekeeper: 127.0.0.1:${port} is already in use (another bridge running?); set PORT to another port\n`,
       )
     } finally {
